@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The project's one entry point.
+#   ./ernie.sh demo    build, then start the embedded Neo4j with the plugin, GDS and Browser (Ctrl-C stops it)
+#   ./ernie.sh test    build and run every test (what CI runs)
+#   ./ernie.sh mvn ... run Maven with a JDK >= 21 (e.g. ./ernie.sh mvn -pl tests verify)
+# Neo4j 2026 needs Java 21+; the machine's default java may be older, so pick a JDK here.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+java_major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}' | cut -d. -f1; }
+
+find_jdk() {
+  local candidates=()
+  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
+  local j; j=$(command -v java || true)
+  [ -n "$j" ] && candidates+=("$(dirname "$(dirname "$(readlink -f "$j")")")")
+  for d in /usr/lib/jvm/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
+    [ -d "$d" ] && candidates+=("$d")
+  done
+  local best="" best_major=0 m
+  for d in "${candidates[@]}"; do
+    [ -x "$d/bin/java" ] && [ -x "$d/bin/javac" ] || continue
+    m=$(java_major "$d" || echo 0)
+    # JAVA_HOME wins when it is recent enough; otherwise take the newest JDK found.
+    if [ "$d" = "${JAVA_HOME:-}" ] && [ "${m:-0}" -ge 21 ]; then echo "$d"; return; fi
+    if [ "${m:-0}" -gt "$best_major" ]; then best="$d"; best_major=$m; fi
+  done
+  if [ "$best_major" -lt 21 ]; then
+    echo "ernie.sh: no JDK 21 or newer found (set JAVA_HOME to one)." >&2; exit 1
+  fi
+  echo "$best"
+}
+
+export JAVA_HOME; JAVA_HOME=$(find_jdk)
+export PATH="$JAVA_HOME/bin:$PATH"
+# Maven itself runs on that JDK; on 23+ its bundled Guava warns about sun.misc.Unsafe unless allowed.
+if [ "$(java_major "$JAVA_HOME")" -ge 23 ]; then
+  export MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow ${MAVEN_OPTS:-}"
+fi
+# libgomp spin-waiting made DJL 2-5x slower at random on 2 cores.
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+MVN=(mvn -B -ntp)
+
+cmd="${1:-}"; [ $# -gt 0 ] && shift
+case "$cmd" in
+  test)
+    exec "${MVN[@]}" verify "$@" ;;
+  demo)
+    "${MVN[@]}" -q install -DskipTests
+    exec "${MVN[@]}" -q -pl tests exec:exec@demo "$@" ;;
+  mvn)
+    exec "${MVN[@]}" "$@" ;;
+  *)
+    sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac

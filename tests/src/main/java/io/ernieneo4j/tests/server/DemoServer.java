@@ -26,9 +26,10 @@ public final class DemoServer {
 
     private DemoServer() {}
 
-    record Options(Path plugins, Path data, Path script, int boltPort, int httpPort, boolean exitAfterPipeline) {
+    /** Command-line options; a port below 0 lets the harness pick a free one. */
+    public record Options(Path plugins, Path data, Path script, int boltPort, int httpPort, boolean exitAfterPipeline) {
 
-        static Options parse(String[] args) {
+        public static Options parse(String[] args) {
             Path plugins = null;
             Path data = Path.of("demo-data");
             Path script = null;
@@ -88,7 +89,7 @@ public final class DemoServer {
         stopped.await();
     }
 
-    static EmbeddedNeo4j start(Options options) throws Exception {
+    public static EmbeddedNeo4j start(Options options) throws Exception {
         Files.createDirectories(options.data());
         System.out.println("Starting Neo4j with the ernie plugin from " + options.plugins().toAbsolutePath() + " ...");
         return EmbeddedNeo4j.builder(options.data().resolve("harness"))
@@ -99,7 +100,7 @@ public final class DemoServer {
     }
 
     /** Runs each statement of the script through Bolt and prints its rows. */
-    static void runPipeline(EmbeddedNeo4j server, Path script) throws Exception {
+    public static void runPipeline(EmbeddedNeo4j server, Path script) throws Exception {
         List<String> statements = CypherScript.statements(script);
         System.out.println("Running the demo pipeline " + script + " (" + statements.size() + " statements)");
         try (Driver driver = GraphDatabase.driver(server.boltUri(), AuthTokens.none());

@@ -101,7 +101,7 @@ public final class EmbeddedNeo4j implements AutoCloseable {
                     .withConfig(GraphDatabaseSettings.procedure_unrestricted, List.of("gds.*", "ernie.*"))
                     .withConfig(HttpConnector.enabled, true)
                     .withConfig(BoltConnector.enabled, true);
-            if (boltPort >= 0) {
+            if (boltPort >= 0 && httpPort >= 0) {
                 builder.withConfig(BoltConnector.listen_address, new SocketAddress(listenAddress, boltPort))
                         .withConfig(HttpConnector.listen_address, new SocketAddress(listenAddress, httpPort));
             }

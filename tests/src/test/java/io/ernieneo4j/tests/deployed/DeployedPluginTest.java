@@ -1,0 +1,119 @@
+package io.ernieneo4j.tests.deployed;
+
+import io.ernieneo4j.tests.server.DemoServer;
+import io.ernieneo4j.tests.server.EmbeddedNeo4j;
+import io.ernieneo4j.tests.support.Bolt;
+import io.ernieneo4j.tests.support.ProcedureSurface;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The plugin as users deploy it: the packaged jar in a plugins folder, with neither the plugin's classes nor DJL on
+ * the class path. Runs the demo's own start-up and pipeline ({@code cypher/demo.cypher}), which loads all of
+ * WordNet.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DeployedPluginTest {
+
+    /** WordNet 3.0: 117,659 synsets; 377,592 pointers, of which 364,552 distinct once lifted to synsets. */
+    private static final long WORDNET_SYNSETS = 117_659;
+    private static final long WORDNET_RELATIONSHIPS = 364_552;
+
+    @TempDir
+    static Path dataDir;
+
+    private static EmbeddedNeo4j server;
+    private static Bolt bolt;
+
+    @BeforeAll
+    static void startLikeTheDemo() throws Exception {
+        Path plugins = Path.of(System.getProperty("ernie.plugins.dir"));
+        assertThat(plugins.resolve("ernie-neo4j-plugin.jar")).isRegularFile();
+        Path script = Path.of(System.getProperty("user.dir")).getParent().resolve("cypher").resolve("demo.cypher");
+        var options = new DemoServer.Options(plugins, dataDir, script, -1, -1, true);
+        server = DemoServer.start(options);
+        bolt = new Bolt(server.boltUri());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (bolt != null) bolt.close();
+        if (server != null) server.close();
+    }
+
+    @Test
+    @Order(1)
+    void neitherThePluginNorDjlIsOnTheClassPath() {
+        assertThatThrownBy(() -> Class.forName("ai.djl.engine.Engine")).isInstanceOf(ClassNotFoundException.class);
+        assertThatThrownBy(() -> Class.forName("io.ernieneo4j.plugin.version.VersionProc"))
+                .isInstanceOf(ClassNotFoundException.class);
+    }
+
+    @Test
+    @Order(2)
+    void versionStartsPyTorchInsideThePluginClassLoader() {
+        Map<String, Object> row = bolt.single("CALL ernie.version()");
+        assertThat(row).containsEntry("engine", "PyTorch")
+                .containsEntry("engineVersion", "2.7.1")
+                .containsEntry("device", "cpu")
+                .containsEntry("gdsAvailable", true)
+                .containsEntry("neo4jVersion", "2026.08.1");
+        assertThat(Path.of((String) row.get("djlCacheDir"))).isDirectory();
+    }
+
+    @Test
+    @Order(3)
+    void everyProcedureIsPinnedAndDescribed() {
+        ProcedureSurface.assertPinned(bolt);
+    }
+
+    @Test
+    @Order(4)
+    void demoPipelineLoadsAllOfWordNet() throws Exception {
+        Path script = Path.of(System.getProperty("user.dir")).getParent().resolve("cypher").resolve("demo.cypher");
+        DemoServer.runPipeline(server, script);
+        assertThat(bolt.count("MATCH (s:Synset) RETURN count(s)")).isEqualTo(WORDNET_SYNSETS);
+        assertThat(bolt.count("MATCH (:Synset)-[r]->(:Synset) RETURN count(r)")).isEqualTo(WORDNET_RELATIONSHIPS);
+        assertThat(bolt.count("MATCH ()-[r:HYPERNYM]->() RETURN count(r)")).isEqualTo(89_089);
+        assertThat(bolt.count("CALL db.relationshipTypes() YIELD relationshipType RETURN count(*)")).isEqualTo(26);
+        // the databases live in the demo's persistent folder
+        assertThat(dataDir.resolve("databases").resolve("databases").resolve("neo4j")).isDirectory();
+    }
+
+    @Test
+    @Order(5)
+    void loadingASubgraphOfWhatIsLoadedCreatesNothing() {
+        Map<String, Object> row = bolt.single("CALL ernie.dataset.wordnet.load({root: '01861778-n'})");
+        assertThat(row).containsEntry("nodeCount", 1_182L)
+                .containsEntry("nodesCreated", 0L)
+                .containsEntry("relationshipsCreated", 0L);
+        assertThat(bolt.count("MATCH (s:Synset) RETURN count(s)")).isEqualTo(WORDNET_SYNSETS);
+    }
+
+    @Test
+    @Order(6)
+    void browserIsServed() throws Exception {
+        URI browser = URI.create(server.httpUri().toString().replaceAll("/$", "") + "/browser/");
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(browser).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).containsIgnoringCase("<html");
+        assertThat(Files.exists(dataDir)).isTrue();
+    }
+}

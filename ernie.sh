@@ -2,6 +2,7 @@
 # The project's one entry point.
 #   ./ernie.sh demo    build, then start the embedded Neo4j with the plugin, GDS and Browser (Ctrl-C stops it)
 #   ./ernie.sh test    build and run every test (what CI runs)
+#   ./ernie.sh benchmark NAME   build, then run tests/.../benchmarks/NAME (results in tests/benchmarks/results)
 #   ./ernie.sh mvn ... run Maven with a JDK >= 21 (e.g. ./ernie.sh mvn -pl tests verify)
 # Neo4j 2026 needs Java 21+; the machine's default java may be older, so pick a JDK here.
 set -euo pipefail
@@ -46,10 +47,13 @@ case "$cmd" in
   test)
     exec "${MVN[@]}" verify "$@" ;;
   demo)
-    "${MVN[@]}" -q install -DskipTests
-    exec "${MVN[@]}" -q -pl tests exec:exec@demo "$@" ;;
+    exec "${MVN[@]}" -Pdemo -DskipTests package "$@" ;;
+  benchmark)
+    [ $# -ge 1 ] || { echo "usage: ./ernie.sh benchmark NAME (e.g. WordNetLoadBenchmark)" >&2; exit 2; }
+    name="$1"; shift
+    exec "${MVN[@]}" -Pbenchmark -Dbenchmark="$name" -DskipTests package "$@" ;;
   mvn)
     exec "${MVN[@]}" "$@" ;;
   *)
-    sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -3,6 +3,7 @@
 #   ./ernie.sh demo    build, then start the embedded Neo4j with the plugin, GDS and Browser (Ctrl-C stops it)
 #   ./ernie.sh test    build and run every test (what CI runs)
 #   ./ernie.sh benchmark NAME   build, then run tests/.../benchmarks/NAME (results in tests/benchmarks/results)
+#   ./ernie.sh trainer ARGS     build the trainer, then run its command line (./ernie.sh trainer --help)
 #   ./ernie.sh mvn ... run Maven with a JDK >= 21 (e.g. ./ernie.sh mvn -pl tests verify)
 # Neo4j 2026 needs Java 21+; the machine's default java may be older, so pick a JDK here.
 set -euo pipefail
@@ -40,7 +41,7 @@ if [ "$(java_major "$JAVA_HOME")" -ge 23 ]; then
 fi
 # libgomp spin-waiting made DJL 2-5x slower at random on 2 cores.
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
-MVN=(mvn -B -ntp)
+MVN=(mvn -B -ntp -Dstyle.color=never)
 
 cmd="${1:-}"; [ $# -gt 0 ] && shift
 case "$cmd" in
@@ -52,8 +53,12 @@ case "$cmd" in
     [ $# -ge 1 ] || { echo "usage: ./ernie.sh benchmark NAME (e.g. WordNetLoadBenchmark)" >&2; exit 2; }
     name="$1"; shift
     exec "${MVN[@]}" -Pbenchmark -Dbenchmark="$name" -DskipTests package "$@" ;;
+  trainer)
+    "${MVN[@]}" -q -pl trainer -DskipTests package
+    exec java -Dernie.djl.cacheDir="${ERNIE_DJL_CACHE_DIR:-$PWD/target/djl-cache}" --enable-native-access=ALL-UNNAMED \
+      -cp "trainer/target/classes:$(cat trainer/target/classpath.txt)" io.ernieneo4j.trainer.cli.ErnieTrainer "$@" ;;
   mvn)
     exec "${MVN[@]}" "$@" ;;
   *)
-    sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

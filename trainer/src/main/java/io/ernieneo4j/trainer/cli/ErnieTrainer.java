@@ -1,0 +1,33 @@
+package io.ernieneo4j.trainer.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The trainer's command line: {@code ernie-trainer <command> ...}. Each command explains its options with
+ * {@code --help}.
+ */
+@Command(name = "ernie-trainer",
+        mixinStandardHelpOptions = true,
+        versionProvider = ErnieTrainer.Version.class,
+        description = "Trains and evaluates ERNIE and builds its datasets, without Neo4j.",
+        subcommands = {DatasetsCommand.class, CommandLine.HelpCommand.class})
+public final class ErnieTrainer {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command line and returns its exit code (for tests and embedding). */
+    public static int run(String... args) {
+        return new CommandLine(new ErnieTrainer()).execute(args);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = ErnieTrainer.class.getPackage().getImplementationVersion();
+            return new String[] {"ernie-trainer " + (version == null ? "(development build)" : version)};
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.ernieneo4j.trainer.data;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The trainer's file formats: JSON Lines for texts with mentions (one record a line), TSV for triples. These files
+ * are the contract between the graph and the trainer; the README documents them.
+ */
+public final class DatasetFiles {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+
+    private DatasetFiles() {}
+
+    public static void writeJsonLines(Path file, List<?> records) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        ObjectWriter writer = JSON.writer();
+        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            for (Object record : records) {
+                out.write(writer.writeValueAsString(record));
+                out.write('\n');
+            }
+        }
+    }
+
+    public static <T> List<T> readJsonLines(Path file, Class<T> type) throws IOException {
+        ObjectReader reader = JSON.readerFor(type);
+        List<T> records = new ArrayList<>();
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            int number = 0;
+            while ((line = in.readLine()) != null) {
+                number++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                try {
+                    records.add(reader.readValue(line));
+                } catch (IOException | IllegalArgumentException e) {
+                    throw new IOException(file + " line " + number + ": not a " + type.getSimpleName() + ": "
+                            + e.getMessage(), e);
+                }
+            }
+        }
+        return records;
+    }
+
+    public static void writeTriples(Path file, List<Triple> triples) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            for (Triple t : triples) {
+                out.write(t.head() + '\t' + t.relation() + '\t' + t.tail() + '\n');
+            }
+        }
+    }
+
+    public static List<Triple> readTriples(Path file) throws IOException {
+        List<Triple> triples = new ArrayList<>();
+        int number = 0;
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            number++;
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] f = line.split("\t", -1);
+            if (f.length != 3) {
+                throw new IOException(file + " line " + number + ": expected head<TAB>relation<TAB>tail");
+            }
+            triples.add(new Triple(f[0], f[1], f[2]));
+        }
+        return triples;
+    }
+
+    /** Writes any value as pretty JSON (manifests, metrics). */
+    public static void writeJson(Path file, Object value) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), value);
+    }
+}

@@ -1,0 +1,42 @@
+package io.ernieneo4j.trainer.cli;
+
+import io.ernieneo4j.trainer.data.DatasetFiles;
+import io.ernieneo4j.trainer.data.RelationExample;
+import io.ernieneo4j.trainer.data.Triple;
+import io.ernieneo4j.trainer.data.TypingExample;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ErnieTrainerTest {
+
+    @Test
+    void writesTheWordNetDatasetsAsReadableFiles(@TempDir Path out) throws Exception {
+        int exit = ErnieTrainer.run("datasets", "wordnet", "--out", out.toString(), "--seed", "3");
+        assertThat(exit).isZero();
+
+        List<Triple> test = DatasetFiles.readTriples(out.resolve("wn18rr/test.tsv"));
+        assertThat(test).hasSizeBetween(2_900, 3_134);
+        assertThat(Files.readString(out.resolve("wn18/train.tsv"))).contains("02084071-n\tHYPERNYM\t02083346-n");
+
+        List<TypingExample> typing = DatasetFiles.readJsonLines(out.resolve("typing/dev.jsonl"), TypingExample.class);
+        assertThat(typing).isNotEmpty().allSatisfy(t ->
+                assertThat(t.text().substring(t.mention().start(), t.mention().end())).isNotBlank());
+        List<RelationExample> relations = DatasetFiles.readJsonLines(out.resolve("relation/train.jsonl"), RelationExample.class);
+        assertThat(relations).hasSizeGreaterThan(10_000);
+        assertThat(Files.readString(out.resolve("manifest.json"))).contains("\"seed\" : 3", "noun.animal");
+        assertThat(out.resolve("corpus/corpus.jsonl")).isNotEmptyFile();
+    }
+
+    @Test
+    void badOptionsExitWithAUsageError() {
+        assertThat(ErnieTrainer.run("datasets", "wordnet")).isEqualTo(2); // --out missing
+        assertThat(ErnieTrainer.run("datasets", "wordnet", "--out", "x", "--min-per-class", "0")).isEqualTo(2);
+        assertThat(ErnieTrainer.run("--help")).isZero();
+    }
+}

@@ -1,0 +1,304 @@
+package io.ernieneo4j.trainer.transe;
+
+import io.ernieneo4j.trainer.run.Progress;
+import io.ernieneo4j.trainer.run.Termination;
+import io.ernieneo4j.trainer.transe.TransEParameters.NegativeSampling;
+import io.ernieneo4j.trainer.transe.TransEParameters.Norm;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * TransE (Bordes et al., 2013) trained the way the fast CPU trainers (thunlp's Fast-TransX) do: lock-free
+ * multi-threaded SGD over primitive arrays (Hogwild), one or more corrupted triples per true one, corruptions
+ * re-drawn until they are not training triples, touched entity vectors rescaled to norm ≤ 1.
+ *
+ * <p>Each epoch samples as many triples (with replacement) as there are, split across threads; each thread has its
+ * own seeded random stream, so {@code concurrency = 1} with a seed repeats a run exactly.
+ */
+public final class TransE {
+
+    /** Per-epoch figures. */
+    public record EpochStats(int epoch, double loss, long updates, double seconds) {}
+
+    /** The trained model and its per-epoch history. */
+    public record Result(TransEModel model, List<EpochStats> epochs, double trainSeconds, long triplesProcessed) {
+        public double finalLoss() {
+            return epochs.isEmpty() ? Double.NaN : epochs.get(epochs.size() - 1).loss();
+        }
+
+        public double triplesPerSecond() {
+            return triplesProcessed / trainSeconds;
+        }
+    }
+
+    private final TripleStore triples;
+    private final TransEParameters parameters;
+    private final Progress progress;
+    private final Termination termination;
+    private final int dim;
+    private final float[] entities;
+    private final float[] relations;
+    /** Probability of corrupting the head of a triple of each relation (0.5 when uniform). */
+    private final float[] headCorruption;
+
+    public TransE(TripleStore triples, TransEParameters parameters, Progress progress, Termination termination) {
+        if (triples.size() == 0) {
+            throw new IllegalArgumentException("TransE needs at least one training triple.");
+        }
+        this.triples = triples;
+        this.parameters = parameters;
+        this.progress = progress;
+        this.termination = termination;
+        this.dim = parameters.dimensions();
+        this.entities = new float[triples.entityCount() * dim];
+        this.relations = new float[triples.relationCount() * dim];
+        this.headCorruption = headCorruptionProbabilities(triples, parameters.negativeSampling());
+    }
+
+    /** Bytes a run needs besides the triples: both vector tables plus the per-relation sampling table. */
+    public static long estimateMemoryBytes(long entityCount, long relationCount, int dimensions) {
+        return Float.BYTES * dimensions * (entityCount + relationCount) + Float.BYTES * relationCount;
+    }
+
+    public Result train() {
+        initialise();
+        int threads = Math.min(parameters.concurrency(), triples.size());
+        List<EpochStats> history = new ArrayList<>(parameters.epochs());
+        long start = System.nanoTime();
+        long processed = 0;
+        ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads, r -> {
+            Thread thread = new Thread(r, "ernie-transe");
+            thread.setDaemon(true);
+            return thread;
+        }) : null;
+        try {
+            Worker[] workers = new Worker[threads];
+            for (int w = 0; w < threads; w++) {
+                workers[w] = new Worker(new SplittableRandom(parameters.randomSeed() * 31 + w + 1));
+            }
+            for (int epoch = 1; epoch <= parameters.epochs(); epoch++) {
+                termination.assertRunning();
+                long epochStart = System.nanoTime();
+                int perThread = triples.size() / threads;
+                int remainder = triples.size() % threads;
+                double loss = 0;
+                long updates = 0;
+                if (pool == null) {
+                    workers[0].run(triples.size());
+                } else {
+                    List<Future<?>> futures = new ArrayList<>(threads);
+                    for (int w = 0; w < threads; w++) {
+                        Worker worker = workers[w];
+                        int samples = perThread + (w < remainder ? 1 : 0);
+                        futures.add(pool.submit(() -> worker.run(samples)));
+                    }
+                    awaitAll(futures);
+                }
+                for (Worker worker : workers) {
+                    loss += worker.loss;
+                    updates += worker.updates;
+                }
+                processed += triples.size();
+                double seconds = (System.nanoTime() - epochStart) / 1e9;
+                EpochStats stats = new EpochStats(epoch, loss / triples.size(), updates, seconds);
+                history.add(stats);
+                progress.epoch("TransE", epoch, parameters.epochs(), stats.loss(), triples.size() / seconds);
+            }
+        } finally {
+            if (pool != null) {
+                pool.shutdownNow();
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Result(new TransEModel(dim, parameters.norm(), entities, relations), history, seconds, processed);
+    }
+
+    private void initialise() {
+        SplittableRandom random = new SplittableRandom(parameters.randomSeed());
+        float bound = (float) (6 / Math.sqrt(dim));
+        for (int i = 0; i < relations.length; i++) {
+            relations[i] = (float) random.nextDouble(-bound, bound);
+        }
+        for (int r = 0; r < triples.relationCount(); r++) {
+            normalise(relations, r * dim, true);
+        }
+        for (int i = 0; i < entities.length; i++) {
+            entities[i] = (float) random.nextDouble(-bound, bound);
+        }
+        for (int e = 0; e < triples.entityCount(); e++) {
+            normalise(entities, e * dim, true);
+        }
+    }
+
+    /** One thread's SGD over {@code samples} random triples per call; its loss and update count for that call. */
+    private final class Worker {
+        private final SplittableRandom random;
+        private double loss;
+        private long updates;
+
+        Worker(SplittableRandom random) {
+            this.random = random;
+        }
+
+        void run(int samples) {
+            loss = 0;
+            updates = 0;
+            int batch = parameters.batchSize();
+            int entityCount = triples.entityCount();
+            float margin = (float) parameters.margin();
+            float rate = (float) parameters.learningRate();
+            boolean l1 = parameters.norm() == Norm.L1;
+            for (int s = 0; s < samples; s++) {
+                if (s % batch == batch - 1) {
+                    termination.assertRunning();
+                }
+                int i = random.nextInt(triples.size());
+                int h = triples.head(i);
+                int r = triples.relation(i);
+                int t = triples.tail(i);
+                for (int n = 0; n < parameters.negatives(); n++) {
+                    int hn = h;
+                    int tn = t;
+                    if (random.nextFloat() < headCorruption[r]) {
+                        do {
+                            hn = random.nextInt(entityCount);
+                        } while (triples.contains(hn, r, t));
+                    } else {
+                        do {
+                            tn = random.nextInt(entityCount);
+                        } while (triples.contains(h, r, tn));
+                    }
+                    float positive = distance(h, r, t, l1);
+                    float negative = distance(hn, r, tn, l1);
+                    if (positive + margin > negative) {
+                        loss += positive + margin - negative;
+                        updates++;
+                        update(h, r, t, hn, tn, rate, l1);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The score the loss compares: L1 distance, or the squared L2 distance (as Fast-TransX). */
+    private float distance(int h, int r, int t, boolean l1) {
+        int ho = h * dim;
+        int ro = r * dim;
+        int to = t * dim;
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int k = 0;
+        // four accumulators: float sums are not reordered by the JIT, independent chains run in parallel
+        for (; k + 3 < dim; k += 4) {
+            float x0 = entities[ho + k] + relations[ro + k] - entities[to + k];
+            float x1 = entities[ho + k + 1] + relations[ro + k + 1] - entities[to + k + 1];
+            float x2 = entities[ho + k + 2] + relations[ro + k + 2] - entities[to + k + 2];
+            float x3 = entities[ho + k + 3] + relations[ro + k + 3] - entities[to + k + 3];
+            if (l1) {
+                s0 += Math.abs(x0); s1 += Math.abs(x1); s2 += Math.abs(x2); s3 += Math.abs(x3);
+            } else {
+                s0 += x0 * x0; s1 += x1 * x1; s2 += x2 * x2; s3 += x3 * x3;
+            }
+        }
+        for (; k < dim; k++) {
+            float x = entities[ho + k] + relations[ro + k] - entities[to + k];
+            s0 += l1 ? Math.abs(x) : x * x;
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** Moves h + r towards t for the true triple and away for the corrupted one, then rescales the entities. */
+    private void update(int h, int r, int t, int hn, int tn, float rate, boolean l1) {
+        int ho = h * dim;
+        int ro = r * dim;
+        int to = t * dim;
+        int hno = hn * dim;
+        int tno = tn * dim;
+        for (int k = 0; k < dim; k++) {
+            float x = entities[to + k] - entities[ho + k] - relations[ro + k];
+            float g = l1 ? Math.signum(x) : 2 * x;
+            float xn = entities[tno + k] - entities[hno + k] - relations[ro + k];
+            float gn = l1 ? Math.signum(xn) : 2 * xn;
+            relations[ro + k] += rate * (g - gn);
+            entities[ho + k] += rate * g;
+            entities[to + k] -= rate * g;
+            entities[hno + k] -= rate * gn;
+            entities[tno + k] += rate * gn;
+        }
+        normalise(entities, ho, false);
+        normalise(entities, to, false);
+        if (hn != h) normalise(entities, hno, false);
+        if (tn != t) normalise(entities, tno, false);
+    }
+
+    /** Scales a vector to unit L2 norm ({@code always}) or only when its norm exceeds 1. */
+    private void normalise(float[] vectors, int offset, boolean always) {
+        float sum = 0;
+        for (int k = 0; k < dim; k++) {
+            sum += vectors[offset + k] * vectors[offset + k];
+        }
+        if (always || sum > 1f) {
+            float scale = (float) (1 / Math.sqrt(sum));
+            for (int k = 0; k < dim; k++) {
+                vectors[offset + k] *= scale;
+            }
+        }
+    }
+
+    private static float[] headCorruptionProbabilities(TripleStore triples, NegativeSampling sampling) {
+        float[] probability = new float[triples.relationCount()];
+        if (sampling == NegativeSampling.UNIFORM) {
+            java.util.Arrays.fill(probability, 0.5f);
+            return probability;
+        }
+        // bern: tph / (tph + hpt), tails per head and heads per tail averaged per relation
+        java.util.Map<Long, Integer> tailsPerHead = new java.util.HashMap<>();
+        java.util.Map<Long, Integer> headsPerTail = new java.util.HashMap<>();
+        for (int i = 0; i < triples.size(); i++) {
+            long r = triples.relation(i);
+            tailsPerHead.merge(r * triples.entityCount() + triples.head(i), 1, Integer::sum);
+            headsPerTail.merge(r * triples.entityCount() + triples.tail(i), 1, Integer::sum);
+        }
+        double[] tphSum = new double[triples.relationCount()];
+        double[] tphCount = new double[triples.relationCount()];
+        double[] hptSum = new double[triples.relationCount()];
+        double[] hptCount = new double[triples.relationCount()];
+        tailsPerHead.forEach((key, n) -> {
+            int r = (int) (key / triples.entityCount());
+            tphSum[r] += n;
+            tphCount[r]++;
+        });
+        headsPerTail.forEach((key, n) -> {
+            int r = (int) (key / triples.entityCount());
+            hptSum[r] += n;
+            hptCount[r]++;
+        });
+        for (int r = 0; r < probability.length; r++) {
+            double tph = tphCount[r] == 0 ? 1 : tphSum[r] / tphCount[r];
+            double hpt = hptCount[r] == 0 ? 1 : hptSum[r] / hptCount[r];
+            probability[r] = (float) (tph / (tph + hpt));
+        }
+        return probability;
+    }
+
+    private static void awaitAll(List<Future<?>> futures) {
+        try {
+            for (Future<?> future : futures) {
+                future.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Termination.TerminatedException();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+}

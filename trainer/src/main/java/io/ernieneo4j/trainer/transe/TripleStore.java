@@ -1,0 +1,101 @@
+package io.ernieneo4j.trainer.transe;
+
+import java.util.Arrays;
+
+/**
+ * Triples over dense ids ({@code 0 <= entity < entityCount}, {@code 0 <= relation < relationCount}) in parallel
+ * primitive arrays, with a sorted key array to ask "is (h, r, t) a known triple?" by binary search.
+ */
+public final class TripleStore {
+
+    private final int entityCount;
+    private final int relationCount;
+    private final int[] heads;
+    private final int[] relations;
+    private final int[] tails;
+    private final long[] sortedKeys;
+
+    public TripleStore(int entityCount, int relationCount, int[] heads, int[] relations, int[] tails) {
+        if (heads.length != relations.length || heads.length != tails.length) {
+            throw new IllegalArgumentException("heads, relations and tails must have the same length");
+        }
+        if ((double) entityCount * entityCount * Math.max(1, relationCount) >= Long.MAX_VALUE) {
+            throw new IllegalArgumentException("Too many entities and relations for 64-bit triple keys: "
+                    + entityCount + " entities, " + relationCount + " relations");
+        }
+        this.entityCount = entityCount;
+        this.relationCount = relationCount;
+        this.heads = heads;
+        this.relations = relations;
+        this.tails = tails;
+        long[] keys = new long[heads.length];
+        for (int i = 0; i < heads.length; i++) {
+            checkId(heads[i], entityCount, "head", i);
+            checkId(tails[i], entityCount, "tail", i);
+            checkId(relations[i], relationCount, "relation", i);
+            keys[i] = key(heads[i], relations[i], tails[i]);
+        }
+        Arrays.sort(keys);
+        this.sortedKeys = keys;
+    }
+
+    /** These triples plus {@code others}' (for filtered evaluation against every known fact). */
+    public TripleStore union(TripleStore... others) {
+        int size = size();
+        for (TripleStore o : others) size += o.size();
+        int[] h = Arrays.copyOf(heads, size);
+        int[] r = Arrays.copyOf(relations, size);
+        int[] t = Arrays.copyOf(tails, size);
+        int at = size();
+        for (TripleStore o : others) {
+            System.arraycopy(o.heads, 0, h, at, o.size());
+            System.arraycopy(o.relations, 0, r, at, o.size());
+            System.arraycopy(o.tails, 0, t, at, o.size());
+            at += o.size();
+        }
+        return new TripleStore(entityCount, relationCount, h, r, t);
+    }
+
+    public boolean contains(int head, int relation, int tail) {
+        return Arrays.binarySearch(sortedKeys, key(head, relation, tail)) >= 0;
+    }
+
+    public int size() {
+        return heads.length;
+    }
+
+    public int entityCount() {
+        return entityCount;
+    }
+
+    public int relationCount() {
+        return relationCount;
+    }
+
+    public int head(int i) {
+        return heads[i];
+    }
+
+    public int relation(int i) {
+        return relations[i];
+    }
+
+    public int tail(int i) {
+        return tails[i];
+    }
+
+    /** Bytes held: three int arrays and the sorted keys. */
+    public long memoryBytes() {
+        return 3L * Integer.BYTES * size() + (long) Long.BYTES * size();
+    }
+
+    private long key(int head, int relation, int tail) {
+        return ((long) head * relationCount + relation) * entityCount + tail;
+    }
+
+    private static void checkId(int id, int bound, String what, int index) {
+        if (id < 0 || id >= bound) {
+            throw new IllegalArgumentException("Triple " + index + ": " + what + " id " + id + " is outside [0, " + bound + ")");
+        }
+    }
+}

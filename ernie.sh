@@ -52,7 +52,11 @@ case "$cmd" in
   benchmark)
     [ $# -ge 1 ] || { echo "usage: ./ernie.sh benchmark NAME (e.g. WordNetLoadBenchmark)" >&2; exit 2; }
     name="$1"; shift
-    exec "${MVN[@]}" -Pbenchmark -Dbenchmark="$name" -DskipTests package "$@" ;;
+    # benchmarks under src/test run the trainer alone; those under src/main run against the packaged plugin
+    scope=runtime
+    [ -f "tests/src/test/java/io/ernieneo4j/tests/benchmarks/$name.java" ] && scope=test
+    exec "${MVN[@]}" -q -Pbenchmark -Dbenchmark="$name" -Dbenchmark.scope="$scope" -Dbenchmark.args="$*" \
+      -DskipTests package ;;
   trainer)
     "${MVN[@]}" -q -pl trainer -DskipTests package
     exec java -Dernie.djl.cacheDir="${ERNIE_DJL_CACHE_DIR:-$PWD/target/djl-cache}" --enable-native-access=ALL-UNNAMED \

@@ -130,44 +130,26 @@ public final class LinkPredictionEvaluator {
         int dim = model.dimensions();
         boolean l1 = model.norm() == Norm.L1;
         float[] entities = model.entityVectors();
-        float[] relations = model.relationVectors();
         int entityCount = model.entityCount();
         int queries = test.size() * 2;
         float[] block = new float[dim * BLOCK]; // transposed: block[k * BLOCK + b]
         float[] scores = new float[BLOCK];
         float[] trueScore = new float[BLOCK];
-        long[] better = new long[BLOCK];
-        long[] ties = new long[BLOCK];
-        long[] filteredBetter = new long[BLOCK];
-        long[] filteredTies = new long[BLOCK];
+        int[] better = new int[BLOCK];
+        int[] ties = new int[BLOCK];
         Partial partial = new Partial(model.relationCount());
         for (int blockIndex = fromBlock; blockIndex < toBlock; blockIndex++) {
             termination.assertRunning();
             int first = blockIndex * BLOCK;
             int size = Math.min(BLOCK, queries - first);
             java.util.Arrays.fill(block, 0);
+            java.util.Arrays.fill(trueScore, Float.NEGATIVE_INFINITY); // unused lanes never count
             for (int b = 0; b < size; b++) {
-                int q = first + b;
-                int triple = q / 2;
-                int h = test.head(triple) * dim;
-                int r = test.relation(triple) * dim;
-                int t = test.tail(triple) * dim;
-                boolean tailSide = q % 2 == 0;
-                for (int k = 0; k < dim; k++) {
-                    block[k * BLOCK + b] = tailSide ? entities[h + k] + relations[r + k] : entities[t + k] - relations[r + k];
-                }
-                int truth = (tailSide ? test.tail(triple) : test.head(triple)) * dim;
-                float s = 0;
-                for (int k = 0; k < dim; k++) {
-                    float x = block[k * BLOCK + b] - entities[truth + k];
-                    s += l1 ? Math.abs(x) : x * x;
-                }
-                trueScore[b] = s;
+                query(test, first + b, block, b);
+                trueScore[b] = score(block, b, entities, truth(test, first + b) * dim, dim, l1);
             }
             java.util.Arrays.fill(better, 0);
             java.util.Arrays.fill(ties, 0);
-            java.util.Arrays.fill(filteredBetter, 0);
-            java.util.Arrays.fill(filteredTies, 0);
             for (int e = 0; e < entityCount; e++) {
                 java.util.Arrays.fill(scores, 0);
                 int eo = e * dim;
@@ -185,31 +167,31 @@ public final class LinkPredictionEvaluator {
                         }
                     }
                 }
-                for (int b = 0; b < size; b++) {
-                    if (scores[b] > trueScore[b]) {
-                        continue;
-                    }
-                    int triple = (first + b) / 2;
-                    boolean tailSide = (first + b) % 2 == 0;
-                    int truth = tailSide ? test.tail(triple) : test.head(triple);
-                    if (e == truth) {
-                        continue;
-                    }
-                    boolean tie = scores[b] == trueScore[b];
-                    if (tie) ties[b]++; else better[b]++;
-                    boolean knownTrue = tailSide
-                            ? known.contains(test.head(triple), test.relation(triple), e)
-                            : known.contains(e, test.relation(triple), test.tail(triple));
-                    if (!knownTrue) {
-                        if (tie) filteredTies[b]++; else filteredBetter[b]++;
-                    }
+                for (int b = 0; b < BLOCK; b++) {
+                    better[b] += scores[b] < trueScore[b] ? 1 : 0;
+                    ties[b] += scores[b] == trueScore[b] ? 1 : 0;
                 }
             }
             for (int b = 0; b < size; b++) {
-                int triple = (first + b) / 2;
-                boolean tailSide = (first + b) % 2 == 0;
-                double rawRank = 1 + better[b] + ties[b] / 2.0;
-                double filteredRank = 1 + filteredBetter[b] + filteredTies[b] / 2.0;
+                int q = first + b;
+                int triple = q / 2;
+                boolean tailSide = q % 2 == 0;
+                int truth = truth(test, q);
+                int rawTies = ties[b] - 1; // the true entity ties with itself
+                // filtered: take back the other known true answers that ranked above (or level with) the truth
+                int filteredBetter = better[b];
+                int filteredTies = rawTies;
+                int[] answers = tailSide
+                        ? known.tailsOf(test.head(triple), test.relation(triple))
+                        : known.headsOf(test.relation(triple), test.tail(triple));
+                for (int answer : answers) {
+                    if (answer == truth) continue;
+                    float s = score(block, b, entities, answer * dim, dim, l1);
+                    if (s < trueScore[b]) filteredBetter--;
+                    else if (s == trueScore[b]) filteredTies--;
+                }
+                double rawRank = 1 + better[b] + rawTies / 2.0;
+                double filteredRank = 1 + filteredBetter + filteredTies / 2.0;
                 (tailSide ? partial.rawTail : partial.rawHead).add(rawRank);
                 (tailSide ? partial.filteredTail : partial.filteredHead).add(filteredRank);
                 if (perRelation) {
@@ -220,5 +202,35 @@ public final class LinkPredictionEvaluator {
             }
         }
         return partial;
+    }
+
+    /** Writes query {@code q}'s vector into lane {@code b}: h + r for the tail side, t - r for the head side. */
+    private void query(TripleStore test, int q, float[] block, int b) {
+        int dim = model.dimensions();
+        float[] entities = model.entityVectors();
+        float[] relations = model.relationVectors();
+        int triple = q / 2;
+        int r = test.relation(triple) * dim;
+        if (q % 2 == 0) {
+            int h = test.head(triple) * dim;
+            for (int k = 0; k < dim; k++) block[k * BLOCK + b] = entities[h + k] + relations[r + k];
+        } else {
+            int t = test.tail(triple) * dim;
+            for (int k = 0; k < dim; k++) block[k * BLOCK + b] = entities[t + k] - relations[r + k];
+        }
+    }
+
+    private static int truth(TripleStore test, int q) {
+        return q % 2 == 0 ? test.tail(q / 2) : test.head(q / 2);
+    }
+
+    /** Lane b's distance to one entity, summed in the same order as the block loop, so equal means tied. */
+    private static float score(float[] block, int b, float[] entities, int offset, int dim, boolean l1) {
+        float s = 0;
+        for (int k = 0; k < dim; k++) {
+            float x = block[k * BLOCK + b] - entities[offset + k];
+            s += l1 ? Math.abs(x) : x * x;
+        }
+        return s;
     }
 }

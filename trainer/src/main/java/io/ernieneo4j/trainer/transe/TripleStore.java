@@ -13,7 +13,10 @@ public final class TripleStore {
     private final int[] heads;
     private final int[] relations;
     private final int[] tails;
+    /** Keys {@code (h, r, t)} sorted: the tails of one (h, r) are a contiguous run. */
     private final long[] sortedKeys;
+    /** Keys {@code (t, r, h)} sorted: the heads of one (r, t) are a contiguous run. */
+    private final long[] sortedReverseKeys;
 
     public TripleStore(int entityCount, int relationCount, int[] heads, int[] relations, int[] tails) {
         if (heads.length != relations.length || heads.length != tails.length) {
@@ -29,14 +32,18 @@ public final class TripleStore {
         this.relations = relations;
         this.tails = tails;
         long[] keys = new long[heads.length];
+        long[] reverseKeys = new long[heads.length];
         for (int i = 0; i < heads.length; i++) {
             checkId(heads[i], entityCount, "head", i);
             checkId(tails[i], entityCount, "tail", i);
             checkId(relations[i], relationCount, "relation", i);
             keys[i] = key(heads[i], relations[i], tails[i]);
+            reverseKeys[i] = key(tails[i], relations[i], heads[i]);
         }
         Arrays.sort(keys);
+        Arrays.sort(reverseKeys);
         this.sortedKeys = keys;
+        this.sortedReverseKeys = reverseKeys;
     }
 
     /** These triples plus {@code others}' (for filtered evaluation against every known fact). */
@@ -58,6 +65,31 @@ public final class TripleStore {
 
     public boolean contains(int head, int relation, int tail) {
         return Arrays.binarySearch(sortedKeys, key(head, relation, tail)) >= 0;
+    }
+
+    /** Every t with (head, relation, t) in this store. */
+    public int[] tailsOf(int head, int relation) {
+        return range(sortedKeys, head, relation);
+    }
+
+    /** Every h with (h, relation, tail) in this store. */
+    public int[] headsOf(int relation, int tail) {
+        return range(sortedReverseKeys, tail, relation);
+    }
+
+    private int[] range(long[] keys, int first, int relation) {
+        long from = key(first, relation, 0);
+        int start = Arrays.binarySearch(keys, from);
+        if (start < 0) start = -start - 1;
+        int end = start;
+        while (end < keys.length && keys[end] < from + entityCount) {
+            end++;
+        }
+        int[] ids = new int[end - start];
+        for (int i = start; i < end; i++) {
+            ids[i - start] = (int) (keys[i] - from);
+        }
+        return ids;
     }
 
     public int size() {
@@ -84,9 +116,9 @@ public final class TripleStore {
         return tails[i];
     }
 
-    /** Bytes held: three int arrays and the sorted keys. */
+    /** Bytes held: three int arrays and the two sorted key arrays. */
     public long memoryBytes() {
-        return 3L * Integer.BYTES * size() + (long) Long.BYTES * size();
+        return 3L * Integer.BYTES * size() + 2L * Long.BYTES * size();
     }
 
     private long key(int head, int relation, int tail) {

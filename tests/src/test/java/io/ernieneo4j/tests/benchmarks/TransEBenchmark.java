@@ -1,0 +1,123 @@
+package io.ernieneo4j.tests.benchmarks;
+
+import io.ernieneo4j.trainer.data.Split;
+import io.ernieneo4j.trainer.data.Triple;
+import io.ernieneo4j.trainer.run.Progress;
+import io.ernieneo4j.trainer.run.Termination;
+import io.ernieneo4j.trainer.transe.LinkPredictionEvaluator;
+import io.ernieneo4j.trainer.transe.TransE;
+import io.ernieneo4j.trainer.transe.TransEParameters;
+import io.ernieneo4j.trainer.transe.TransEParameters.NegativeSampling;
+import io.ernieneo4j.trainer.transe.TransEParameters.Norm;
+import io.ernieneo4j.trainer.transe.TripleIndex;
+import io.ernieneo4j.trainer.transe.TripleStore;
+import io.ernieneo4j.trainer.wordnet.Morphology;
+import io.ernieneo4j.trainer.wordnet.WordNet;
+import io.ernieneo4j.trainer.wordnet.WordNetDatasets;
+import io.ernieneo4j.trainer.wordnet.WordNetDatasets.LinkPredictionVariant;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * TransE's quality and speed on the WordNet link-prediction splits, the trainer alone (no database):
+ * <ul>
+ *   <li>quality: filtered MRR and Hits@k on the WN18RR-like and WN18-like test splits;</li>
+ *   <li>speed: 1000 epochs over the WN18-like graph, dim 100, L1, one negative, 2 threads, several runs
+ *       (Fast-TransX's setting), positive triples per second averaged and in the first epochs;</li>
+ *   <li>evaluation time (filtered, both sides, all entities) and memory per entity and per triple.</li>
+ * </ul>
+ * {@code ./ernie.sh benchmark TransEBenchmark [runs] [epochs]}
+ */
+public final class TransEBenchmark {
+
+    public static void main(String[] args) throws Exception {
+        // Maven hands the arguments over as one string
+        String[] a = String.join(" ", args).trim().isEmpty() ? new String[0] : String.join(" ", args).trim().split("\\s+");
+        int runs = a.length > 0 ? Integer.parseInt(a[0]) : 3;
+        int speedEpochs = a.length > 1 ? Integer.parseInt(a[1]) : 1000;
+        int qualityEpochs = a.length > 2 ? Integer.parseInt(a[2]) : 1000;
+        BenchmarkReport report = new BenchmarkReport("transe",
+                "./ernie.sh benchmark TransEBenchmark " + runs + " " + speedEpochs + " " + qualityEpochs);
+        WordNetDatasets datasets = new WordNetDatasets(WordNet.load(), Morphology.load());
+
+        quality(report, "wn18rr", datasets.linkPrediction(LinkPredictionVariant.WN18RR, 42),
+                new TransEParameters(100, qualityEpochs, 0.01, 4.0, Norm.L1, NegativeSampling.BERN, 1, 10_000, 2, 42));
+        quality(report, "wn18", datasets.linkPrediction(LinkPredictionVariant.WN18, 42),
+                new TransEParameters(100, qualityEpochs, 0.01, 4.0, Norm.L1, NegativeSampling.BERN, 1, 10_000, 2, 42));
+
+        // speed: the WN18-like training graph, Fast-TransX's setting
+        Split<Triple> wn18 = datasets.linkPrediction(LinkPredictionVariant.WN18, 42);
+        TripleIndex index = new TripleIndex();
+        TripleStore train = index.addAll(wn18.train());
+        report.put("speedGraphTriples", train.size()).put("speedGraphEntities", index.entityCount());
+        List<Double> perSecond = new ArrayList<>();
+        List<Double> firstEpochs = new ArrayList<>();
+        List<Double> seconds = new ArrayList<>();
+        for (int run = 0; run < runs; run++) {
+            var parameters = new TransEParameters(100, speedEpochs, 0.01, 1.0, Norm.L1, NegativeSampling.UNIFORM,
+                    1, 10_000, 2, run + 1);
+            TransE.Result result = new TransE(train, parameters, Progress.NONE, Termination.ALWAYS).train();
+            perSecond.add(result.triplesPerSecond());
+            seconds.add(result.trainSeconds());
+            double first5 = result.epochs().subList(0, 5).stream().mapToDouble(TransE.EpochStats::seconds).sum();
+            firstEpochs.add(5.0 * train.size() / first5);
+            System.out.printf("  run %d: %.1f s, %.2f M triples/s (first 5 epochs %.2f M/s)%n", run + 1,
+                    result.trainSeconds(), result.triplesPerSecond() / 1e6, firstEpochs.get(run) / 1e6);
+        }
+        report.put("speedEpochs", speedEpochs)
+                .put("speedRuns", runs)
+                .put("trainSecondsMin", round(min(seconds)))
+                .put("trainSecondsMedian", round(median(seconds)))
+                .put("triplesPerSecondMax", Math.round(max(perSecond)))
+                .put("triplesPerSecondMedian", Math.round(median(perSecond)))
+                .put("firstEpochsTriplesPerSecondMedian", Math.round(median(firstEpochs)))
+                .put("bytesPerEntity", TransE.estimateMemoryBytes(1, 0, 100))
+                .put("bytesPerTriple", train.memoryBytes() / train.size());
+        report.write();
+    }
+
+    private static void quality(BenchmarkReport report, String name, Split<Triple> split, TransEParameters parameters) {
+        TripleIndex index = new TripleIndex();
+        TripleStore train = index.addAll(split.train());
+        TripleStore dev = index.lookup(split.dev());
+        TripleStore test = index.lookup(split.test());
+        TransE.Result result = new TransE(train, parameters, Progress.NONE, Termination.ALWAYS).train();
+        var evaluator = new LinkPredictionEvaluator(result.model(), train.union(dev, test), 2, Termination.ALWAYS);
+        var metrics = evaluator.evaluate(test, false);
+        report.put(name + ".trainTriples", train.size())
+                .put(name + ".testTriples", test.size())
+                .put(name + ".entities", index.entityCount())
+                .put(name + ".parameters", Map.of("dimensions", parameters.dimensions(), "epochs", parameters.epochs(),
+                        "learningRate", parameters.learningRate(), "margin", parameters.margin(),
+                        "norm", parameters.norm().name(), "negativeSampling", parameters.negativeSampling().name()))
+                .put(name + ".trainSeconds", round(result.trainSeconds()))
+                .put(name + ".filteredMRR", round(metrics.filtered().mrr()))
+                .put(name + ".filteredHits@1", round(metrics.filtered().hitsAt1()))
+                .put(name + ".filteredHits@3", round(metrics.filtered().hitsAt3()))
+                .put(name + ".filteredHits@10", round(metrics.filtered().hitsAt10()))
+                .put(name + ".filteredMR", Math.round(metrics.filtered().meanRank()))
+                .put(name + ".rawHits@10", round(metrics.raw().hitsAt10()))
+                .put(name + ".evaluationSeconds", round(metrics.seconds()));
+    }
+
+    private static double round(double x) {
+        return Math.round(x * 1000) / 1000.0;
+    }
+
+    private static double min(List<Double> xs) {
+        return xs.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+    }
+
+    private static double max(List<Double> xs) {
+        return xs.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+    }
+
+    private static double median(List<Double> xs) {
+        double[] sorted = xs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    }
+}

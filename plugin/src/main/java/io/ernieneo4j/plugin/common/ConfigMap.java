@@ -115,6 +115,21 @@ public final class ConfigMap {
         return value;
     }
 
+    /** A string or a list of strings; empty when the key is absent. */
+    public List<String> stringList(String key) {
+        Object raw = values.get(key);
+        if (raw == null) {
+            return List.of();
+        }
+        if (raw instanceof String s) {
+            return List.of(s);
+        }
+        if (raw instanceof List<?> list && list.stream().allMatch(x -> x instanceof String)) {
+            return list.stream().map(String.class::cast).toList();
+        }
+        throw typeError(key, "String or List of String", raw);
+    }
+
     public boolean bool(String key, boolean defaultValue) {
         Object raw = values.get(key);
         if (raw == null) {

@@ -1,7 +1,5 @@
 package io.ernieneo4j.tests.classpath;
 
-import io.ernieneo4j.plugin.dataset.WordNetLoadProc;
-import io.ernieneo4j.plugin.version.VersionProc;
 import io.ernieneo4j.tests.server.EmbeddedNeo4j;
 import io.ernieneo4j.tests.support.Bolt;
 import io.ernieneo4j.tests.support.ProcedureSurface;
@@ -32,7 +30,8 @@ class ClasspathProceduresTest {
     @BeforeAll
     static void start() {
         server = EmbeddedNeo4j.builder(workingDir)
-                .procedures(VersionProc.class, WordNetLoadProc.class)
+                .procedures(ErnieClasses.PROCEDURES)
+                .functions(ErnieClasses.FUNCTIONS)
                 .start();
         bolt = new Bolt(server.boltUri());
     }

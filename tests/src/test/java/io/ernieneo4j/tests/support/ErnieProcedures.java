@@ -7,6 +7,16 @@ public final class ErnieProcedures {
 
     public static final List<String> ALL = List.of(
             "ernie.dataset.wordnet.load",
+            "ernie.transe.evaluate",
+            "ernie.transe.model.drop",
+            "ernie.transe.model.list",
+            "ernie.transe.predict.stream",
+            "ernie.transe.predict.write",
+            "ernie.transe.relationEmbedding",
+            "ernie.transe.stats",
+            "ernie.transe.stream",
+            "ernie.transe.train",
+            "ernie.transe.train.estimate",
             "ernie.version");
 
     private ErnieProcedures() {}

@@ -85,11 +85,15 @@ public final class TripleStore {
         while (end < keys.length && keys[end] < from + entityCount) {
             end++;
         }
+        // distinct: a union of stores may hold a triple twice
         int[] ids = new int[end - start];
+        int count = 0;
         for (int i = start; i < end; i++) {
-            ids[i - start] = (int) (keys[i] - from);
+            if (i == start || keys[i] != keys[i - 1]) {
+                ids[count++] = (int) (keys[i] - from);
+            }
         }
-        return ids;
+        return Arrays.copyOf(ids, count);
     }
 
     public int size() {

@@ -1,0 +1,194 @@
+package io.ernieneo4j.plugin.transe;
+
+import io.ernieneo4j.trainer.run.Termination;
+import io.ernieneo4j.trainer.transe.TripleStore;
+import org.neo4j.graphdb.Label;
+import org.neo4j.graphdb.Node;
+import org.neo4j.graphdb.Relationship;
+import org.neo4j.graphdb.RelationshipType;
+import org.neo4j.graphdb.ResourceIterator;
+import org.neo4j.graphdb.Result;
+import org.neo4j.graphdb.Transaction;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.StreamSupport;
+
+/**
+ * Reads the triples TransE learns from: relationships of the chosen types between nodes of the chosen labels,
+ * straight from the store, or from a graph projected in GDS's catalog (through its public procedures).
+ */
+final class KnowledgeGraphReader {
+
+    private static final int CHECK_EVERY = 10_000;
+
+    private final Transaction tx;
+    private final Termination termination;
+
+    KnowledgeGraphReader(Transaction tx, Termination termination) {
+        this.tx = tx;
+        this.termination = termination;
+    }
+
+    /** The relationship types to read, after checking that the labels and types exist. */
+    List<String> validateSelection(TransEConfig config) {
+        Set<String> labelsInUse = names(tx.getAllLabelsInUse(), Label::name);
+        for (String label : config.nodeLabels()) {
+            if (!labelsInUse.contains(label)) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT,
+                        "No node label `%s` exists in the database (labels in use: %s).", label, labelsInUse));
+            }
+        }
+        Set<String> typesInUse = names(tx.getAllRelationshipTypesInUse(), RelationshipType::name);
+        for (String type : config.relationshipTypes()) {
+            if (!typesInUse.contains(type)) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT,
+                        "No relationship type `%s` exists in the database (types in use: %s).", type, typesInUse));
+            }
+        }
+        return config.relationshipTypes().isEmpty() ? List.copyOf(typesInUse) : config.relationshipTypes();
+    }
+
+    KnowledgeGraph read(TransEConfig config) {
+        Builder builder = new Builder();
+        if (config.graphName().isPresent()) {
+            readProjected(config, builder);
+        } else {
+            readStore(config, validateSelection(config), builder);
+        }
+        if (builder.heads.isEmpty()) {
+            throw new IllegalArgumentException("The selected graph has no relationships to learn from"
+                    + (config.splitProperty().isPresent()
+                    ? String.format(Locale.ROOT, " (none has `%s` = '%s')", config.splitProperty().get(), config.trainSplit())
+                    : "") + ".");
+        }
+        return builder.build();
+    }
+
+    @SuppressWarnings("deprecation") // internal node ids: the ids GDS and its results use
+    private void readStore(TransEConfig config, List<String> types, Builder builder) {
+        List<Label> labels = config.nodeLabels().stream().map(Label::label).toList();
+        Map<Long, Boolean> selected = new HashMap<>();
+        long seen = 0;
+        for (String type : types) {
+            int relation = builder.relation(type);
+            try (ResourceIterator<Relationship> relationships = tx.findRelationships(RelationshipType.withName(type))) {
+                while (relationships.hasNext()) {
+                    Relationship r = relationships.next();
+                    if (++seen % CHECK_EVERY == 0) {
+                        termination.assertRunning();
+                    }
+                    if (config.splitProperty().isPresent()
+                            && !config.trainSplit().equals(r.getProperty(config.splitProperty().get(), null))) {
+                        continue;
+                    }
+                    Node start = r.getStartNode();
+                    Node end = r.getEndNode();
+                    if (!labels.isEmpty() && !(hasAny(start, labels, selected) && hasAny(end, labels, selected))) {
+                        continue;
+                    }
+                    builder.add(start.getId(), relation, end.getId());
+                }
+            }
+        }
+    }
+
+    private void readProjected(TransEConfig config, Builder builder) {
+        String graphName = config.graphName().get();
+        try (Result exists = tx.execute("CALL gds.graph.exists($name) YIELD exists RETURN exists", Map.of("name", graphName))) {
+            if (!(Boolean) exists.next().get("exists")) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT,
+                        "No graph `%s` in GDS's graph catalog (project one with gds.graph.project).", graphName));
+            }
+        }
+        List<String> types = config.relationshipTypes().isEmpty() ? List.of("*") : config.relationshipTypes();
+        try (Result rows = tx.execute("CALL gds.graph.relationships.stream($name, $types) "
+                + "YIELD sourceNodeId, targetNodeId, relationshipType RETURN sourceNodeId, targetNodeId, relationshipType",
+                Map.of("name", graphName, "types", types))) {
+            long seen = 0;
+            while (rows.hasNext()) {
+                Map<String, Object> row = rows.next();
+                if (++seen % CHECK_EVERY == 0) {
+                    termination.assertRunning();
+                }
+                builder.add((Long) row.get("sourceNodeId"), builder.relation((String) row.get("relationshipType")),
+                        (Long) row.get("targetNodeId"));
+            }
+        }
+    }
+
+    private static boolean hasAny(Node node, List<Label> labels, Map<Long, Boolean> cache) {
+        @SuppressWarnings("deprecation") long id = node.getId();
+        return cache.computeIfAbsent(id, k -> labels.stream().anyMatch(node::hasLabel));
+    }
+
+    private static <T> Set<String> names(Iterable<T> items, java.util.function.Function<T, String> name) {
+        Set<String> names = new TreeSet<>();
+        StreamSupport.stream(items.spliterator(), false).map(name).forEach(names::add);
+        return names;
+    }
+
+    /** Node ids and types to dense ids, in first-seen order. */
+    private static final class Builder {
+        private final Map<Long, Integer> entityIndex = new HashMap<>();
+        private final List<Long> nodeIds = new ArrayList<>();
+        private final Map<String, Integer> relationIndex = new HashMap<>();
+        private final List<String> relationTypes = new ArrayList<>();
+        private final IntList heads = new IntList();
+        private final IntList relations = new IntList();
+        private final IntList tails = new IntList();
+
+        int relation(String type) {
+            return relationIndex.computeIfAbsent(type, t -> {
+                relationTypes.add(t);
+                return relationTypes.size() - 1;
+            });
+        }
+
+        void add(long start, int relation, long end) {
+            heads.add(entity(start));
+            relations.add(relation);
+            tails.add(entity(end));
+        }
+
+        private int entity(long nodeId) {
+            return entityIndex.computeIfAbsent(nodeId, id -> {
+                nodeIds.add(id);
+                return nodeIds.size() - 1;
+            });
+        }
+
+        KnowledgeGraph build() {
+            long[] ids = nodeIds.stream().mapToLong(Long::longValue).toArray();
+            TripleStore store = new TripleStore(ids.length, relationTypes.size(), heads.toArray(), relations.toArray(),
+                    tails.toArray());
+            return new KnowledgeGraph(ids, entityIndex, List.copyOf(relationTypes), store);
+        }
+    }
+
+    /** A growable int array: the triples of millions of relationships without boxing. */
+    private static final class IntList {
+        private int[] values = new int[1024];
+        private int size;
+
+        void add(int value) {
+            if (size == values.length) {
+                values = java.util.Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = value;
+        }
+
+        boolean isEmpty() {
+            return size == 0;
+        }
+
+        int[] toArray() {
+            return java.util.Arrays.copyOf(values, size);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.ernieneo4j.plugin.transe;
+
+import io.ernieneo4j.plugin.common.ConfigMap;
+import io.ernieneo4j.trainer.transe.TransEParameters;
+import io.ernieneo4j.trainer.transe.TransEParameters.NegativeSampling;
+import io.ernieneo4j.trainer.transe.TransEParameters.Norm;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Configuration of {@code ernie.transe.train}, {@code .stream}, {@code .stats} and {@code .train.estimate}: which graph
+ * to learn from, TransE's hyper-parameters, and (train only) where the result goes.
+ *
+ * @param nodeLabels        only relationships between nodes with one of these labels (empty: any node)
+ * @param relationshipTypes the relations to learn (empty: every type in use)
+ * @param graphName         a graph projected in GDS's catalog to read instead of the store
+ * @param splitProperty     when set, only relationships whose property equals {@code trainSplit} are learnt
+ * @param modelName         the name the trained model is kept under (train only)
+ * @param writeProperty     node property that receives the embedding as {@code float[]} (train only; optional)
+ */
+public record TransEConfig(
+        List<String> nodeLabels,
+        List<String> relationshipTypes,
+        Optional<String> graphName,
+        Optional<String> splitProperty,
+        String trainSplit,
+        TransEParameters parameters,
+        Optional<String> modelName,
+        Optional<String> writeProperty,
+        Map<String, Object> toMap) {
+
+    public static final int DEFAULT_DIMENSIONS = 100;
+    public static final int DEFAULT_EPOCHS = 100;
+    public static final double DEFAULT_LEARNING_RATE = 0.01;
+    public static final double DEFAULT_MARGIN = 1.0;
+    public static final int DEFAULT_BATCH_SIZE = 10_000;
+    public static final long DEFAULT_SEED = 42;
+
+    /** The modes, each with the keys it accepts beyond the common ones. */
+    public enum Mode {
+        TRAIN(Set.of("modelName", "writeProperty")),
+        STREAM(Set.of()),
+        STATS(Set.of()),
+        ESTIMATE(Set.of("modelName", "writeProperty"));
+
+        private final Set<String> extraKeys;
+
+        Mode(Set<String> extraKeys) {
+            this.extraKeys = extraKeys;
+        }
+    }
+
+    private static final Set<String> COMMON_KEYS = Set.of("nodeLabels", "relationshipTypes", "graphName",
+            "splitProperty", "trainSplit", "dimensions", "epochs", "learningRate", "margin", "norm",
+            "negativeSampling", "negatives", "batchSize", "concurrency", "randomSeed");
+
+    public static TransEConfig from(Map<String, Object> configuration, Mode mode) {
+        Set<String> keys = new HashSet<>(COMMON_KEYS);
+        keys.addAll(mode.extraKeys);
+        ConfigMap config = ConfigMap.of(configuration, keys);
+        List<String> labels = config.stringList("nodeLabels");
+        List<String> types = config.stringList("relationshipTypes");
+        Optional<String> graphName = config.optionalString("graphName");
+        if (graphName.isPresent() && !labels.isEmpty()) {
+            throw new IllegalArgumentException("`graphName` and `nodeLabels` exclude each other: a projected graph "
+                    + "already chose its nodes.");
+        }
+        TransEParameters parameters = new TransEParameters(
+                config.intValue("dimensions", DEFAULT_DIMENSIONS, 1, 4096),
+                config.intValue("epochs", DEFAULT_EPOCHS, 1, 1_000_000),
+                config.doubleValue("learningRate", DEFAULT_LEARNING_RATE, 1e-9, 10),
+                config.doubleValue("margin", DEFAULT_MARGIN, 1e-9, 1_000),
+                Norm.valueOf(config.oneOf("norm", "L1", List.of("L1", "L2"))),
+                NegativeSampling.valueOf(config.oneOf("negativeSampling", "bern", List.of("uniform", "bern"))
+                        .toUpperCase(Locale.ROOT)),
+                config.intValue("negatives", 1, 1, 1_000),
+                config.intValue("batchSize", DEFAULT_BATCH_SIZE, 1, Integer.MAX_VALUE),
+                config.intValue("concurrency", Math.min(4, Runtime.getRuntime().availableProcessors()), 1, 1_024),
+                config.longValue("randomSeed", DEFAULT_SEED, Long.MIN_VALUE, Long.MAX_VALUE));
+        Optional<String> modelName = config.optionalString("modelName");
+        if (mode == Mode.TRAIN && modelName.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "No value specified for the mandatory configuration parameter `modelName`.");
+        }
+        return new TransEConfig(labels, types, graphName, config.optionalString("splitProperty"),
+                config.string("trainSplit", "train"), parameters, modelName, config.optionalString("writeProperty"),
+                config.toMap());
+    }
+}

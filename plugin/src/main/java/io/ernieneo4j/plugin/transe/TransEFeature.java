@@ -1,0 +1,203 @@
+package io.ernieneo4j.plugin.transe;
+
+import io.ernieneo4j.plugin.common.ModelDirectory;
+import io.ernieneo4j.plugin.common.Neo4jRun;
+import io.ernieneo4j.trainer.run.Progress;
+import io.ernieneo4j.trainer.run.Termination;
+import io.ernieneo4j.trainer.transe.TransE;
+import io.ernieneo4j.trainer.transe.TransEModel;
+import io.ernieneo4j.trainer.transe.TransEModelFiles;
+import io.ernieneo4j.trainer.transe.TransEParameters;
+import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.Node;
+import org.neo4j.graphdb.Result;
+import org.neo4j.graphdb.Transaction;
+import org.neo4j.logging.Log;
+import org.neo4j.procedure.TerminationGuard;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+
+/** Reads the graph, trains TransE, and keeps or writes the result: what the TransE procedures share. */
+final class TransEFeature {
+
+    static final String MODEL_KIND = "transe";
+    private static final int WRITE_BATCH = 10_000;
+
+    private final GraphDatabaseService db;
+    private final Transaction tx;
+    private final Log log;
+    private final Termination termination;
+    private final String procedure;
+
+    TransEFeature(GraphDatabaseService db, Transaction tx, Log log, TerminationGuard guard, String procedure) {
+        this.db = db;
+        this.tx = tx;
+        this.log = log;
+        this.termination = Neo4jRun.termination(guard);
+        this.procedure = procedure;
+    }
+
+    /** A finished run: the graph it learnt from, the trained model and timings. */
+    record Run(KnowledgeGraph graph, TransE.Result result, long readMillis) {}
+
+    Run train(TransEConfig config) {
+        long start = System.nanoTime();
+        KnowledgeGraph graph = new KnowledgeGraphReader(tx, termination).read(config);
+        long readMillis = (System.nanoTime() - start) / 1_000_000;
+        config.writeProperty().ifPresent(property -> checkWritable(graph, property));
+        Progress progress = Neo4jRun.progress(log, procedure);
+        progress.info(String.format(Locale.ROOT, "read %d triples over %d nodes and %d relationship types in %d ms",
+                graph.triples().size(), graph.nodeIds().length, graph.relationshipTypes().size(), readMillis));
+        TransE.Result result = new TransE(graph.triples(), config.parameters(), progress, termination).train();
+        return new Run(graph, result, readMillis);
+    }
+
+    Stream<TransETrainProc.StreamResult> stream(TransEConfig config) {
+        Run run = train(config);
+        TransEModel model = run.result().model();
+        long[] nodeIds = run.graph().nodeIds();
+        return LongStream.range(0, nodeIds.length).mapToObj(i -> new TransETrainProc.StreamResult(
+                nodeIds[(int) i], toList(model.entity((int) i))));
+    }
+
+    TransETrainProc.TrainResult trainAndWrite(TransEConfig config) {
+        Run run = train(config);
+        long writeStart = System.nanoTime();
+        saveModel(config, run);
+        long written = config.writeProperty().map(p -> writeEmbeddings(run, p)).orElse(0L);
+        long writeMillis = (System.nanoTime() - writeStart) / 1_000_000;
+        TransE.Result result = run.result();
+        return new TransETrainProc.TrainResult(config.modelName().orElseThrow(), run.graph().nodeIds().length,
+                run.graph().triples().size(), run.graph().relationshipTypes().size(), result.epochs().size(),
+                result.finalLoss(), run.readMillis(), Math.round(result.trainSeconds() * 1000),
+                Math.round(result.triplesPerSecond()), writeMillis, written, config.toMap());
+    }
+
+    TransETrainProc.StatsResult stats(TransEConfig config) {
+        Run run = train(config);
+        TransE.Result result = run.result();
+        return new TransETrainProc.StatsResult(run.graph().nodeIds().length, run.graph().triples().size(),
+                run.graph().relationshipTypes().size(), result.epochs().size(), result.finalLoss(),
+                result.epochs().stream().map(TransE.EpochStats::loss).toList(), run.readMillis(),
+                Math.round(result.trainSeconds() * 1000), Math.round(result.triplesPerSecond()), config.toMap());
+    }
+
+    private void saveModel(TransEConfig config, Run run) {
+        String name = config.modelName().orElseThrow();
+        TransEModel model = run.result().model();
+        TransEParameters p = config.parameters();
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("nodeLabels", config.nodeLabels());
+        metadata.put("relationshipTypes", run.graph().relationshipTypes());
+        config.graphName().ifPresent(g -> metadata.put("graphName", g));
+        config.splitProperty().ifPresent(s -> metadata.put("splitProperty", s));
+        metadata.put("trainSplit", config.trainSplit());
+        config.writeProperty().ifPresent(w -> metadata.put("writeProperty", w));
+        metadata.put("parameters", Map.of("dimensions", p.dimensions(), "epochs", p.epochs(),
+                "learningRate", p.learningRate(), "margin", p.margin(), "norm", p.norm().name(),
+                "negativeSampling", p.negativeSampling().name(), "negatives", p.negatives(),
+                "concurrency", p.concurrency(), "randomSeed", p.randomSeed()));
+        metadata.put("triples", run.graph().triples().size());
+        metadata.put("finalLoss", run.result().finalLoss());
+        metadata.put("trainSeconds", run.result().trainSeconds());
+        List<String> entities = new ArrayList<>(run.graph().nodeIds().length);
+        for (long id : run.graph().nodeIds()) {
+            entities.add(Long.toString(id));
+        }
+        var manifest = new TransEModelFiles.Manifest(TransEModelFiles.FORMAT_VERSION, name, model.dimensions(),
+                model.norm().name(), model.entityCount(), model.relationCount(), Instant.now().toString(), metadata);
+        try {
+            TransEModelFiles.write(ModelDirectory.of(db, MODEL_KIND, name),
+                    new TransEModelFiles.NamedModel(manifest, model, entities, run.graph().relationshipTypes()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot save TransE model `" + name + "`: " + e.getMessage(), e);
+        }
+        TransEModelRegistry.invalidate(ModelDirectory.of(db, MODEL_KIND, name));
+    }
+
+    /** Refuses a property that some entity already holds with a value that is not a float array. */
+    @SuppressWarnings("deprecation")
+    private void checkWritable(KnowledgeGraph graph, String property) {
+        for (long id : graph.nodeIds()) {
+            Object existing = tx.getNodeById(id).getProperty(property, null);
+            if (existing != null && !(existing instanceof float[])) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT,
+                        "`writeProperty` `%s` clashes with an existing property of node %d holding a %s, not a "
+                                + "float array; choose another property name.", property, id,
+                        existing.getClass().getSimpleName()));
+            }
+        }
+    }
+
+    /** Writes each entity's vector in batches of independent transactions; returns the properties written. */
+    @SuppressWarnings("deprecation")
+    private long writeEmbeddings(Run run, String property) {
+        long[] nodeIds = run.graph().nodeIds();
+        TransEModel model = run.result().model();
+        for (int from = 0; from < nodeIds.length; from += WRITE_BATCH) {
+            termination.assertRunning();
+            int to = Math.min(nodeIds.length, from + WRITE_BATCH);
+            try (Transaction write = db.beginTx()) {
+                for (int i = from; i < to; i++) {
+                    Node node = write.getNodeById(nodeIds[i]);
+                    node.setProperty(property, model.entity(i));
+                }
+                write.commit();
+            }
+        }
+        return nodeIds.length;
+    }
+
+    TransETrainProc.EstimateResult estimate(TransEConfig config) {
+        List<String> types = new KnowledgeGraphReader(tx, termination).validateSelection(config);
+        long nodes = 0;
+        if (config.nodeLabels().isEmpty()) {
+            nodes = count("MATCH (n) RETURN count(n) AS c");
+        } else {
+            for (String label : config.nodeLabels()) {
+                nodes += count("MATCH (n:`" + label.replace("`", "``") + "`) RETURN count(n) AS c");
+            }
+        }
+        long relationships = 0;
+        for (String type : types) {
+            relationships += count("MATCH ()-[r:`" + type.replace("`", "``") + "`]->() RETURN count(r) AS c");
+        }
+        int dim = config.parameters().dimensions();
+        // per entity: its vector, its node id and an id-map entry; per triple: three ints while reading, three
+        // ints and two sorted keys while training (up to twice the reading buffer when it has just grown)
+        long perEntity = TransE.estimateMemoryBytes(1, 0, dim) + Long.BYTES + 64;
+        long min = nodes * perEntity + relationships * 40 + TransE.estimateMemoryBytes(0, types.size(), dim);
+        long max = nodes * perEntity + relationships * 52 + TransE.estimateMemoryBytes(0, types.size(), dim);
+        double heap = Runtime.getRuntime().maxMemory();
+        return new TransETrainProc.EstimateResult(human(max), min, max, nodes, relationships,
+                Math.round(1000.0 * min / heap) / 10.0, Math.round(1000.0 * max / heap) / 10.0, config.toMap());
+    }
+
+    private long count(String query) {
+        try (Result result = tx.execute(query)) {
+            return ((Number) result.next().get("c")).longValue();
+        }
+    }
+
+    static List<Double> toList(float[] vector) {
+        List<Double> list = new ArrayList<>(vector.length);
+        for (float x : vector) list.add((double) x);
+        return list;
+    }
+
+    private static String human(long bytes) {
+        if (bytes < 1024) return bytes + " Bytes";
+        if (bytes < 1024 * 1024) return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+        if (bytes < 1024L * 1024 * 1024) return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
+        return String.format(Locale.ROOT, "%.2f GiB", bytes / (1024.0 * 1024 * 1024));
+    }
+}

@@ -1,0 +1,117 @@
+package io.ernieneo4j.plugin.transe;
+
+import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.Transaction;
+import org.neo4j.logging.Log;
+import org.neo4j.procedure.Context;
+import org.neo4j.procedure.Description;
+import org.neo4j.procedure.Mode;
+import org.neo4j.procedure.Name;
+import org.neo4j.procedure.Procedure;
+import org.neo4j.procedure.TerminationGuard;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/** TransE over the stored graph: train (keep the model, write embeddings), stream, stats and estimate. */
+public class TransETrainProc {
+
+    private static final String CONFIG_DESCRIPTION = "Graph: `nodeLabels`, `relationshipTypes` (default all) or "
+            + "`graphName` (a GDS projection), `splitProperty`/`trainSplit`. TransE: `dimensions` (100), `epochs` (100), "
+            + "`learningRate` (0.01), `margin` (1.0), `norm` ('L1'|'L2'), `negativeSampling` ('bern'|'uniform'), "
+            + "`negatives` (1), `batchSize`, `concurrency`, `randomSeed`.";
+
+    @Context
+    public GraphDatabaseService db;
+
+    @Context
+    public Transaction tx;
+
+    @Context
+    public Log log;
+
+    @Context
+    public TerminationGuard guard;
+
+    @Procedure(name = "ernie.transe.train", mode = Mode.WRITE)
+    @Description("Trains TransE embeddings of the stored graph, keeps the model under `modelName` (for predict, "
+            + "evaluate and ERNIE) and, with `writeProperty`, writes each node's embedding as a float array.")
+    public Stream<TrainResult> train(
+            @Name(value = "configuration", description = CONFIG_DESCRIPTION + " Also `modelName` (required) and "
+                    + "`writeProperty`.") Map<String, Object> configuration) {
+        TransEConfig config = TransEConfig.from(configuration, TransEConfig.Mode.TRAIN);
+        return Stream.of(feature("ernie.transe.train").trainAndWrite(config));
+    }
+
+    @Procedure(name = "ernie.transe.train.estimate", mode = Mode.READ)
+    @Description("Estimates the memory ernie.transe.train needs for a configuration, before anything runs.")
+    public Stream<EstimateResult> estimate(
+            @Name(value = "configuration", description = CONFIG_DESCRIPTION) Map<String, Object> configuration) {
+        TransEConfig config = TransEConfig.from(configuration, TransEConfig.Mode.ESTIMATE);
+        return Stream.of(feature("ernie.transe.train.estimate").estimate(config));
+    }
+
+    @Procedure(name = "ernie.transe.stream", mode = Mode.READ)
+    @Description("Trains TransE embeddings of the stored graph and streams each node's embedding; writes nothing.")
+    public Stream<StreamResult> stream(
+            @Name(value = "configuration", defaultValue = "{}", description = CONFIG_DESCRIPTION)
+            Map<String, Object> configuration) {
+        TransEConfig config = TransEConfig.from(configuration, TransEConfig.Mode.STREAM);
+        return feature("ernie.transe.stream").stream(config);
+    }
+
+    @Procedure(name = "ernie.transe.stats", mode = Mode.READ)
+    @Description("Trains TransE embeddings of the stored graph and reports the run (loss per epoch, speed); "
+            + "writes nothing.")
+    public Stream<StatsResult> stats(
+            @Name(value = "configuration", defaultValue = "{}", description = CONFIG_DESCRIPTION)
+            Map<String, Object> configuration) {
+        TransEConfig config = TransEConfig.from(configuration, TransEConfig.Mode.STATS);
+        return Stream.of(feature("ernie.transe.stats").stats(config));
+    }
+
+    private TransEFeature feature(String procedure) {
+        return new TransEFeature(db, tx, log, guard, procedure);
+    }
+
+    public record TrainResult(
+            @Description("The name the model is kept under.") String modelName,
+            @Description("Nodes that received an embedding.") long nodeCount,
+            @Description("Relationships learnt from.") long relationshipCount,
+            @Description("Relationship types learnt.") long relationshipTypeCount,
+            @Description("Epochs run.") long epochs,
+            @Description("Mean hinge loss of the last epoch.") double finalLoss,
+            @Description("Milliseconds reading the graph.") long preProcessingMillis,
+            @Description("Milliseconds training.") long computeMillis,
+            @Description("Positive triples processed per second.") long triplesPerSecond,
+            @Description("Milliseconds saving the model and writing embeddings.") long writeMillis,
+            @Description("Node properties written.") long nodePropertiesWritten,
+            @Description("The configuration used.") Map<String, Object> configuration) {}
+
+    public record StreamResult(
+            @Description("The node's internal id.") long nodeId,
+            @Description("The node's TransE embedding.") List<Double> embedding) {}
+
+    public record StatsResult(
+            @Description("Nodes in the graph learnt from.") long nodeCount,
+            @Description("Relationships learnt from.") long relationshipCount,
+            @Description("Relationship types learnt.") long relationshipTypeCount,
+            @Description("Epochs run.") long epochs,
+            @Description("Mean hinge loss of the last epoch.") double finalLoss,
+            @Description("Mean hinge loss of each epoch.") List<Double> lossPerEpoch,
+            @Description("Milliseconds reading the graph.") long preProcessingMillis,
+            @Description("Milliseconds training.") long computeMillis,
+            @Description("Positive triples processed per second.") long triplesPerSecond,
+            @Description("The configuration used.") Map<String, Object> configuration) {}
+
+    public record EstimateResult(
+            @Description("The larger estimate, readable.") String requiredMemory,
+            @Description("Lower bound in bytes.") long bytesMin,
+            @Description("Upper bound in bytes.") long bytesMax,
+            @Description("Nodes counted for the selection (an upper bound with labels).") long nodeCount,
+            @Description("Relationships counted for the selection.") long relationshipCount,
+            @Description("bytesMin as a percentage of the maximum heap.") double heapPercentageMin,
+            @Description("bytesMax as a percentage of the maximum heap.") double heapPercentageMax,
+            @Description("The configuration used.") Map<String, Object> configuration) {}
+}

@@ -1,0 +1,201 @@
+package io.ernieneo4j.tests.classpath;
+
+import io.ernieneo4j.tests.server.EmbeddedNeo4j;
+import io.ernieneo4j.tests.support.Bolt;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * TransE end to end through Bolt on WordNet's mammal sub-graph (1,182 synsets): train on the `train` split, evaluate
+ * on the held-out `test` hypernyms, predict and write missing links, the GDS KGE recipe, and bad input.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TransEProceduresTest {
+
+    private static final String DOG = "02084071-n";
+    private static final String TRAIN = "CALL ernie.transe.train({modelName: 'mammal', relationshipTypes: "
+            + "['HYPERNYM', 'HYPONYM'], splitProperty: 'split', writeProperty: 'transe', dimensions: 50, epochs: 300, "
+            + "learningRate: 0.01, margin: 2.0, norm: 'L2', concurrency: 1, randomSeed: 7})";
+
+    @TempDir
+    static Path workingDir;
+
+    private static EmbeddedNeo4j server;
+    private static Bolt bolt;
+    private static long trainRelationships;
+
+    @BeforeAll
+    static void start() {
+        server = EmbeddedNeo4j.builder(workingDir)
+                .procedures(ErnieClasses.PROCEDURES)
+                .functions(ErnieClasses.FUNCTIONS)
+                .start();
+        bolt = new Bolt(server.boltUri());
+        bolt.single("CALL ernie.dataset.wordnet.load({root: '01861778-n'})");
+        // a deterministic held-out tenth of the hypernym edges
+        bolt.single("MATCH ()-[r:HYPERNYM|HYPONYM]->() "
+                + "SET r.split = CASE WHEN type(r) = 'HYPERNYM' AND id(r) % 10 = 3 THEN 'test' ELSE 'train' END "
+                + "RETURN count(r)");
+        trainRelationships = bolt.count("MATCH ()-[r {split: 'train'}]->() RETURN count(r)");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (bolt != null) bolt.close();
+        if (server != null) server.close();
+    }
+
+    @Test
+    @Order(1)
+    void badInputIsAClearErrorAndWritesNothing() {
+        assertThatThrownBy(() -> bolt.single("CALL ernie.transe.train({modelName: 'x', nodeLabels: ['Sinset']})"))
+                .hasMessageContaining("No node label `Sinset` exists in the database");
+        assertThatThrownBy(() -> bolt.single("CALL ernie.transe.train({modelName: 'x', relationshipTypes: ['IS_A']})"))
+                .hasMessageContaining("No relationship type `IS_A` exists in the database");
+        assertThatThrownBy(() -> bolt.single("CALL ernie.transe.train({modelName: 'x', dimensions: 0})"))
+                .hasMessageContaining("Value for `dimensions` was `0`, but must be within the range [1, 4096]");
+        assertThatThrownBy(() -> bolt.single("CALL ernie.transe.train({modelName: 'x', epoch: 3})"))
+                .hasMessageContaining("Unexpected configuration key: `epoch` (Did you mean [epochs]?)");
+        assertThatThrownBy(() -> bolt.single("CALL ernie.transe.train({epochs: 3})"))
+                .hasMessageContaining("mandatory configuration parameter `modelName`");
+        assertThatThrownBy(() -> bolt.single("CALL ernie.transe.train({modelName: 'x', epochs: 1, writeProperty: 'lexname'})"))
+                .hasMessageContaining("`writeProperty` `lexname` clashes with an existing property");
+        assertThatThrownBy(() -> bolt.single("CALL ernie.transe.train({modelName: 'x', splitProperty: 'split', trainSplit: 'none'})"))
+                .hasMessageContaining("The selected graph has no relationships to learn from (none has `split` = 'none')");
+        assertThatThrownBy(() -> bolt.rows("CALL ernie.transe.predict.stream({modelName: 'nope', relationshipType: 'HYPERNYM', heads: [0]})"))
+                .hasMessageContaining("No TransE model `nope` exists");
+        assertThat(bolt.count("MATCH (n) WHERE n.transe IS NOT NULL RETURN count(n)")).isZero();
+        assertThat(bolt.count("MATCH (n:Synset) WHERE n.lexname IS :: STRING RETURN count(n)")).isEqualTo(1_182);
+        assertThat(bolt.rows("CALL ernie.transe.model.list()")).isEmpty();
+    }
+
+    @Test
+    @Order(2)
+    void estimateCountsTheSelection() {
+        Map<String, Object> row = bolt.single("CALL ernie.transe.train.estimate({nodeLabels: 'Synset', "
+                + "relationshipTypes: ['HYPERNYM', 'HYPONYM'], dimensions: 100})");
+        long relationships = bolt.count("MATCH ()-[r:HYPERNYM|HYPONYM]->() RETURN count(r)");
+        assertThat(row).containsEntry("nodeCount", 1_182L).containsEntry("relationshipCount", relationships);
+        assertThat((Long) row.get("bytesMin")).isGreaterThan(1_182L * 400).isLessThanOrEqualTo((Long) row.get("bytesMax"));
+    }
+
+    @Test
+    @Order(3)
+    void trainsWritesEmbeddingsAndKeepsTheModel() {
+        Map<String, Object> row = bolt.single(TRAIN);
+        long nodes = bolt.count("MATCH (n:Synset) WHERE EXISTS { (n)-[{split: 'train'}]-() } RETURN count(n)");
+        assertThat(row).containsEntry("modelName", "mammal")
+                .containsEntry("nodeCount", nodes)
+                .containsEntry("relationshipCount", trainRelationships)
+                .containsEntry("relationshipTypeCount", 2L)
+                .containsEntry("epochs", 300L)
+                .containsEntry("nodePropertiesWritten", nodes);
+        assertThat((Double) row.get("finalLoss")).isLessThan(0.5);
+        Map<String, Object> dog = bolt.single("MATCH (d:Synset {id: $id}) RETURN d.transe AS embedding", Map.of("id", DOG));
+        assertThat((List<?>) dog.get("embedding")).hasSize(50);
+        List<Map<String, Object>> models = bolt.rows("CALL ernie.transe.model.list()");
+        assertThat(models).singleElement().satisfies(m -> assertThat(m)
+                .containsEntry("modelName", "mammal").containsEntry("entityCount", nodes)
+                .containsEntry("dimensions", 50L).containsEntry("norm", "L2"));
+    }
+
+    @Test
+    @Order(4)
+    void evaluationOnHeldOutHypernymsIsFarAboveChance() {
+        Map<String, Object> row = bolt.single("CALL ernie.transe.evaluate({modelName: 'mammal', perRelation: true})");
+        long test = bolt.count("MATCH ()-[r {split: 'test'}]->() RETURN count(r)");
+        assertThat(row).containsEntry("testTriples", test).containsEntry("skippedTriples", 0L);
+        @SuppressWarnings("unchecked") Map<String, Object> filtered = (Map<String, Object>) row.get("filtered");
+        System.out.println("mammal filtered: " + filtered + " raw: " + row.get("raw"));
+        // chance over 1,182 entities: MRR ≈ 0.006, Hits@10 ≈ 0.008
+        assertThat((Double) filtered.get("mrr")).isGreaterThan(0.15);
+        assertThat((Double) filtered.get("hitsAt10")).isGreaterThan(0.4);
+        @SuppressWarnings("unchecked") Map<String, Object> perRelation = (Map<String, Object>) row.get("perRelation");
+        assertThat(perRelation).containsOnlyKeys("HYPERNYM");
+    }
+
+    @Test
+    @Order(5)
+    void predictsMissingLinksAndWritesThemOnce() {
+        List<Map<String, Object>> predictions = bolt.rows("MATCH (d:Synset {id: $id}) "
+                + "CALL ernie.transe.predict.stream({modelName: 'mammal', relationshipType: 'HYPERNYM', heads: [d], topK: 5}) "
+                + "YIELD tailNodeId, score, rank RETURN tailNodeId, score, rank", Map.of("id", DOG));
+        assertThat(predictions).hasSize(5);
+        assertThat(predictions).extracting(p -> (Long) p.get("rank")).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(predictions).extracting(p -> (Double) p.get("score")).isSortedAccordingTo((a, b) -> Double.compare(b, a));
+        long existingHypernym = bolt.count("MATCH (:Synset {id: '" + DOG + "'})-[:HYPERNYM]->(c) RETURN id(c)");
+        assertThat(predictions).extracting(p -> (Long) p.get("tailNodeId")).doesNotContain(existingHypernym);
+
+        long before = bolt.count("MATCH ()-[r:HYPERNYM]->() RETURN count(r)");
+        String write = "MATCH (d:Synset) WHERE d.id IN ['02084071-n', '02121620-n'] WITH collect(d) AS heads "
+                + "CALL ernie.transe.predict.write({modelName: 'mammal', relationshipType: 'HYPERNYM', heads: heads, "
+                + "topK: 3, writeRelationshipType: 'PREDICTED_HYPERNYM'}) YIELD relationshipsCreated, relationshipsUpdated "
+                + "RETURN relationshipsCreated, relationshipsUpdated";
+        assertThat(bolt.single(write)).containsEntry("relationshipsCreated", 6L).containsEntry("relationshipsUpdated", 0L);
+        assertThat(bolt.single(write)).containsEntry("relationshipsCreated", 0L).containsEntry("relationshipsUpdated", 6L);
+        assertThat(bolt.count("MATCH ()-[r:PREDICTED_HYPERNYM {predicted: true, model: 'mammal'}]->() RETURN count(r)")).isEqualTo(6);
+        assertThat(bolt.count("MATCH ()-[r:HYPERNYM]->() RETURN count(r)")).isEqualTo(before);
+    }
+
+    @Test
+    @Order(6)
+    void gdsKgeScoringOnTheWrittenEmbeddingsAgrees() {
+        // GDS scores every target of the filter: only nodes with an embedding can be targets
+        bolt.single("MATCH (n:Synset) WHERE n.transe IS NOT NULL SET n:Embedded RETURN count(n)");
+        bolt.single("CALL gds.graph.project('mammal', 'Embedded', 'HYPERNYM', {nodeProperties: ['transe']}) "
+                + "YIELD graphName RETURN graphName");
+        String ours = "MATCH (d:Synset {id: $id}) CALL ernie.transe.predict.stream({modelName: 'mammal', "
+                + "relationshipType: 'HYPERNYM', heads: [d], topK: 5}) YIELD tailNodeId, distance "
+                + "RETURN tailNodeId, distance";
+        // GDS ranks every target, linked or not, by the L2 distance (its `score`); ours leaves out existing links
+        String gds = "MATCH (d:Synset {id: $id}) "
+                + "CALL gds.ml.kge.predict.stream('mammal', {sourceNodeFilter: [id(d)], targetNodeFilter: 'Embedded', "
+                + "nodeEmbeddingProperty: 'transe', relationshipTypeEmbedding: ernie.transe.relationEmbedding('mammal', 'HYPERNYM'), "
+                + "scoringFunction: 'TransE', topK: 10}) YIELD targetNodeId, score "
+                + "WHERE NOT EXISTS { (d)-[:HYPERNYM]->(t) WHERE id(t) = targetNodeId } "
+                + "RETURN targetNodeId, score ORDER BY score LIMIT 5";
+        List<Map<String, Object>> ourRows = bolt.rows(ours, Map.of("id", DOG));
+        List<Map<String, Object>> gdsRows = bolt.rows(gds, Map.of("id", DOG));
+        assertThat(gdsRows.stream().map(r -> (Long) r.get("targetNodeId")).toList())
+                .containsExactlyElementsOf(ourRows.stream().map(r -> (Long) r.get("tailNodeId")).toList());
+        for (int i = 0; i < 5; i++) {
+            assertThat((Double) gdsRows.get(i).get("score")).isCloseTo((Double) ourRows.get(i).get("distance"),
+                    org.assertj.core.api.Assertions.within(1e-5));
+        }
+    }
+
+    @Test
+    @Order(7)
+    void streamAndStatsWriteNothing() {
+        long properties = bolt.count("MATCH (n) WHERE n.transe IS NOT NULL RETURN count(n)");
+        List<Map<String, Object>> rows = bolt.rows("CALL ernie.transe.stream({relationshipTypes: 'HYPERNYM', "
+                + "dimensions: 8, epochs: 5, concurrency: 1})");
+        long nodes = bolt.count("MATCH (n:Synset) WHERE EXISTS { (n)-[:HYPERNYM]-() } RETURN count(n)");
+        assertThat(rows).hasSize((int) nodes).allSatisfy(r -> assertThat((List<?>) r.get("embedding")).hasSize(8));
+        Map<String, Object> stats = bolt.single("CALL ernie.transe.stats({relationshipTypes: 'HYPERNYM', epochs: 20, concurrency: 2})");
+        assertThat((List<?>) stats.get("lossPerEpoch")).hasSize(20);
+        assertThat(bolt.count("MATCH (n) WHERE n.transe IS NOT NULL RETURN count(n)")).isEqualTo(properties);
+        assertThat(bolt.rows("CALL ernie.transe.model.list()")).hasSize(1);
+    }
+
+    @Test
+    @Order(8)
+    void droppingAModelRemovesIt() {
+        assertThat(bolt.single("CALL ernie.transe.model.drop('mammal')")).containsEntry("modelName", "mammal");
+        assertThat(bolt.rows("CALL ernie.transe.model.list()")).isEmpty();
+        assertThatThrownBy(() -> bolt.single("CALL ernie.transe.model.drop('mammal')"))
+                .hasMessageContaining("No TransE model `mammal` exists");
+    }
+}

@@ -1,6 +1,7 @@
 package io.ernieneo4j.tests.classpath;
 
 import io.ernieneo4j.plugin.dataset.WordNetLoadProc;
+import io.ernieneo4j.plugin.dataset.WordNetSplitProc;
 import io.ernieneo4j.plugin.transe.TransEEvaluateProc;
 import io.ernieneo4j.plugin.transe.TransEModelProc;
 import io.ernieneo4j.plugin.transe.TransEPredictProc;
@@ -10,7 +11,7 @@ import io.ernieneo4j.plugin.version.VersionProc;
 /** Every class of the plugin that declares procedures or functions, for class-path mode. */
 final class ErnieClasses {
 
-    static final Class<?>[] PROCEDURES = {VersionProc.class, WordNetLoadProc.class, TransETrainProc.class,
+    static final Class<?>[] PROCEDURES = {VersionProc.class, WordNetLoadProc.class, WordNetSplitProc.class, TransETrainProc.class,
             TransEEvaluateProc.class, TransEPredictProc.class, TransEModelProc.class};
 
     static final Class<?>[] FUNCTIONS = {TransEModelProc.class};

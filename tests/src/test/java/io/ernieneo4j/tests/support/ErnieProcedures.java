@@ -7,6 +7,7 @@ public final class ErnieProcedures {
 
     public static final List<String> ALL = List.of(
             "ernie.dataset.wordnet.load",
+            "ernie.dataset.wordnet.split",
             "ernie.transe.evaluate",
             "ernie.transe.model.drop",
             "ernie.transe.model.list",

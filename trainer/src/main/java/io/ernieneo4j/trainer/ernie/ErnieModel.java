@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import io.ernieneo4j.trainer.ernie.io.CheckpointTensors;
 import io.ernieneo4j.trainer.ernie.io.PretrainedWeights;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * An ERNIE encoder and its task head (none, typing or relation) with their parameters on one device: the blocks, the
@@ -171,7 +173,7 @@ public final class ErnieModel implements AutoCloseable {
      * @see ErnieBlock for the inputs and outputs
      */
     public NDList predict(NDList inputs) {
-        return encoder.forward(new ParameterStore(manager, false), inputs, false);
+        return withoutGradients(() -> encoder.forward(new ParameterStore(manager, false), inputs, false));
     }
 
     /** Runs the encoder and the task head for inference: logits (B, labels). */
@@ -179,9 +181,25 @@ public final class ErnieModel implements AutoCloseable {
         if (head == null) {
             throw new IllegalStateException("An `encoder` model has no classification head.");
         }
-        ParameterStore store = new ParameterStore(manager, false);
-        NDArray pooled = encoder.forward(store, inputs, false).get(1);
-        return head.forward(store, new NDList(pooled), false).head();
+        return withoutGradients(() -> {
+            ParameterStore store = new ParameterStore(manager, false);
+            NDArray pooled = encoder.forward(store, inputs, false).get(1);
+            return head.forward(store, new NDList(pooled), false).head();
+        });
+    }
+
+    /**
+     * Runs {@code work} with PyTorch's autograd off on this thread: the parameters require gradients (for
+     * training), so otherwise every inference op would record a graph nobody walks back.
+     */
+    private static <T> T withoutGradients(Supplier<T> work) {
+        boolean previous = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            return work.get();
+        } finally {
+            JniUtils.setGradMode(previous);
+        }
     }
 
     @Override

@@ -45,7 +45,8 @@ public final class ErnieThroughputBenchmark {
                 .limit(sentences)
                 .toList();
         List<String> ids = nouns.stream().map(Synset::id).toList();
-        EntityTable entities = EntityTable.of(ids, ids.stream().map(id -> unitVector(id.hashCode())).toArray(float[][]::new));
+        EntityTable entities = EntityTable.of(ids,
+                ids.stream().map(id -> unitVector(id.hashCode())).toArray(float[][]::new));
 
         List<EncoderBatch> plainBatches = new ArrayList<>();
         List<EncoderBatch> ernieBatches = new ArrayList<>();

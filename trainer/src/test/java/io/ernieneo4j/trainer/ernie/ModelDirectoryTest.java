@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 import static io.ernieneo4j.trainer.ernie.LayerType.MIX;
@@ -155,7 +156,7 @@ class ModelDirectoryTest {
 
     private static float[] filled(int n, float value) {
         float[] values = new float[n];
-        java.util.Arrays.fill(values, value);
+        Arrays.fill(values, value);
         return values;
     }
 }

@@ -1,0 +1,209 @@
+package io.ernieneo4j.trainer.ernie;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.ParameterStore;
+import io.ernieneo4j.trainer.ernie.io.CheckpointTensors;
+import io.ernieneo4j.trainer.ernie.io.PretrainedWeights;
+import io.ernieneo4j.trainer.ernie.nn.ErnieBlock;
+import io.ernieneo4j.trainer.ernie.nn.ParameterNames;
+import io.ernieneo4j.trainer.ernie.nn.PooledClassifierHead;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * An ERNIE encoder and its task head (none, typing or relation) with their parameters on one device: the blocks, the
+ * manager that owns the parameters, and the entry points to fill them (from a pretrained BERT, from the reference's
+ * random initialisation, from a saved model) and to run them.
+ */
+public final class ErnieModel implements AutoCloseable {
+
+    /**
+     * What a BERT checkpoint cannot hold: ERNIE's entity side (the reference's {@code _ent} modules). With the task
+     * head's names these start fresh; everything else must come from the checkpoint.
+     */
+    public static final Predicate<String> ENTITY_SIDE = name -> name.contains("_ent.");
+
+    private final ErnieConfig config;
+    private final ErnieTask task;
+    private final List<String> labels;
+    private final ErnieBlock encoder;
+    private final PooledClassifierHead head;
+    private final NDManager manager;
+    private final Map<String, Parameter> parameters;
+
+    private ErnieModel(ErnieConfig config, ErnieTask task, List<String> labels, Device device) {
+        if ((task == ErnieTask.ENCODER) != labels.isEmpty()) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "Task `%s` %s, got %d labels.", task.code(),
+                    task == ErnieTask.ENCODER ? "takes no labels" : "needs at least one label", labels.size()));
+        }
+        this.config = config;
+        this.task = task;
+        this.labels = List.copyOf(labels);
+        this.encoder = new ErnieBlock(config);
+        this.head = task.newHead(labels.size(), config.dropout());
+        this.manager = NDManager.newBaseManager(device);
+        Shape ids = new Shape(1, 2);
+        Shape[] inputs = config.hasKnowledgeEncoder()
+                ? new Shape[] {ids, ids, ids, ids.add(config.entityDim()), ids}
+                : new Shape[] {ids, ids, ids};
+        encoder.initialize(manager, DataType.FLOAT32, inputs);
+        Map<String, Parameter> names = new LinkedHashMap<>(ParameterNames.of(encoder));
+        if (head != null) {
+            head.initialize(manager, DataType.FLOAT32, new Shape(1, config.hiddenSize()));
+            names.putAll(ParameterNames.of(head));
+        }
+        this.parameters = Collections.unmodifiableMap(names);
+    }
+
+    /** An encoder with every parameter from the reference's initialisation, seeded. */
+    public static ErnieModel random(ErnieConfig config, Device device, long seed) {
+        return random(config, ErnieTask.ENCODER, List.of(), device, seed);
+    }
+
+    /** A model for {@code task} with every parameter from the reference's initialisation, seeded. */
+    public static ErnieModel random(ErnieConfig config, ErnieTask task, List<String> labels, Device device,
+                                    long seed) {
+        ErnieModel model = new ErnieModel(config, task, labels, device);
+        PretrainedWeights.initialiseAll(model.parameters, seed);
+        return model;
+    }
+
+    /**
+     * An encoder whose text side comes from a pretrained BERT and whose other parameters ({@code startsFresh}, e.g.
+     * {@link #ENTITY_SIDE}) start from the reference's initialisation, seeded.
+     */
+    public static ErnieModel fromCheckpoint(ErnieConfig config, Device device, CheckpointTensors checkpoint,
+                                            Predicate<String> startsFresh, long seed) throws IOException {
+        ErnieModel model = new ErnieModel(config, ErnieTask.ENCODER, List.of(), device);
+        try {
+            PretrainedWeights.load(model.parameters, checkpoint, startsFresh, seed);
+        } catch (IOException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        return model;
+    }
+
+    /** A model of this shape with the parameters {@link #saveParameters} wrote. */
+    static ErnieModel readParameters(ErnieConfig config, ErnieTask task, List<String> labels, Device device,
+                                     DataInputStream in) throws IOException, MalformedModelException {
+        ErnieModel model = new ErnieModel(config, task, labels, device);
+        try {
+            Map<String, Shape> expected = new LinkedHashMap<>();
+            model.parameters.forEach((name, parameter) -> expected.put(name, parameter.getArray().getShape()));
+            model.encoder.loadParameters(model.manager, in);
+            if (model.head != null) {
+                model.head.loadParameters(model.manager, in);
+            }
+            // DJL takes a stored array whatever its shape
+            for (Map.Entry<String, Shape> entry : expected.entrySet()) {
+                Shape loaded = model.parameters.get(entry.getKey()).getArray().getShape();
+                if (!loaded.equals(entry.getValue())) {
+                    throw new MalformedModelException(String.format(Locale.ROOT,
+                            "parameter `%s` is stored as %s, the architecture needs %s.",
+                            entry.getKey(), loaded, entry.getValue()));
+                }
+            }
+        } catch (IOException | MalformedModelException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        return model;
+    }
+
+    /** Writes every parameter in DJL's block format: the encoder, then the head. */
+    void saveParameters(DataOutputStream out) throws IOException {
+        encoder.saveParameters(out);
+        if (head != null) {
+            head.saveParameters(out);
+        }
+    }
+
+    public ErnieConfig config() {
+        return config;
+    }
+
+    public ErnieTask task() {
+        return task;
+    }
+
+    public List<String> labels() {
+        return labels;
+    }
+
+    public ErnieBlock encoder() {
+        return encoder;
+    }
+
+    public Device device() {
+        return manager.getDevice();
+    }
+
+    /** The manager owning the parameters; create inputs on a sub-manager of it. */
+    public NDManager manager() {
+        return manager;
+    }
+
+    /** Every parameter under its checkpoint name (the encoder's, then the head's). */
+    public Map<String, Parameter> parameters() {
+        return parameters;
+    }
+
+    /**
+     * Runs the encoder for inference (no dropout). The outputs are attached to the inputs' manager.
+     *
+     * @see ErnieBlock for the inputs and outputs
+     */
+    public NDList predict(NDList inputs) {
+        return withoutGradients(() -> encoder.forward(new ParameterStore(manager, false), inputs, false));
+    }
+
+    /** Runs the encoder and the task head for inference: logits (B, labels). */
+    public NDArray classify(NDList inputs) {
+        if (head == null) {
+            throw new IllegalStateException("An `encoder` model has no classification head.");
+        }
+        return withoutGradients(() -> {
+            ParameterStore store = new ParameterStore(manager, false);
+            NDArray pooled = encoder.forward(store, inputs, false).get(1);
+            return head.forward(store, new NDList(pooled), false).head();
+        });
+    }
+
+    /**
+     * Runs {@code work} with PyTorch's autograd off on this thread: the parameters require gradients (for
+     * training), so otherwise every inference op would record a graph nobody walks back.
+     */
+    private static <T> T withoutGradients(Supplier<T> work) {
+        boolean previous = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            return work.get();
+        } finally {
+            JniUtils.setGradMode(previous);
+        }
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,26 @@
+package io.ernieneo4j.trainer.ernie.io;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The float32 tensors of a pretrained checkpoint under their Hugging Face names, in PyTorch layout (a Linear weight
+ * is (out, in)). Readers hand out one tensor at a time, so a checkpoint is never held twice in the heap.
+ */
+public interface CheckpointTensors extends AutoCloseable {
+
+    /** Where the tensors come from, for messages. */
+    String source();
+
+    /** Every tensor name, in the checkpoint's order. */
+    List<String> names();
+
+    /** The shape of {@code name} in PyTorch layout. */
+    long[] shape(String name);
+
+    /** The values of {@code name}, row-major in {@link #shape}. */
+    float[] read(String name) throws IOException;
+
+    @Override
+    void close() throws IOException;
+}

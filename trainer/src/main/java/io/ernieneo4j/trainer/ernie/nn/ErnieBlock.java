@@ -1,0 +1,144 @@
+package io.ernieneo4j.trainer.ernie.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import io.ernieneo4j.trainer.ernie.ErnieConfig;
+import io.ernieneo4j.trainer.ernie.LayerType;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The ERNIE encoder: BERT embeddings, the T-Encoder ({@code sim} layers) and the K-Encoder ({@code mix} then
+ * {@code norm} layers), and the pooler. With only {@code sim} layers it is exactly a Hugging Face BERT.
+ *
+ * <p>Children carry the reference's module names ({@code embeddings}, {@code encoder.layer.N}, {@code pooler}, and
+ * inside them {@code attention.self_ent}, {@code intermediate.dense_ent}, ...), so checkpoint names follow from the
+ * block tree; see {@code ParameterNames}.
+ *
+ * <p>Input: word-piece ids (B, T) int64, token types (B, T) int64, attention mask (B, T) (1 = token, 0 = padding)
+ * and, when the encoder has a K-Encoder, entity vectors (B, T, H_e) float32 (zero where there is no entity) and the
+ * entity mask (B, T) (1 where a mention starts). The entity mask is forced to 1 at position 0 ([CLS]) here, so no
+ * row of the entity attention is fully masked. Output: the last layer's tokens (B, T, H_w), the pooled [CLS]
+ * (B, H_w) and, with a K-Encoder, the last layer's entity states (B, T, H_e).
+ */
+public final class ErnieBlock extends AbstractBlock {
+
+    /** BERT's additive mask value (not -inf), for token and entity attention. */
+    public static final float MASKED = -10_000f;
+
+    private final ErnieConfig config;
+    private final EmbeddingsBlock embeddings;
+    private final List<ErnieLayerBlock> layers;
+    private final PoolerBlock pooler;
+
+    public ErnieBlock(ErnieConfig config) {
+        this.config = config;
+        this.embeddings = addChildBlock("embeddings", new EmbeddingsBlock(config));
+        List<ErnieLayerBlock> encoderLayers = new ArrayList<>();
+        List<LayerType> types = config.layerTypes();
+        for (int i = 0; i < types.size(); i++) {
+            encoderLayers.add(addChildBlock("encoder.layer." + i, new ErnieLayerBlock(config, types.get(i))));
+        }
+        this.layers = Collections.unmodifiableList(encoderLayers);
+        this.pooler = addChildBlock("pooler", new PoolerBlock(config.hiddenSize()));
+    }
+
+    public ErnieConfig config() {
+        return config;
+    }
+
+    /** The word-piece table, the masked-LM decoder's tied weight. */
+    public EmbeddingTable wordEmbeddings() {
+        return embeddings.wordEmbeddings();
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
+        boolean withEntities = config.hasKnowledgeEncoder();
+        int expected = withEntities ? 5 : 3;
+        if (inputs.size() != expected) {
+            throw new IllegalArgumentException("An encoder " + (withEntities ? "with" : "without")
+                    + " a K-Encoder takes " + expected + " inputs (ids, token types, attention mask"
+                    + (withEntities ? ", entity vectors, entity mask" : "") + "), got " + inputs.size() + ".");
+        }
+        try (NDManager scope = NDManager.subManagerOf(inputs.head())) {
+            scope.tempAttachAll(inputs);
+            NDArray ids = inputs.get(0);
+            long batch = ids.getShape().get(0);
+            long length = ids.getShape().get(1);
+            NDArray tokenMask = additive(inputs.get(2), batch, length);
+            NDArray states = embeddings.forward(parameterStore, new NDList(ids, inputs.get(1)), training).head();
+            NDList layerInputs;
+            if (withEntities) {
+                NDArray entityMask = withClsSlot(inputs.get(4).toType(DataType.FLOAT32, false));
+                layerInputs = new NDList(states, tokenMask, inputs.get(3),
+                        additive(entityMask, batch, length), entityMask.reshape(batch, length, 1));
+            } else {
+                layerInputs = new NDList(states, tokenMask);
+            }
+            for (ErnieLayerBlock layer : layers) {
+                NDList out = layer.forward(parameterStore, layerInputs, training);
+                layerInputs.set(0, out.get(0));
+                if (withEntities) {
+                    layerInputs.set(2, out.get(1));
+                }
+            }
+            NDArray sequence = layerInputs.get(0);
+            NDArray pooled = pooler.forward(parameterStore, new NDList(sequence), training).head();
+            NDList outputs = withEntities
+                    ? new NDList(sequence, pooled, layerInputs.get(2))
+                    : new NDList(sequence, pooled);
+            return scope.ret(outputs);
+        }
+    }
+
+    /** (B, T) of 1/0 to (B, 1, 1, T) of 0/-10000, broadcast over heads and queries. */
+    private static NDArray additive(NDArray mask, long batch, long length) {
+        return mask.toType(DataType.FLOAT32, false).sub(1f).mul(-MASKED).reshape(batch, 1, 1, length);
+    }
+
+    /** The entity mask with position 0 set to 1: the [CLS] slot, a zero vector that every entity query may see. */
+    private static NDArray withClsSlot(NDArray entityMask) {
+        long batch = entityMask.getShape().get(0);
+        NDArray cls = entityMask.getManager().ones(new Shape(batch, 1), DataType.FLOAT32, entityMask.getDevice());
+        return NDArrays.concat(new NDList(cls, entityMask.get(":, 1:")), 1);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape ids = inputShapes[0];
+        Shape tokens = ids.add(config.hiddenSize());
+        Shape pooled = new Shape(ids.get(0), config.hiddenSize());
+        return config.hasKnowledgeEncoder()
+                ? new Shape[] {tokens, pooled, ids.add(config.entityDim())}
+                : new Shape[] {tokens, pooled};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape ids = inputShapes[0];
+        embeddings.initialize(manager, dataType, ids, ids);
+        Shape tokens = ids.add(config.hiddenSize());
+        Shape mask = new Shape(ids.get(0), 1, 1, ids.get(1));
+        Shape entities = ids.add(config.entityDim());
+        Shape entityMask = ids.add(1);
+        for (ErnieLayerBlock layer : layers) {
+            if (config.hasKnowledgeEncoder()) {
+                layer.initialize(manager, dataType, tokens, mask, entities, mask, entityMask);
+            } else {
+                layer.initialize(manager, dataType, tokens, mask);
+            }
+        }
+        pooler.initialize(manager, dataType, tokens);
+    }
+}

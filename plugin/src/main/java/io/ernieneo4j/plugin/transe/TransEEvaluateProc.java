@@ -21,7 +21,6 @@ import org.neo4j.procedure.Name;
 import org.neo4j.procedure.Procedure;
 import org.neo4j.procedure.TerminationGuard;
 
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -121,21 +120,6 @@ public class TransEEvaluateProc {
 
     private Node node(Object value) {
         return PredictionTargets.node(tx, value, "triples");
-    }
-
-    /** A model's node ids and relationship types to its dense ids. */
-    static final class ModelIds {
-        final Map<Long, Integer> entities = new HashMap<>();
-        final Map<String, Integer> relations = new HashMap<>();
-        final int entityCount;
-        final int relationCount;
-
-        ModelIds(TransEModelFiles.NamedModel model) {
-            for (int i = 0; i < model.entities().size(); i++) entities.put(Long.parseLong(model.entities().get(i)), i);
-            for (int i = 0; i < model.relations().size(); i++) relations.put(model.relations().get(i), i);
-            entityCount = model.entities().size();
-            relationCount = model.relations().size();
-        }
     }
 
     /** Triples over a model's ids; those with a node or type the model does not know are counted, not kept. */

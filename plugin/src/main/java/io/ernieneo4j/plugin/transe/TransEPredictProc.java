@@ -179,7 +179,7 @@ public class TransEPredictProc {
     }
 
     /** A validated prediction request. */
-    private record Query(String modelName, TransEModelFiles.NamedModel named, TransEEvaluateProc.ModelIds ids,
+    private record Query(String modelName, TransEModelFiles.NamedModel named, ModelIds ids,
                          long[] nodeIds, String type, int relation, List<Node> nodes, boolean predictTails, int topK) {
 
         static Query from(ConfigMap config, Transaction tx, GraphDatabaseService db) {
@@ -193,7 +193,7 @@ public class TransEPredictProc {
             }
             String key = heads ? "heads" : "tails";
             var named = TransEModelRegistry.load(ModelDirectory.of(db, TransEFeature.MODEL_KIND, modelName), modelName);
-            var ids = new TransEEvaluateProc.ModelIds(named);
+            var ids = new ModelIds(named);
             Integer relation = ids.relations.get(type);
             if (relation == null) {
                 throw new IllegalArgumentException(String.format(Locale.ROOT,

@@ -178,6 +178,16 @@ class TransEProceduresTest {
 
     @Test
     @Order(7)
+    void readsAGraphProjectedInGdssCatalog() {
+        long relationships = bolt.count("CALL gds.graph.list('mammal') YIELD relationshipCount RETURN relationshipCount");
+        Map<String, Object> stats = bolt.single("CALL ernie.transe.stats({graphName: 'mammal', epochs: 5, concurrency: 1})");
+        assertThat(stats).containsEntry("relationshipCount", relationships).containsEntry("relationshipTypeCount", 1L);
+        assertThatThrownBy(() -> bolt.single("CALL ernie.transe.stats({graphName: 'nope'})"))
+                .hasMessageContaining("No graph `nope` in GDS's graph catalog");
+    }
+
+    @Test
+    @Order(8)
     void streamAndStatsWriteNothing() {
         long properties = bolt.count("MATCH (n) WHERE n.transe IS NOT NULL RETURN count(n)");
         List<Map<String, Object>> rows = bolt.rows("CALL ernie.transe.stream({relationshipTypes: 'HYPERNYM', "
@@ -191,7 +201,7 @@ class TransEProceduresTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void droppingAModelRemovesIt() {
         assertThat(bolt.single("CALL ernie.transe.model.drop('mammal')")).containsEntry("modelName", "mammal");
         assertThat(bolt.rows("CALL ernie.transe.model.list()")).isEmpty();

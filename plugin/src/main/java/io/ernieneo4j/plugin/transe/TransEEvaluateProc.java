@@ -1,7 +1,6 @@
 package io.ernieneo4j.plugin.transe;
 
 import io.ernieneo4j.plugin.common.ConfigMap;
-import io.ernieneo4j.plugin.common.ModelDirectory;
 import io.ernieneo4j.plugin.common.Neo4jRun;
 import io.ernieneo4j.trainer.run.Termination;
 import io.ernieneo4j.trainer.transe.LinkPredictionEvaluator;
@@ -59,8 +58,7 @@ public class TransEEvaluateProc {
         boolean perRelation = config.bool("perRelation", false);
         int concurrency = config.intValue("concurrency", Math.min(4, Runtime.getRuntime().availableProcessors()), 1, 1024);
         Object triples = configuration.get("triples");
-        TransEModelFiles.NamedModel named = TransEModelRegistry.load(
-                ModelDirectory.of(db, TransEFeature.MODEL_KIND, modelName), modelName);
+        TransEModelFiles.NamedModel named = TransEModelRegistry.load(db, modelName);
         Termination termination = Neo4jRun.termination(guard);
 
         long start = System.nanoTime();

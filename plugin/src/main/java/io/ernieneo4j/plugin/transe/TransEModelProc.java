@@ -63,7 +63,7 @@ public class TransEModelProc {
     public List<Double> relationEmbedding(
             @Name(value = "modelName", description = "A stored TransE model.") String modelName,
             @Name(value = "relationshipType", description = "One of the model's relationship types.") String type) {
-        var named = TransEModelRegistry.load(ModelDirectory.of(db, TransEFeature.MODEL_KIND, modelName), modelName);
+        var named = TransEModelRegistry.load(db, modelName);
         int relation = named.relations().indexOf(type);
         if (relation < 0) {
             throw new IllegalArgumentException("Model `" + modelName + "` has no relationship type `" + type

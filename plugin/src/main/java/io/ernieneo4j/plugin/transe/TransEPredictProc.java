@@ -1,7 +1,6 @@
 package io.ernieneo4j.plugin.transe;
 
 import io.ernieneo4j.plugin.common.ConfigMap;
-import io.ernieneo4j.plugin.common.ModelDirectory;
 import io.ernieneo4j.plugin.common.Neo4jRun;
 import io.ernieneo4j.trainer.run.Termination;
 import io.ernieneo4j.trainer.transe.TransEModel;
@@ -192,7 +191,7 @@ public class TransEPredictProc {
                         + "(to predict their heads).");
             }
             String key = heads ? "heads" : "tails";
-            var named = TransEModelRegistry.load(ModelDirectory.of(db, TransEFeature.MODEL_KIND, modelName), modelName);
+            var named = TransEModelRegistry.load(db, modelName);
             var ids = new ModelIds(named);
             Integer relation = ids.relations.get(type);
             if (relation == null) {

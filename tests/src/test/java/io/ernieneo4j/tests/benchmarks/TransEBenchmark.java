@@ -17,7 +17,6 @@ import io.ernieneo4j.trainer.wordnet.WordNetDatasets;
 import io.ernieneo4j.trainer.wordnet.WordNetDatasets.LinkPredictionVariant;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 

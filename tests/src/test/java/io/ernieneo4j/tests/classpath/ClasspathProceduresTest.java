@@ -1,15 +1,9 @@
 package io.ernieneo4j.tests.classpath;
 
-import io.ernieneo4j.tests.server.EmbeddedNeo4j;
-import io.ernieneo4j.tests.support.Bolt;
 import io.ernieneo4j.tests.support.ProcedureSurface;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.neo4j.driver.exceptions.ClientException;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -17,30 +11,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The procedures registered from the class path (the harness's own way), driven through Bolt. */
-class ClasspathProceduresTest {
+class ClasspathProceduresTest extends ClasspathHarness {
 
     private static final String MAMMAL = "01861778-n";
-
-    @TempDir
-    static Path workingDir;
-
-    private static EmbeddedNeo4j server;
-    private static Bolt bolt;
-
-    @BeforeAll
-    static void start() {
-        server = EmbeddedNeo4j.builder(workingDir)
-                .procedures(ErnieClasses.PROCEDURES)
-                .functions(ErnieClasses.FUNCTIONS)
-                .start();
-        bolt = new Bolt(server.boltUri());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (bolt != null) bolt.close();
-        if (server != null) server.close();
-    }
 
     @Test
     void versionStartsPyTorchOnCpuBesideGds() {

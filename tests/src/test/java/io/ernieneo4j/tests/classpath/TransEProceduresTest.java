@@ -1,16 +1,11 @@
 package io.ernieneo4j.tests.classpath;
 
-import io.ernieneo4j.tests.server.EmbeddedNeo4j;
-import io.ernieneo4j.tests.support.Bolt;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -22,39 +17,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * on the held-out `test` hypernyms, predict and write missing links, the GDS KGE recipe, and bad input.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class TransEProceduresTest {
+class TransEProceduresTest extends ClasspathHarness {
 
     private static final String DOG = "02084071-n";
     private static final String TRAIN = "CALL ernie.transe.train({modelName: 'mammal', relationshipTypes: "
             + "['HYPERNYM', 'HYPONYM'], splitProperty: 'split', writeProperty: 'transe', dimensions: 50, epochs: 300, "
             + "learningRate: 0.01, margin: 2.0, norm: 'L2', concurrency: 1, randomSeed: 7})";
 
-    @TempDir
-    static Path workingDir;
-
-    private static EmbeddedNeo4j server;
-    private static Bolt bolt;
     private static long trainRelationships;
 
     @BeforeAll
-    static void start() {
-        server = EmbeddedNeo4j.builder(workingDir)
-                .procedures(ErnieClasses.PROCEDURES)
-                .functions(ErnieClasses.FUNCTIONS)
-                .start();
-        bolt = new Bolt(server.boltUri());
+    static void loadMammals() {
         bolt.single("CALL ernie.dataset.wordnet.load({root: '01861778-n'})");
         // a deterministic held-out tenth of the hypernym edges
         bolt.single("MATCH ()-[r:HYPERNYM|HYPONYM]->() "
                 + "SET r.split = CASE WHEN type(r) = 'HYPERNYM' AND id(r) % 10 = 3 THEN 'test' ELSE 'train' END "
                 + "RETURN count(r)");
         trainRelationships = bolt.count("MATCH ()-[r {split: 'train'}]->() RETURN count(r)");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (bolt != null) bolt.close();
-        if (server != null) server.close();
     }
 
     @Test

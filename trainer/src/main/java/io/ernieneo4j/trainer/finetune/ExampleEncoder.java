@@ -33,6 +33,7 @@ public final class ExampleEncoder {
         private int aligned;
         private int offsetMisses;
         private int unknownEntities;
+        private int truncatedExamples;
         private String firstUnknown;
 
         public int aligned() {
@@ -47,11 +48,17 @@ public final class ExampleEncoder {
             return unknownEntities;
         }
 
+        /** Examples left out because their (head, tail or typed) mention lies beyond the maximum length. */
+        public int truncatedExamples() {
+            return truncatedExamples;
+        }
+
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "%d mentions aligned, %d dropped (not on a word-piece start or cut "
-                    + "off), %d dropped (entity not in the table%s)", aligned, offsetMisses, unknownEntities,
-                    firstUnknown == null ? "" : ", first at " + firstUnknown);
+                    + "off), %d dropped (entity not in the table%s); %d examples left out (mention beyond the "
+                    + "maximum length)", aligned, offsetMisses, unknownEntities,
+                    firstUnknown == null ? "" : ", first at " + firstUnknown, truncatedExamples);
         }
     }
 
@@ -82,8 +89,13 @@ public final class ExampleEncoder {
                 throw line.problem("the example has no labels.");
             }
             int[] labelIndices = example.labels().stream().mapToInt(label -> requireLabel(line, label)).toArray();
-            TokenizedText pieces = marked(line, () -> markers.typing(tokenizer.encode(example.text()),
-                    mention.start(), mention.end(), tokenizer.maxLength()));
+            TokenizedText text = tokenizer.encode(example.text());
+            if (cutOff(text, mention)) {
+                counts.truncatedExamples++;
+                continue;
+            }
+            TokenizedText pieces = marked(line, () -> markers.typing(text, mention.start(), mention.end(),
+                    tokenizer.maxLength()));
             encoded.add(new EncodedExample(pieces, align(line, pieces, example.text(), example.entities()),
                     labelIndices, line.where()));
         }
@@ -101,8 +113,13 @@ public final class ExampleEncoder {
                 throw line.problem("the example has no `label`.");
             }
             int label = requireLabel(line, example.label());
-            TokenizedText pieces = marked(line, () -> markers.relation(tokenizer.encode(example.text()),
-                    head.start(), head.end(), tail.start(), tail.end(), tokenizer.maxLength()));
+            TokenizedText text = tokenizer.encode(example.text());
+            if (cutOff(text, head) || cutOff(text, tail)) {
+                counts.truncatedExamples++;
+                continue;
+            }
+            TokenizedText pieces = marked(line, () -> markers.relation(text, head.start(), head.end(), tail.start(),
+                    tail.end(), tokenizer.maxLength()));
             encoded.add(new EncodedExample(pieces, align(line, pieces, example.text(), example.entities()),
                     new int[] {label}, line.where()));
         }
@@ -135,6 +152,16 @@ public final class ExampleEncoder {
         counts.offsetMisses += alignment.offsetMisses();
         counts.unknownEntities += alignment.unknownEntities();
         return alignment.rows();
+    }
+
+    /** Whether truncation to the maximum length (markers included) cuts {@code mention} off. */
+    private boolean cutOff(TokenizedText text, Mention mention) {
+        int markerRoom = 4;
+        int lastEnd = -1;
+        for (int i = 0; i < text.length() && i < tokenizer.maxLength() - markerRoom; i++) {
+            lastEnd = Math.max(lastEnd, text.ends()[i]);
+        }
+        return mention.end() > lastEnd;
     }
 
     private static void requireText(SourceLine<?> line, String text) {

@@ -153,7 +153,11 @@ public final class Finetuner {
                 collector.backward(batchLoss);
                 loss = batchLoss.getFloat();
             }
-            optimizer.step(learningRate);
+            float norm = optimizer.step(learningRate);
+            if (!Float.isFinite(norm)) {
+                listener.info(String.format(Locale.ROOT,
+                        "Step %d: gradient norm %s, the update was skipped (loss %s).", step, norm, loss));
+            }
             return loss;
         }
     }

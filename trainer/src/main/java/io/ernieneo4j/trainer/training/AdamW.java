@@ -72,18 +72,24 @@ public final class AdamW {
 
     /**
      * One update from the gradients the last backward pass left, then clears them. Parameters the pass did not
-     * reach (no gradient) are skipped.
+     * reach (no gradient) are skipped. A step whose gradient norm is not finite changes nothing (the gradients are
+     * cleared, the step count stays): the caller sees the norm and reports it.
      *
      * @return the gradient norm before clipping
      */
     public float step(float learningRate) {
-        updates++;
         boolean gradMode = JniUtils.isGradMode();
         // in-place updates of leaves that require gradients must not be recorded
         JniUtils.setGradMode(false);
         try (NDManager scope = anyWeight().getManager().newSubManager()) {
             Map<String, NDArray> gradients = gradients(scope);
             float norm = globalNorm(gradients.values());
+            if (!Float.isFinite(norm)) {
+                // NaN * 0 stays NaN: overwrite
+                gradients.values().forEach(gradient -> gradient.set(new float[Math.toIntExact(gradient.size())]));
+                return norm;
+            }
+            updates++;
             float rescale = clipNorm > 0f && norm > clipNorm ? clipNorm / (norm + 1e-6f) : 1f;
             float biasCorrection = (float) (learningRate * Math.sqrt(1 - Math.pow(BETA2, updates))
                     / (1 - Math.pow(BETA1, updates)));

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = ErnieTrainer.Version.class,
         description = "Trains and evaluates ERNIE and builds its datasets, without Neo4j.",
-        subcommands = {DatasetsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DatasetsCommand.class, TransECommand.class, FinetuneCommand.class, EvaluateCommand.class,
+                CommandLine.HelpCommand.class})
 public final class ErnieTrainer {
 
     public static void main(String[] args) {
@@ -20,7 +21,19 @@ public final class ErnieTrainer {
 
     /** Runs a command line and returns its exit code (for tests and embedding). */
     public static int run(String... args) {
-        return new CommandLine(new ErnieTrainer()).execute(args);
+        return new CommandLine(new ErnieTrainer())
+                .setExecutionExceptionHandler(ErnieTrainer::reportBadInput)
+                .execute(args);
+    }
+
+    /** Bad input (a file, a line, a value) is the user's to fix: its message, without a stack trace. */
+    private static int reportBadInput(Exception e, CommandLine command, CommandLine.ParseResult parsed)
+            throws Exception {
+        if (e instanceof IllegalArgumentException || e instanceof java.io.IOException) {
+            command.getErr().println("Error: " + e.getMessage());
+            return 2;
+        }
+        throw e;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -102,6 +102,26 @@ public final class ErnieModel implements AutoCloseable {
         return model;
     }
 
+    /**
+     * A model for {@code task} whose encoder comes from a checkpoint (a pretrained BERT, or a saved ERNIE's
+     * parameters) as {@link #fromCheckpoint(ErnieConfig, Device, CheckpointTensors, Predicate, long)} loads it; the
+     * task head always starts from the reference's initialisation, seeded.
+     */
+    public static ErnieModel fromCheckpoint(ErnieConfig config, ErnieTask task, List<String> labels, Device device,
+                                            CheckpointTensors checkpoint, Predicate<String> startsFresh, long seed)
+            throws IOException {
+        ErnieModel model = new ErnieModel(config, task, labels, device);
+        try {
+            Map<String, Parameter> encoderNames = ParameterNames.of(model.encoder);
+            PretrainedWeights.load(model.parameters, checkpoint,
+                    startsFresh.or(name -> !encoderNames.containsKey(name)), seed);
+        } catch (IOException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        return model;
+    }
+
     /** A model of this shape with the parameters {@link #saveParameters} wrote. */
     static ErnieModel readParameters(ErnieConfig config, ErnieTask task, List<String> labels, Device device,
                                      DataInputStream in) throws IOException, MalformedModelException {
@@ -178,14 +198,20 @@ public final class ErnieModel implements AutoCloseable {
 
     /** Runs the encoder and the task head for inference: logits (B, labels). */
     public NDArray classify(NDList inputs) {
+        return withoutGradients(() -> logits(inputs, false));
+    }
+
+    /**
+     * Runs the encoder and the task head: logits (B, labels). With {@code training}, dropout is on and, inside a
+     * gradient collector, the graph is recorded for the backward pass.
+     */
+    public NDArray logits(NDList inputs, boolean training) {
         if (head == null) {
             throw new IllegalStateException("An `encoder` model has no classification head.");
         }
-        return withoutGradients(() -> {
-            ParameterStore store = new ParameterStore(manager, false);
-            NDArray pooled = encoder.forward(store, inputs, false).get(1);
-            return head.forward(store, new NDList(pooled), false).head();
-        });
+        ParameterStore store = new ParameterStore(manager, false);
+        NDArray pooled = encoder.forward(store, inputs, training).get(1);
+        return head.forward(store, new NDList(pooled), training).head();
     }
 
     /**

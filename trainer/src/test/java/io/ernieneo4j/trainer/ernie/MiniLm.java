@@ -14,7 +14,7 @@ import java.util.List;
  * all-MiniLM-L6-v2 from the langchain4j jar on the test class path, copied once into {@code target/minilm} (ONNX
  * Runtime and the tokenizer binding want files), and the real sentences the tests run it on.
  */
-final class MiniLm {
+public final class MiniLm {
 
     static final String ONNX = "all-minilm-l6-v2.onnx";
     static final String TOKENIZER = "all-minilm-l6-v2-tokenizer.json";
@@ -36,15 +36,15 @@ final class MiniLm {
 
     private MiniLm() {}
 
-    static Path onnx() {
+    public static Path onnx() {
         return extract(ONNX);
     }
 
-    static Path tokenizerJson() {
+    public static Path tokenizerJson() {
         return extract(TOKENIZER);
     }
 
-    static void startDjl() {
+    public static void startDjl() {
         DjlRuntime.start(Path.of("target", "djl-cache"));
     }
 

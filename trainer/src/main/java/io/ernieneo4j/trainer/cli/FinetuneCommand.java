@@ -1,0 +1,252 @@
+package io.ernieneo4j.trainer.cli;
+
+import ai.djl.Device;
+import io.ernieneo4j.trainer.data.DatasetFiles;
+import io.ernieneo4j.trainer.data.RelationExample;
+import io.ernieneo4j.trainer.data.TypingExample;
+import io.ernieneo4j.trainer.engine.DjlRuntime;
+import io.ernieneo4j.trainer.ernie.DeviceChoice;
+import io.ernieneo4j.trainer.ernie.EntityTable;
+import io.ernieneo4j.trainer.ernie.ErnieConfig;
+import io.ernieneo4j.trainer.ernie.ErnieModel;
+import io.ernieneo4j.trainer.ernie.ErnieTask;
+import io.ernieneo4j.trainer.ernie.WordPieceTokenizer;
+import io.ernieneo4j.trainer.finetune.EncodedExample;
+import io.ernieneo4j.trainer.finetune.ExampleEncoder;
+import io.ernieneo4j.trainer.finetune.FinetuneParameters;
+import io.ernieneo4j.trainer.finetune.Finetuner;
+import io.ernieneo4j.trainer.finetune.LabelSet;
+import io.ernieneo4j.trainer.finetune.ModelOutput;
+import io.ernieneo4j.trainer.finetune.SourceLine;
+import io.ernieneo4j.trainer.finetune.StartingWeights;
+import io.ernieneo4j.trainer.finetune.UnknownEntities;
+import io.ernieneo4j.trainer.run.Termination;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Function;
+
+/** {@code ernie-trainer finetune typing|relation}: fine-tunes ERNIE (or the no-entity baseline) on JSON Lines. */
+@Command(name = "finetune",
+        mixinStandardHelpOptions = true,
+        description = "Fine-tunes ERNIE on entity typing or relation classification.",
+        subcommands = {FinetuneCommand.Typing.class, FinetuneCommand.Relation.class})
+final class FinetuneCommand {
+
+    /** Where the entity input comes from: a table, or nowhere (the baseline). */
+    static final class EntityInput {
+        @Option(names = "--entities", required = true, paramLabel = "FILE",
+                description = "Entity embeddings, one entity a line: id<TAB>v1 v2 ... (e.g. from `transe`).")
+        Path entities;
+
+        @Option(names = "--no-entities", required = true,
+                description = "The baseline: the same architecture and schedule with no entity input.")
+        boolean none;
+    }
+
+    /** The options both tasks share. */
+    static final class Options {
+        @Option(names = "--train", required = true, paramLabel = "FILE", description = "Training examples (JSON Lines).")
+        Path train;
+
+        @Option(names = "--dev", required = true, paramLabel = "FILE",
+                description = "Dev examples (JSON Lines): scored after each epoch; the best epoch's model is kept.")
+        Path dev;
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        EntityInput entityInput;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR",
+                description = "Output folder: the model the plugin loads (ernie.json, ernie.params, tokenizer.json), "
+                        + "metrics.json, training.png and checkpoint/.")
+        Path out;
+
+        @Option(names = "--init", paramLabel = "PATH",
+                description = "Starting weights: a BERT in ONNX (default: the bundled all-MiniLM-L6-v2) or a model "
+                        + "folder written by `pretrain`.")
+        Path init;
+
+        @Option(names = "--architecture", defaultValue = "minilm",
+                description = "Shape of an ONNX --init: minilm (6 x 384) or bert-base (12 x 768) "
+                        + "(default: ${DEFAULT-VALUE}).")
+        String architecture;
+
+        @Option(names = "--tokenizer", paramLabel = "FILE",
+                description = "Hugging Face tokenizer.json (default: the bundled MiniLM one, bert-base-uncased's "
+                        + "vocabulary).")
+        Path tokenizer;
+
+        @Option(names = "--max-length", defaultValue = "64",
+                description = "Word pieces per text, markers included (default: ${DEFAULT-VALUE}).")
+        int maxLength;
+
+        @Option(names = "--epochs", defaultValue = "3", description = "Epochs at most (default: ${DEFAULT-VALUE}).")
+        int epochs;
+
+        @Option(names = "--batch-size", defaultValue = "32",
+                description = "Sequences per step (default: ${DEFAULT-VALUE}).")
+        int batchSize;
+
+        @Option(names = "--learning-rate", defaultValue = "5e-5",
+                description = "Peak AdamW learning rate (default: ${DEFAULT-VALUE}).")
+        float learningRate;
+
+        @Option(names = "--warmup", defaultValue = "0.1",
+                description = "Share of the steps warming up linearly; then linear decay to 0 (default: "
+                        + "${DEFAULT-VALUE}).")
+        float warmup;
+
+        @Option(names = "--weight-decay", defaultValue = "0.01",
+                description = "AdamW decay of weight matrices; none on biases and LayerNorms (default: "
+                        + "${DEFAULT-VALUE}).")
+        float weightDecay;
+
+        @Option(names = "--clip-norm", defaultValue = "1.0",
+                description = "Global gradient-norm clip, 0 = off (default: ${DEFAULT-VALUE}).")
+        float clipNorm;
+
+        @Option(names = "--patience", defaultValue = "2",
+                description = "Stop after this many epochs without a better dev score, 0 = never (default: "
+                        + "${DEFAULT-VALUE}).")
+        int patience;
+
+        @Option(names = "--seed", defaultValue = "42",
+                description = "Seeds batch order, dropout and fresh weights (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--train-limit", defaultValue = "0",
+                description = "Train on a seeded sample of this many examples, 0 = all (default: ${DEFAULT-VALUE}).")
+        int trainLimit;
+
+        @Option(names = "--checkpoint-steps", defaultValue = "0",
+                description = "Also checkpoint every N steps, besides each epoch end (default: ${DEFAULT-VALUE}).")
+        int checkpointSteps;
+
+        @Option(names = "--resume", description = "Continue from the checkpoint in DIR/checkpoint (same options).")
+        boolean resume;
+
+        @Option(names = "--unknown-entities", defaultValue = "fail",
+                description = "A mention of an entity missing from --entities: fail (with file and line) or skip "
+                        + "(counted and reported) (default: ${DEFAULT-VALUE}).")
+        String unknownEntities;
+
+        @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE}).")
+        String device;
+    }
+
+    @Command(name = "typing", mixinStandardHelpOptions = true,
+            description = {"Entity typing: the mention wrapped in [ENT] markers, multi-label (sigmoid + binary "
+                    + "cross-entropy), classified from the pooled [CLS]; dev score: micro F1.",
+                    "Record: {\"id\", \"text\", \"mention\": {\"start\", \"end\", \"entity\"}, \"labels\": [...], "
+                            + "\"entities\": [mentions]}."})
+    static final class Typing implements java.util.concurrent.Callable<Integer> {
+        @Mixin
+        Options options;
+
+        @Option(names = "--threshold", defaultValue = "0",
+                description = "A type is predicted when its logit exceeds this; with none, the top type "
+                        + "(default: ${DEFAULT-VALUE}).")
+        float threshold;
+
+        @Override
+        public Integer call() throws Exception {
+            return run(ErnieTask.TYPING, options, threshold);
+        }
+    }
+
+    @Command(name = "relation", mixinStandardHelpOptions = true,
+            description = {"Relation classification: [HD] around the head mention, [TL] around the tail, "
+                    + "single-label (softmax + cross-entropy) from the pooled [CLS]; dev score: macro F1. A "
+                    + "`no_relation` label is the negative class of micro scores.",
+                    "Record: {\"id\", \"text\", \"head\": mention, \"tail\": mention, \"label\", "
+                            + "\"entities\": [mentions]}."})
+    static final class Relation implements java.util.concurrent.Callable<Integer> {
+        @Mixin
+        Options options;
+
+        @Override
+        public Integer call() throws Exception {
+            return run(ErnieTask.RELATION, options, 0f);
+        }
+    }
+
+    static int run(ErnieTask task, Options o, float threshold) throws Exception {
+        DjlRuntime.start(Path.of("target", "djl-cache"));
+        Device device = DeviceChoice.resolve(o.device);
+        Path tokenizerJson = o.tokenizer != null ? o.tokenizer : BundledMiniLm.tokenizerJson();
+        EntityTable entities = o.entityInput.none ? null : EntityTable.load(o.entityInput.entities);
+        FinetuneParameters parameters = FinetuneParameters.builder().optEpochs(o.epochs).optBatchSize(o.batchSize)
+                .optLearningRate(o.learningRate).optWarmupFraction(o.warmup).optWeightDecay(o.weightDecay)
+                .optClipNorm(o.clipNorm).optPatience(o.patience).optSeed(o.seed)
+                .optCheckpointSteps(o.checkpointSteps).optThreshold(threshold).build();
+        try (WordPieceTokenizer tokenizer = WordPieceTokenizer.open(tokenizerJson, o.maxLength)) {
+            Encoded data = task == ErnieTask.TYPING
+                    ? encode(o, tokenizer, entities, TypingExample.class, r -> r.labels(), ExampleEncoder::typing)
+                    : encode(o, tokenizer, entities, RelationExample.class, r -> List.of(r.label()),
+                    ExampleEncoder::relation);
+            ProgressBarListener listener = new ProgressBarListener(task.code());
+            listener.info(String.format(java.util.Locale.ROOT, "%s: %d train, %d dev examples, %d labels; %s",
+                    task.code(), data.train.size(), data.dev.size(), data.labels.size(), data.alignment));
+            Path init = o.init != null ? o.init : BundledMiniLm.onnx();
+            ErnieConfig architecture = "bert-base".equals(o.architecture) ? ErnieConfig.bertBase()
+                    : ErnieConfig.miniLm();
+            try (ErnieModel model = StartingWeights.load(init, architecture, task, data.labels.names(), device,
+                    o.seed)) {
+                String transe = entities == null ? "none" : o.entityInput.entities.getFileName().toString();
+                Finetuner.Result result = new Finetuner(model, entities, data.labels, parameters, listener,
+                        Termination.ALWAYS).fit(data.train, data.dev,
+                        new ModelOutput(o.out, tokenizerJson, o.maxLength, transe), o.resume);
+                Map<String, Object> metrics = new LinkedHashMap<>();
+                metrics.put("task", task.code());
+                metrics.put("entities", entities == null ? "none (--no-entities)" : o.entityInput.entities.toString());
+                metrics.put("init", init.toString());
+                metrics.put("trainExamples", data.train.size());
+                metrics.put("devExamples", data.dev.size());
+                metrics.put("alignment", data.alignment);
+                metrics.put("parameters", parameters);
+                metrics.put("bestEpoch", result.state().bestEpoch());
+                metrics.put("dev", result.bestDev());
+                metrics.put("history", result.state().history());
+                DatasetFiles.writeJson(o.out.resolve("metrics.json"), metrics);
+                TrainingPlot.write(o.out.resolve("training.png"), task.code() + (entities == null
+                        ? " (no entities)" : " (ERNIE)"), task == ErnieTask.TYPING ? "micro F1" : "macro F1",
+                        result.state().history());
+                System.out.printf("Best dev (epoch %d): %s%nWrote %s%n", result.state().bestEpoch(),
+                        result.bestDev().summary(), o.out.toAbsolutePath());
+            }
+        }
+        return 0;
+    }
+
+    private record Encoded(LabelSet labels, List<EncodedExample> train, List<EncodedExample> dev, String alignment) {}
+
+    private interface Encoding<T> {
+        List<EncodedExample> encode(ExampleEncoder encoder, List<SourceLine<T>> records);
+    }
+
+    private static <T> Encoded encode(Options o, WordPieceTokenizer tokenizer, EntityTable entities, Class<T> type,
+                                      Function<T, List<String>> labelsOf, Encoding<T> encoding) throws Exception {
+        List<SourceLine<T>> train = SourceLine.read(o.train, type);
+        if (o.trainLimit > 0 && o.trainLimit < train.size()) {
+            List<SourceLine<T>> shuffled = new ArrayList<>(train);
+            java.util.Collections.shuffle(shuffled, new Random(o.seed));
+            train = shuffled.subList(0, o.trainLimit);
+        }
+        List<SourceLine<T>> dev = SourceLine.read(o.dev, type);
+        LabelSet labels = new LabelSet(train.stream().flatMap(l -> labelsOf.apply(l.record()).stream()).toList());
+        UnknownEntities unknown = UnknownEntities.valueOf(o.unknownEntities.toUpperCase(java.util.Locale.ROOT));
+        ExampleEncoder encoder = new ExampleEncoder(tokenizer, labels, entities, unknown);
+        List<EncodedExample> encodedTrain = encoding.encode(encoder, train);
+        List<EncodedExample> encodedDev = encoding.encode(encoder, dev);
+        return new Encoded(labels, encodedTrain, encodedDev,
+                entities == null ? "no entity input" : encoder.counts().toString());
+    }
+}

@@ -1,0 +1,37 @@
+package io.ernieneo4j.trainer.finetune;
+
+import io.ernieneo4j.trainer.ernie.EncoderBatch;
+import io.ernieneo4j.trainer.ernie.EntityTable;
+import io.ernieneo4j.trainer.ernie.ErnieConfig;
+import io.ernieneo4j.trainer.ernie.TokenizedText;
+
+import java.util.List;
+
+/** The encoder inputs of a batch of examples, with or without entity input. */
+final class Batches {
+
+    private Batches() {}
+
+    /**
+     * The inputs for {@code config}: tokens only for a plain BERT; for ERNIE, the aligned entities' vectors, or, with
+     * no entity table (the {@code --no-entities} baseline), the same inputs with no entity anywhere.
+     */
+    static EncoderBatch inputs(ErnieConfig config, List<EncodedExample> examples, EntityTable entities) {
+        List<TokenizedText> texts = examples.stream().map(EncodedExample::pieces).toList();
+        if (!config.hasKnowledgeEncoder()) {
+            return EncoderBatch.tokens(texts);
+        }
+        if (entities != null) {
+            return EncoderBatch.withEntities(texts, examples.stream().map(EncodedExample::entityRows).toList(),
+                    entities);
+        }
+        EncoderBatch tokens = EncoderBatch.tokens(texts);
+        int slots = tokens.batch() * tokens.length();
+        return new EncoderBatch(tokens.batch(), tokens.length(), tokens.ids(), tokens.tokenTypes(),
+                tokens.attentionMask(), config.entityDim(), new float[slots * config.entityDim()], new float[slots]);
+    }
+
+    static List<EncodedExample> pick(List<EncodedExample> examples, int[] indices) {
+        return java.util.Arrays.stream(indices).mapToObj(examples::get).toList();
+    }
+}

@@ -1,0 +1,199 @@
+package io.ernieneo4j.trainer.finetune;
+
+import io.ernieneo4j.trainer.data.Mention;
+import io.ernieneo4j.trainer.data.RelationExample;
+import io.ernieneo4j.trainer.data.TypingExample;
+import io.ernieneo4j.trainer.ernie.EntityAlignment;
+import io.ernieneo4j.trainer.ernie.EntityTable;
+import io.ernieneo4j.trainer.ernie.Markers;
+import io.ernieneo4j.trainer.ernie.TokenizedText;
+import io.ernieneo4j.trainer.ernie.WordPieceTokenizer;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Turns typing and relation records into {@link EncodedExample}s: validates spans and labels (naming the file and
+ * line of a bad record), tokenises, inserts the reference's markers and aligns the entities to word pieces.
+ * Without an entity table (the {@code --no-entities} baseline) no piece gets an entity.
+ */
+public final class ExampleEncoder {
+
+    private final WordPieceTokenizer tokenizer;
+    private final Markers markers;
+    private final LabelSet labels;
+    private final EntityTable entities;
+    private final UnknownEntities unknownEntities;
+    private final AlignmentCounts counts = new AlignmentCounts();
+
+    /** Mentions placed and dropped so far, over every record encoded. */
+    public static final class AlignmentCounts {
+        private int aligned;
+        private int offsetMisses;
+        private int unknownEntities;
+        private int truncatedExamples;
+        private String firstUnknown;
+
+        public int aligned() {
+            return aligned;
+        }
+
+        public int offsetMisses() {
+            return offsetMisses;
+        }
+
+        public int unknownEntities() {
+            return unknownEntities;
+        }
+
+        /** Examples left out because their (head, tail or typed) mention lies beyond the maximum length. */
+        public int truncatedExamples() {
+            return truncatedExamples;
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%d mentions aligned, %d dropped (not on a word-piece start or cut "
+                    + "off), %d dropped (entity not in the table%s); %d examples left out (mention beyond the "
+                    + "maximum length)", aligned, offsetMisses, unknownEntities,
+                    firstUnknown == null ? "" : ", first at " + firstUnknown, truncatedExamples);
+        }
+    }
+
+    /**
+     * @param entities        the frozen entity table, or null for no entity input
+     * @param unknownEntities what a mention of an entity missing from {@code entities} does
+     */
+    public ExampleEncoder(WordPieceTokenizer tokenizer, LabelSet labels, EntityTable entities,
+                          UnknownEntities unknownEntities) {
+        this.tokenizer = tokenizer;
+        this.markers = Markers.of(tokenizer);
+        this.labels = labels;
+        this.entities = entities;
+        this.unknownEntities = unknownEntities;
+    }
+
+    public AlignmentCounts counts() {
+        return counts;
+    }
+
+    public List<EncodedExample> typing(List<SourceLine<TypingExample>> records) {
+        List<EncodedExample> encoded = new ArrayList<>(records.size());
+        for (SourceLine<TypingExample> line : records) {
+            TypingExample example = line.record();
+            requireText(line, example.text());
+            Mention mention = requireMention(line, example.text(), example.mention(), "mention");
+            if (example.labels() == null || example.labels().isEmpty()) {
+                throw line.problem("the example has no labels.");
+            }
+            int[] labelIndices = example.labels().stream().mapToInt(label -> requireLabel(line, label)).toArray();
+            TokenizedText text = tokenizer.encode(example.text());
+            if (cutOff(text, mention)) {
+                counts.truncatedExamples++;
+                continue;
+            }
+            TokenizedText pieces = marked(line, () -> markers.typing(text, mention.start(), mention.end(),
+                    tokenizer.maxLength()));
+            encoded.add(new EncodedExample(pieces, align(line, pieces, example.text(), example.entities()),
+                    labelIndices, line.where()));
+        }
+        return encoded;
+    }
+
+    public List<EncodedExample> relation(List<SourceLine<RelationExample>> records) {
+        List<EncodedExample> encoded = new ArrayList<>(records.size());
+        for (SourceLine<RelationExample> line : records) {
+            RelationExample example = line.record();
+            requireText(line, example.text());
+            Mention head = requireMention(line, example.text(), example.head(), "head");
+            Mention tail = requireMention(line, example.text(), example.tail(), "tail");
+            if (example.label() == null) {
+                throw line.problem("the example has no `label`.");
+            }
+            int label = requireLabel(line, example.label());
+            TokenizedText text = tokenizer.encode(example.text());
+            if (cutOff(text, head) || cutOff(text, tail)) {
+                counts.truncatedExamples++;
+                continue;
+            }
+            TokenizedText pieces = marked(line, () -> markers.relation(text, head.start(), head.end(), tail.start(),
+                    tail.end(), tokenizer.maxLength()));
+            encoded.add(new EncodedExample(pieces, align(line, pieces, example.text(), example.entities()),
+                    new int[] {label}, line.where()));
+        }
+        return encoded;
+    }
+
+    private int[] align(SourceLine<?> line, TokenizedText pieces, String text, List<Mention> mentions) {
+        List<Mention> all = mentions == null ? List.of() : mentions;
+        for (Mention mention : all) {
+            requireMention(line, text, mention, "entities");
+        }
+        if (entities == null) {
+            int[] none = new int[pieces.length()];
+            Arrays.fill(none, -1);
+            return none;
+        }
+        EntityAlignment alignment = EntityAlignment.align(pieces, all, entities);
+        if (alignment.unknownEntities() > 0) {
+            Mention unknown = all.stream().filter(m -> entities.row(m.entity()).isEmpty()).findFirst().orElseThrow();
+            if (unknownEntities == UnknownEntities.FAIL) {
+                throw line.problem("entity `%s` is not in the entity table (%d entities); train TransE on a graph "
+                        + "that holds it, or pass --unknown-entities skip to drop such mentions.",
+                        unknown.entity(), entities.size());
+            }
+            if (counts.firstUnknown == null) {
+                counts.firstUnknown = line.where() + " `" + unknown.entity() + "`";
+            }
+        }
+        counts.aligned += alignment.aligned();
+        counts.offsetMisses += alignment.offsetMisses();
+        counts.unknownEntities += alignment.unknownEntities();
+        return alignment.rows();
+    }
+
+    /** Whether truncation to the maximum length (markers included) cuts {@code mention} off. */
+    private boolean cutOff(TokenizedText text, Mention mention) {
+        int markerRoom = 4;
+        int lastEnd = -1;
+        for (int i = 0; i < text.length() && i < tokenizer.maxLength() - markerRoom; i++) {
+            lastEnd = Math.max(lastEnd, text.ends()[i]);
+        }
+        return mention.end() > lastEnd;
+    }
+
+    private static void requireText(SourceLine<?> line, String text) {
+        if (text == null || text.isBlank()) {
+            throw line.problem("the example has no `text`.");
+        }
+    }
+
+    private static Mention requireMention(SourceLine<?> line, String text, Mention mention, String field) {
+        if (mention == null) {
+            throw line.problem("the example has no `%s`.", field);
+        }
+        if (mention.end() > text.length()) {
+            throw line.problem("`%s` span [%d, %d) lies outside the text (%d characters).",
+                    field, mention.start(), mention.end(), text.length());
+        }
+        return mention;
+    }
+
+    private int requireLabel(SourceLine<?> line, String label) {
+        int index = labels.indexOf(label);
+        if (index < 0) {
+            throw line.problem("unknown label `%s`; the model knows %s.", label, labels.names());
+        }
+        return index;
+    }
+
+    private static TokenizedText marked(SourceLine<?> line, java.util.function.Supplier<TokenizedText> marking) {
+        try {
+            return marking.get();
+        } catch (IllegalArgumentException e) {
+            throw line.problem("%s", e.getMessage());
+        }
+    }
+}

@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Stored TransE models, loaded from their folders on first use and kept in memory while their files are unchanged
  * (a retrain replaces the folder and so the cache entry).
  */
-final class TransEModelRegistry {
+public final class TransEModelRegistry {
 
     private record Cached(long modified, TransEModelFiles.NamedModel model) {}
 
@@ -31,7 +31,7 @@ final class TransEModelRegistry {
     }
 
     /** The stored model {@code name} of this database. */
-    static TransEModelFiles.NamedModel load(org.neo4j.graphdb.GraphDatabaseService db, String name) {
+    public static TransEModelFiles.NamedModel load(org.neo4j.graphdb.GraphDatabaseService db, String name) {
         return load(io.ernieneo4j.plugin.common.ModelDirectory.of(db, TransEFeature.MODEL_KIND, name), name);
     }
 

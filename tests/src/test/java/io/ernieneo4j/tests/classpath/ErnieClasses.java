@@ -1,6 +1,8 @@
 package io.ernieneo4j.tests.classpath;
 
 import io.ernieneo4j.plugin.dataset.WordNetLoadProc;
+import io.ernieneo4j.plugin.model.ErnieModelProc;
+import io.ernieneo4j.plugin.type.TypeProc;
 import io.ernieneo4j.plugin.dataset.WordNetSplitProc;
 import io.ernieneo4j.plugin.transe.TransEEvaluateProc;
 import io.ernieneo4j.plugin.transe.TransEModelProc;
@@ -12,7 +14,7 @@ import io.ernieneo4j.plugin.version.VersionProc;
 final class ErnieClasses {
 
     static final Class<?>[] PROCEDURES = {VersionProc.class, WordNetLoadProc.class, WordNetSplitProc.class, TransETrainProc.class,
-            TransEEvaluateProc.class, TransEPredictProc.class, TransEModelProc.class};
+            TransEEvaluateProc.class, TransEPredictProc.class, TransEModelProc.class, ErnieModelProc.class, TypeProc.class};
 
     static final Class<?>[] FUNCTIONS = {TransEModelProc.class};
 

@@ -18,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -115,6 +116,28 @@ class DeployedPluginTest {
 
     @Test
     @Order(6)
+    void ernieTypesMentionsInsideThePluginClassLoader() {
+        // written by the class-path TypeProceduresTest earlier in the same build: 2 layers, 3 types, over 'wordnet'
+        Path models = Path.of("target", "test-models").toAbsolutePath();
+        assertThat(models.resolve("tiny-typing").resolve("ernie.json"))
+                .as("the class-path tests run first and leave a model here").isRegularFile();
+        System.setProperty("ernie.models.dir", models.toString());
+        try {
+            assertThat(bolt.single("CALL ernie.model.load('tiny', {path: 'tiny-typing'})"))
+                    .containsEntry("task", "typing").containsEntry("device", "cpu");
+            bolt.single("MATCH (dog:Synset {id: '02084071-n'}) CREATE (d:Document {text: 'the dog barked all night'}), "
+                    + "(d)-[:MENTIONS {start: 4, end: 7, score: 1.0}]->(dog) RETURN d");
+            List<Map<String, Object>> rows = bolt.rows("CALL ernie.type.stream({modelName: 'tiny', "
+                    + "documentLabel: 'Document', threshold: 0.0})");
+            assertThat(rows).hasSize(3).allSatisfy(r -> assertThat((Double) r.get("score")).isStrictlyBetween(0.0, 1.0));
+            assertThat(bolt.single("CALL ernie.model.drop('tiny')")).containsEntry("modelName", "tiny");
+        } finally {
+            System.clearProperty("ernie.models.dir");
+        }
+    }
+
+    @Test
+    @Order(7)
     void browserIsServed() throws Exception {
         URI browser = URI.create(server.httpUri().toString().replaceAll("/$", "") + "/browser/");
         HttpResponse<String> response = HttpClient.newHttpClient()

@@ -8,6 +8,9 @@ public final class ErnieProcedures {
     public static final List<String> ALL = List.of(
             "ernie.dataset.wordnet.load",
             "ernie.dataset.wordnet.split",
+            "ernie.model.drop",
+            "ernie.model.list",
+            "ernie.model.load",
             "ernie.transe.evaluate",
             "ernie.transe.model.drop",
             "ernie.transe.model.list",
@@ -18,6 +21,8 @@ public final class ErnieProcedures {
             "ernie.transe.stream",
             "ernie.transe.train",
             "ernie.transe.train.estimate",
+            "ernie.type.stream",
+            "ernie.type.write",
             "ernie.version");
 
     private ErnieProcedures() {}

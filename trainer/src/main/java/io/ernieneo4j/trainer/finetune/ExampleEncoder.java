@@ -80,15 +80,26 @@ public final class ExampleEncoder {
     }
 
     public List<EncodedExample> typing(List<SourceLine<TypingExample>> records) {
+        return typing(records, true);
+    }
+
+    /** Typing inputs to predict from: the examples' labels, if any, are not read. */
+    public List<EncodedExample> typingInputs(List<SourceLine<TypingExample>> records) {
+        return typing(records, false);
+    }
+
+    private List<EncodedExample> typing(List<SourceLine<TypingExample>> records, boolean labelled) {
         List<EncodedExample> encoded = new ArrayList<>(records.size());
         for (SourceLine<TypingExample> line : records) {
             TypingExample example = line.record();
             requireText(line, example.text());
             Mention mention = requireMention(line, example.text(), example.mention(), "mention");
-            if (example.labels() == null || example.labels().isEmpty()) {
+            if (labelled && (example.labels() == null || example.labels().isEmpty())) {
                 throw line.problem("the example has no labels.");
             }
-            int[] labelIndices = example.labels().stream().mapToInt(label -> requireLabel(line, label)).toArray();
+            int[] labelIndices = labelled
+                    ? example.labels().stream().mapToInt(label -> requireLabel(line, label)).toArray()
+                    : new int[0];
             TokenizedText text = tokenizer.encode(example.text());
             if (cutOff(text, mention)) {
                 counts.truncatedExamples++;

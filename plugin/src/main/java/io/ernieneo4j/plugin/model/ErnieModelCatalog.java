@@ -1,0 +1,99 @@
+package io.ernieneo4j.plugin.model;
+
+import io.ernieneo4j.trainer.ernie.EntityTable;
+import io.ernieneo4j.trainer.ernie.ModelDirectory;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
+
+/**
+ * The ERNIE models loaded in this DBMS, per database and name, shared by every transaction. A call holds the
+ * model's read lock while it runs; dropping a model takes the write lock, so it waits for the calls in flight and
+ * then closes the native memory.
+ */
+public final class ErnieModelCatalog {
+
+    /** A loaded model with the entity table its TransE model gives it. */
+    public record LoadedModel(String database, String name, String path, ModelDirectory.Loaded loaded,
+                              EntityTable entities, String device, Instant loadedAt, long parameters,
+                              ReadWriteLock lock) {}
+
+    private static final Map<String, LoadedModel> MODELS = new ConcurrentHashMap<>();
+
+    private ErnieModelCatalog() {}
+
+    static void put(LoadedModel model, boolean replace) {
+        String key = key(model.database(), model.name());
+        LoadedModel previous = replace ? MODELS.put(key, model) : MODELS.putIfAbsent(key, model);
+        if (!replace && previous != null) {
+            model.loaded().close();
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "A model named `%s` is already loaded; drop it first or load with `replace: true`.", model.name()));
+        }
+        if (previous != null) {
+            close(previous);
+        }
+    }
+
+    static List<LoadedModel> list(String database) {
+        return MODELS.values().stream().filter(m -> m.database().equals(database))
+                .sorted(java.util.Comparator.comparing(LoadedModel::name)).toList();
+    }
+
+    static LoadedModel drop(String database, String name) {
+        LoadedModel model = MODELS.remove(key(database, name));
+        if (model == null) {
+            throw notLoaded(name);
+        }
+        close(model);
+        return model;
+    }
+
+    /** Runs {@code work} with the model, which cannot be closed meanwhile. */
+    public static <T> T use(String database, String name, Function<LoadedModel, T> work) {
+        LoadedModel model = MODELS.get(key(database, name));
+        if (model == null) {
+            throw notLoaded(name);
+        }
+        model.lock().readLock().lock();
+        try {
+            if (MODELS.get(key(database, name)) != model) {
+                throw notLoaded(name); // dropped while this call waited
+            }
+            return work.apply(model);
+        } finally {
+            model.lock().readLock().unlock();
+        }
+    }
+
+    private static void close(LoadedModel model) {
+        model.lock().writeLock().lock();
+        try {
+            model.loaded().close();
+        } finally {
+            model.lock().writeLock().unlock();
+        }
+    }
+
+    private static IllegalArgumentException notLoaded(String name) {
+        return new IllegalArgumentException(String.format(Locale.ROOT,
+                "No ERNIE model `%s` is loaded; load one with ernie.model.load('%s', {path: ...}) "
+                        + "(ernie.model.list shows the loaded ones).", name, name));
+    }
+
+    private static String key(String database, String name) {
+        return database + "/" + name;
+    }
+
+    static LoadedModel create(String database, String name, String path, ModelDirectory.Loaded loaded,
+                              EntityTable entities, String device, long parameters) {
+        return new LoadedModel(database, name, path, loaded, entities, device, Instant.now(), parameters,
+                new ReentrantReadWriteLock());
+    }
+}

@@ -1,0 +1,135 @@
+package io.ernieneo4j.plugin.model;
+
+import ai.djl.Device;
+import io.ernieneo4j.plugin.common.ConfigMap;
+import io.ernieneo4j.plugin.common.PluginRuntime;
+import io.ernieneo4j.plugin.transe.TransEModelRegistry;
+import io.ernieneo4j.trainer.engine.DjlRuntime;
+import io.ernieneo4j.trainer.ernie.DeviceChoice;
+import io.ernieneo4j.trainer.ernie.EntityTable;
+import io.ernieneo4j.trainer.ernie.ErnieManifest;
+import io.ernieneo4j.trainer.ernie.ModelDirectory;
+import io.ernieneo4j.trainer.transe.TransEModelFiles;
+import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.procedure.Context;
+import org.neo4j.procedure.Description;
+import org.neo4j.procedure.Mode;
+import org.neo4j.procedure.Name;
+import org.neo4j.procedure.Procedure;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/** The registry of loaded ERNIE models (GDS's {@code gds.model.*} habits): load, list, drop. */
+public class ErnieModelProc {
+
+    /** System property (or environment variable {@link #DIRECTORY_ENV}) naming the folder models load from. */
+    public static final String DIRECTORY_PROPERTY = "ernie.models.dir";
+    public static final String DIRECTORY_ENV = "ERNIE_MODELS_DIR";
+    private static final Set<String> KEYS = Set.of("path", "device", "replace");
+
+    @Context
+    public GraphDatabaseService db;
+
+    @Procedure(name = "ernie.model.load", mode = Mode.READ)
+    @Description("Loads an ERNIE model directory (ernie.json, ernie.params, tokenizer.json) from the folder the "
+            + "administrator configured (`ernie.models.dir`) on `device` 'auto', 'cpu' or 'gpu', with the entity "
+            + "vectors of the TransE model it expects, which must exist in this database with the same dimension.")
+    public Stream<ModelResult> load(
+            @Name(value = "name", description = "The name calls refer to the model by.") String name,
+            @Name(value = "configuration", description = "`path` (relative to ernie.models.dir; required), "
+                    + "`device` ('auto'), `replace` (false).") Map<String, Object> configuration) {
+        ConfigMap config = ConfigMap.of(configuration, KEYS);
+        Path directory = modelPath(config.requireString("path"));
+        String deviceSetting = config.oneOf("device", DeviceChoice.AUTO,
+                List.of(DeviceChoice.AUTO, DeviceChoice.CPU, DeviceChoice.GPU));
+        boolean replace = config.bool("replace", false);
+        ErnieManifest manifest;
+        try {
+            manifest = ModelDirectory.readManifest(directory);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Cannot load ERNIE model from `" + config.requireString("path") + "`: "
+                    + e.getMessage(), e);
+        }
+        String transeName = manifest.entities().transeModel();
+        TransEModelFiles.NamedModel transe = TransEModelRegistry.load(db, transeName);
+        if (transe.model().dimensions() != manifest.entities().dimension()) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "ERNIE model `%s` expects %d-d entity vectors, but TransE model `%s` has %d dimensions.",
+                    name, manifest.entities().dimension(), transeName, transe.model().dimensions()));
+        }
+        PluginRuntime.engine(db);
+        ErnieModelCatalog.LoadedModel model = DjlRuntime.call(() -> {
+            Device device = DeviceChoice.resolve(deviceSetting);
+            try {
+                ModelDirectory.Loaded loaded = ModelDirectory.load(directory, device);
+                float[][] vectors = new float[transe.entities().size()][];
+                for (int i = 0; i < vectors.length; i++) {
+                    vectors[i] = transe.model().entity(i);
+                }
+                EntityTable entities = EntityTable.of(transe.entities(), vectors);
+                long parameters = loaded.model().parameters().values().stream()
+                        .mapToLong(p -> p.getArray().size()).sum();
+                return ErnieModelCatalog.create(db.databaseName(), name, config.requireString("path"), loaded,
+                        entities, device.getDeviceType(), parameters);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot load ERNIE model `" + name + "`: " + e.getMessage(), e);
+            }
+        });
+        ErnieModelCatalog.put(model, replace);
+        return Stream.of(result(model));
+    }
+
+    @Procedure(name = "ernie.model.list", mode = Mode.READ)
+    @Description("Lists the ERNIE models loaded for this database: task, labels, parameters, device, memory and "
+            + "when each was loaded.")
+    public Stream<ModelResult> list() {
+        return ErnieModelCatalog.list(db.databaseName()).stream().map(ErnieModelProc::result);
+    }
+
+    @Procedure(name = "ernie.model.drop", mode = Mode.READ)
+    @Description("Unloads an ERNIE model, after the calls using it finish, and frees its memory.")
+    public Stream<ModelResult> drop(@Name(value = "name", description = "A loaded model.") String name) {
+        return Stream.of(result(ErnieModelCatalog.drop(db.databaseName(), name)));
+    }
+
+    /** {@code relative} inside the configured models folder; anything that leaves it is refused. */
+    private Path modelPath(String relative) {
+        String configured = System.getProperty(DIRECTORY_PROPERTY, System.getenv(DIRECTORY_ENV));
+        Path root = (configured == null || configured.isBlank()
+                ? PluginRuntime.dataDirectory(db).resolve("ernie").resolve("ernie-models")
+                : Path.of(configured)).toAbsolutePath().normalize();
+        Path path = root.resolve(relative).normalize();
+        if (Path.of(relative).isAbsolute() || !path.startsWith(root) || path.equals(root)) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "Value for `path` was `%s`, but must name a folder inside the configured models folder `%s` "
+                            + "(set by %s).", relative, root, DIRECTORY_PROPERTY));
+        }
+        return path;
+    }
+
+    private static ModelResult result(ErnieModelCatalog.LoadedModel m) {
+        ErnieManifest manifest = m.loaded().manifest();
+        return new ModelResult(m.name(), m.path(), manifest.task().code(), manifest.labels(), m.parameters(),
+                m.parameters() * Float.BYTES, m.device(), manifest.entities().transeModel(), m.entities().size(),
+                m.loadedAt().toString());
+    }
+
+    public record ModelResult(
+            @Description("The model's name.") String modelName,
+            @Description("Its folder, relative to ernie.models.dir.") String path,
+            @Description("`typing`, `relation` or `encoder`.") String task,
+            @Description("The labels it predicts.") List<String> labels,
+            @Description("Trainable parameters.") long parameters,
+            @Description("Bytes of its parameters.") long memoryBytes,
+            @Description("`cpu` or `gpu`.") String device,
+            @Description("The TransE model its entity vectors come from.") String transeModel,
+            @Description("Entities with a vector.") long entities,
+            @Description("When it was loaded.") String loadedAt) {}
+}

@@ -1,0 +1,187 @@
+package io.ernieneo4j.tests.classpath;
+
+import ai.djl.Device;
+import io.ernieneo4j.trainer.data.Mention;
+import io.ernieneo4j.trainer.data.TypingExample;
+import io.ernieneo4j.trainer.engine.DjlRuntime;
+import io.ernieneo4j.trainer.ernie.EntityTable;
+import io.ernieneo4j.trainer.ernie.ErnieConfig;
+import io.ernieneo4j.trainer.ernie.ErnieModel;
+import io.ernieneo4j.trainer.ernie.ErnieTask;
+import io.ernieneo4j.trainer.ernie.ModelDirectory;
+import io.ernieneo4j.trainer.finetune.TypingPredictor;
+import io.ernieneo4j.trainer.transe.TransEModelFiles;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * The ERNIE model registry and entity typing through Bolt: a small ERNIE typing model (2 layers, random weights,
+ * saved by the trainer) over the entity vectors of a TransE model trained in the database; a document whose
+ * MENTIONS edges align "dog" and "cat" to their synsets. The procedure must score exactly what the trainer's
+ * predictor scores for the same text, spans and entities.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TypeProceduresTest extends ClasspathHarness {
+
+    private static final List<String> TYPES = List.of("noun.animal", "noun.artifact", "noun.person");
+    private static final String TEXT = "the dog chased the cat";
+    /** Where the deployed-plugin tests (run later in the same build) find a model to load. */
+    static final Path DEPLOYED_MODELS = Path.of("target", "test-models").toAbsolutePath();
+    private static Path models;
+    private static Path transeModels;
+
+    @BeforeAll
+    static void prepareModels() throws Exception {
+        models = Files.createTempDirectory("ernie-models");
+        transeModels = Files.createTempDirectory("transe-models");
+        System.setProperty("ernie.models.dir", models.toString());
+        System.setProperty("ernie.modelDir", transeModels.toString());
+        bolt.single("CALL ernie.dataset.wordnet.load({root: '01861778-n'})");
+        bolt.single("CALL ernie.transe.train({modelName: 'mammal-100', dimensions: 100, epochs: 10, concurrency: 1})");
+        bolt.single("MATCH (dog:Synset {id: '02084071-n'}), (cat:Synset {id: '02121620-n'}) "
+                + "CREATE (d:Document {text: $text}), (d)-[:MENTIONS {start: 4, end: 7, score: 0.9, mention: 'dog'}]->(dog), "
+                + "(d)-[:MENTIONS {start: 19, end: 22, score: 0.3, mention: 'cat'}]->(cat) RETURN d", Map.of("text", TEXT));
+        Path tokenizer = models.resolve("tokenizer.json");
+        try (InputStream in = TypeProceduresTest.class.getClassLoader().getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
+            Files.copy(in, tokenizer);
+        }
+        DjlRuntime.start(Path.of("target", "djl-cache"));
+        DjlRuntime.call(() -> {
+            ErnieConfig small = ErnieConfig.bert(32, 2, 64, 2);
+            try (ErnieModel model = ErnieModel.random(small, ErnieTask.TYPING, TYPES, Device.cpu(), 7)) {
+                ModelDirectory.save(model, tokenizer, 64, "mammal-100", models.resolve("tiny-typing"));
+                // the same model over the demo's TransE model, for the deployed-plugin test that runs after this one
+                ModelDirectory.save(model, tokenizer, 64, "wordnet", DEPLOYED_MODELS.resolve("tiny-typing"));
+                return null;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    @AfterAll
+    static void clearSettings() throws Exception {
+        System.clearProperty("ernie.models.dir");
+        System.clearProperty("ernie.modelDir");
+        for (Path dir : List.of(models, transeModels)) {
+            try (var paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void loadsAModelOnlyFromTheConfiguredFolder() {
+        Map<String, Object> loaded = bolt.single("CALL ernie.model.load('tiny', {path: 'tiny-typing', device: 'auto'})");
+        assertThat(loaded).containsEntry("task", "typing").containsEntry("labels", TYPES)
+                .containsEntry("device", "cpu").containsEntry("transeModel", "mammal-100");
+        assertThat((Long) loaded.get("entities")).isGreaterThan(1_000);
+        assertThatThrownBy(() -> bolt.single("CALL ernie.model.load('tiny', {path: 'tiny-typing'})"))
+                .hasMessageContaining("A model named `tiny` is already loaded");
+        assertThat(bolt.single("CALL ernie.model.load('tiny', {path: 'tiny-typing', replace: true})"))
+                .containsEntry("modelName", "tiny");
+        assertThatThrownBy(() -> bolt.single("CALL ernie.model.load('x', {path: '../tiny-typing'})"))
+                .hasMessageContaining("must name a folder inside the configured models folder");
+        assertThatThrownBy(() -> bolt.single("CALL ernie.model.load('x', {path: '/etc'})"))
+                .hasMessageContaining("must name a folder inside the configured models folder");
+        assertThatThrownBy(() -> bolt.single("CALL ernie.model.load('x', {path: 'nothing-here'})"))
+                .hasMessageContaining("nothing-here` is not an ERNIE model directory: `ernie.json` is missing");
+        assertThatThrownBy(() -> bolt.single("CALL ernie.model.load('x', {path: 'tiny-typing', device: 'tpu'})"))
+                .hasMessageContaining("Value for `device` was `tpu`, but must be one of [auto, cpu, gpu]");
+        assertThat(bolt.rows("CALL ernie.model.list()")).singleElement()
+                .satisfies(m -> assertThat(m).containsEntry("modelName", "tiny"));
+    }
+
+    @Test
+    @Order(2)
+    void streamsWhatTheTrainersPredictorScoresForTheGraphsMentions() throws Exception {
+        List<Map<String, Object>> rows = bolt.rows("CALL ernie.type.stream({modelName: 'tiny', documentLabel: 'Document', "
+                + "threshold: 0.0}) YIELD mentionStart, mentionEnd, nodeId, type, score "
+                + "RETURN mentionStart, mentionEnd, nodeId, type, score ORDER BY mentionStart, type");
+        assertThat(rows).hasSize(2 * TYPES.size());
+        long dog = bolt.count("MATCH (s:Synset {id: '02084071-n'}) RETURN id(s)");
+        long cat = bolt.count("MATCH (s:Synset {id: '02121620-n'}) RETURN id(s)");
+        assertThat(rows.get(0)).containsEntry("mentionStart", 4L).containsEntry("mentionEnd", 7L).containsEntry("nodeId", dog);
+        assertThat(rows.get(3)).containsEntry("mentionStart", 19L).containsEntry("nodeId", cat);
+
+        // the same inputs, built by hand, through the trainer's own predictor
+        var transe = TransEModelFiles.read(transeModels.resolve("neo4j").resolve("transe").resolve("mammal-100"));
+        float[][] vectors = new float[transe.entities().size()][];
+        for (int i = 0; i < vectors.length; i++) vectors[i] = transe.model().entity(i);
+        EntityTable entities = EntityTable.of(transe.entities(), vectors);
+        List<Mention> mentions = List.of(new Mention(4, 7, Long.toString(dog)), new Mention(19, 22, Long.toString(cat)));
+        List<TypingPredictor.Prediction> expected = DjlRuntime.call(() -> {
+            try (ModelDirectory.Loaded loaded = ModelDirectory.load(models.resolve("tiny-typing"), Device.cpu())) {
+                return new TypingPredictor(loaded.model(), loaded.tokenizer(), entities).predict(
+                        mentions.stream().map(m -> new TypingExample("x", TEXT, m, List.of(), mentions)).toList(), "test", 8);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        for (int m = 0; m < 2; m++) {
+            for (int t = 0; t < TYPES.size(); t++) {
+                Map<String, Object> row = rows.get(m * TYPES.size() + t);
+                assertThat(row.get("type")).isEqualTo(TYPES.get(t));
+                assertThat((Double) row.get("score")).isCloseTo(expected.get(m).probabilities()[t], within(1e-6));
+            }
+        }
+        // linker scores below minLinkScore are neither typed nor fed in as entities
+        List<Map<String, Object>> confident = bolt.rows("CALL ernie.type.stream({modelName: 'tiny', "
+                + "documentLabel: 'Document', threshold: 0.0, minLinkScore: 0.5}) YIELD nodeId RETURN DISTINCT nodeId");
+        assertThat(confident).singleElement().satisfies(r -> assertThat(r).containsEntry("nodeId", dog));
+    }
+
+    @Test
+    @Order(3)
+    void writesTypesOnTheEntitiesIdempotently() {
+        String write = "CALL ernie.type.write({modelName: 'tiny', documentLabel: 'Document', threshold: 0.0, "
+                + "writeLabels: true}) YIELD predictions, nodesWritten RETURN predictions, nodesWritten";
+        assertThat(bolt.single(write)).containsEntry("predictions", 6L).containsEntry("nodesWritten", 2L);
+        assertThat(bolt.single(write)).containsEntry("nodesWritten", 2L);
+        Map<String, Object> dog = bolt.single("MATCH (s:Synset {id: '02084071-n'}) RETURN s.ernieTypes AS types, "
+                + "s.ernieTypesScores AS scores, s.ernieTypesModel AS model, labels(s) AS labels");
+        @SuppressWarnings("unchecked") List<String> types = (List<String>) dog.get("types");
+        assertThat(types).hasSize(3).containsExactlyInAnyOrderElementsOf(TYPES);
+        assertThat((List<?>) dog.get("scores")).hasSize(3);
+        assertThat(dog).containsEntry("model", "tiny");
+        @SuppressWarnings("unchecked") List<String> labels = (List<String>) dog.get("labels");
+        assertThat(labels).contains("Synset", "noun.animal", "noun.person");
+        assertThat(bolt.count("MATCH (n) WHERE n.ernieTypes IS NOT NULL RETURN count(n)")).isEqualTo(2);
+    }
+
+    @Test
+    @Order(4)
+    void badInputIsAClearError() {
+        assertThatThrownBy(() -> bolt.rows("CALL ernie.type.stream({modelName: 'tiny', documentLabel: 'Doc'})"))
+                .hasMessageContaining("No node label `Doc` exists in the database");
+        assertThatThrownBy(() -> bolt.rows("CALL ernie.type.stream({modelName: 'other', documentLabel: 'Document'})"))
+                .hasMessageContaining("No ERNIE model `other` is loaded");
+        assertThatThrownBy(() -> bolt.rows("CALL ernie.type.stream({modelName: 'tiny', documentLabel: 'Document', threshold: 2})"))
+                .hasMessageContaining("Value for `threshold` was `2.0`, but must be within the range [0.0, 1.0]");
+    }
+
+    @Test
+    @Order(5)
+    void droppingUnloadsTheModel() {
+        assertThat(bolt.single("CALL ernie.model.drop('tiny')")).containsEntry("modelName", "tiny");
+        assertThat(bolt.rows("CALL ernie.model.list()")).isEmpty();
+        assertThatThrownBy(() -> bolt.single("CALL ernie.model.drop('tiny')"))
+                .hasMessageContaining("No ERNIE model `tiny` is loaded");
+    }
+}

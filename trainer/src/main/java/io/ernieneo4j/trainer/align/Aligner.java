@@ -3,7 +3,7 @@ package io.ernieneo4j.trainer.align;
 import io.ernieneo4j.trainer.align.LinkedMention.Candidate;
 
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -24,11 +24,11 @@ public final class Aligner {
     /** Mentions on each side of a mention that make up its context. */
     public static final int CONTEXT_WINDOW = 10;
 
-    private static final Comparator<Candidate> BEST_FIRST = Comparator.comparingDouble(Candidate::score).reversed();
-
     private final AlignmentDictionary dictionary;
     private final AlignParameters parameters;
     private final MentionMatcher matcher;
+    private double[] scores = new double[64];
+    private double[] coherences = new double[64];
 
     public Aligner(AlignmentDictionary dictionary, AlignParameters parameters) {
         this.dictionary = dictionary;
@@ -44,42 +44,65 @@ public final class Aligner {
         List<LinkedMention> mentions = new ArrayList<>(matches.size());
         for (int m = 0; m < matches.size(); m++) {
             MentionMatcher.Match match = matches.get(m);
-            double[] context = window == null ? null : window.contextOf(m);
-            List<Candidate> candidates = rank(match.node(), context);
+            List<Candidate> candidates = window == null ? byPrior(match.node()) : byScore(match.node(), window.contextOf(m));
             if (candidates.get(0).score() >= parameters.minScore()) {
                 mentions.add(new LinkedMention(match.start(), match.end(), text.substring(match.start(), match.end()),
-                        List.copyOf(candidates.subList(0, Math.min(parameters.maxCandidates(), candidates.size())))));
+                        candidates));
             }
         }
         return mentions;
     }
 
-    private List<Candidate> rank(int node, double[] context) {
+    /** The best candidates by prior alone: the dictionary keeps them in that order. */
+    private List<Candidate> byPrior(int node) {
         int from = dictionary.candidatesFrom(node);
-        int to = dictionary.candidatesTo(node);
-        double contextNorm = context == null ? 0 : norm(context);
-        boolean scored = contextNorm > 1e-12;
+        int to = Math.min(dictionary.candidatesTo(node), from + parameters.maxCandidates());
+        Candidate[] best = new Candidate[to - from];
+        for (int k = from; k < to; k++) {
+            double prior = dictionary.candidatePrior(k);
+            best[k - from] = new Candidate(dictionary.entityId(dictionary.candidateEntity(k)), prior, prior, Double.NaN);
+        }
+        return List.of(best);
+    }
+
+    /** The best candidates by prior and coherence with {@code context}; by prior alone when the context is empty. */
+    private List<Candidate> byScore(int node, double[] context) {
+        double contextNorm = norm(context);
+        if (contextNorm < 1e-12) {
+            return byPrior(node);
+        }
+        int from = dictionary.candidatesFrom(node);
+        int n = dictionary.candidatesTo(node) - from;
+        if (scores.length < n) {
+            scores = new double[Math.max(n, 2 * scores.length)];
+            coherences = new double[scores.length];
+        }
         int dim = dictionary.dimensions();
         float[] unit = dictionary.unitEmbeddings();
         double w = parameters.contextWeight();
-        List<Candidate> candidates = new ArrayList<>(to - from);
-        for (int k = from; k < to; k++) {
-            int entity = dictionary.candidateEntity(k);
-            double prior = dictionary.candidatePrior(k);
-            if (!scored) {
-                candidates.add(new Candidate(dictionary.entityId(entity), prior, prior, Double.NaN));
-                continue;
-            }
+        for (int k = 0; k < n; k++) {
+            int offset = dictionary.candidateEntity(from + k) * dim;
             double dot = 0;
             for (int d = 0; d < dim; d++) {
-                dot += unit[entity * dim + d] * context[d];
+                dot += unit[offset + d] * context[d];
             }
-            double coherence = Math.clamp((1 + dot / contextNorm) / 2, 0.0, 1.0);
-            candidates.add(new Candidate(dictionary.entityId(entity), (1 - w) * prior + w * coherence, prior,
-                    coherence));
+            coherences[k] = Math.clamp((1 + dot / contextNorm) / 2, 0.0, 1.0);
+            scores[k] = (1 - w) * dictionary.candidatePrior(from + k) + w * coherences[k];
         }
-        candidates.sort(BEST_FIRST); // stable: ties keep dictionary order
-        return candidates;
+        // k passes of selection: maxCandidates is small, and ties keep prior order (the first maximum wins)
+        Candidate[] best = new Candidate[Math.min(n, parameters.maxCandidates())];
+        for (int b = 0; b < best.length; b++) {
+            int top = -1;
+            for (int k = 0; k < n; k++) {
+                if (!Double.isNaN(scores[k]) && (top < 0 || scores[k] > scores[top])) {
+                    top = k;
+                }
+            }
+            best[b] = new Candidate(dictionary.entityId(dictionary.candidateEntity(from + top)), scores[top],
+                    dictionary.candidatePrior(from + top), coherences[top]);
+            scores[top] = Double.NaN; // taken
+        }
+        return List.of(best);
     }
 
     private static double norm(double[] v) {
@@ -102,6 +125,7 @@ public final class Aligner {
         private final int dim = dictionary.dimensions();
         private final float[] ring = new float[SLOTS * dim];
         private final double[] sum = new double[dim];
+        private final double[] context = new double[dim];
         private int added;
         private int removed;
 
@@ -109,7 +133,10 @@ public final class Aligner {
             this.matches = matches;
         }
 
-        /** The sum of the vectors of the mentions around {@code m}, without {@code m}'s own; call with m ascending. */
+        /**
+         * The sum of the vectors of the mentions around {@code m}, without {@code m}'s own; call with m ascending.
+         * The array is reused by the next call.
+         */
         double[] contextOf(int m) {
             while (removed < m - CONTEXT_WINDOW) {
                 addToSum(removed++, -1);
@@ -118,10 +145,9 @@ public final class Aligner {
                 mentionVector(matches.get(added).node(), added % SLOTS);
                 addToSum(added++, 1);
             }
-            double[] context = sum.clone();
             int offset = (m % SLOTS) * dim;
             for (int d = 0; d < dim; d++) {
-                context[d] -= ring[offset + d];
+                context[d] = sum[d] - ring[offset + d];
             }
             return context;
         }
@@ -137,7 +163,7 @@ public final class Aligner {
         private void mentionVector(int node, int slot) {
             float[] unit = dictionary.unitEmbeddings();
             int offset = slot * dim;
-            java.util.Arrays.fill(ring, offset, offset + dim, 0f);
+            Arrays.fill(ring, offset, offset + dim, 0f);
             for (int k = dictionary.candidatesFrom(node); k < dictionary.candidatesTo(node); k++) {
                 int entity = dictionary.candidateEntity(k);
                 float prior = dictionary.candidatePrior(k);

@@ -24,6 +24,7 @@ public final class AlignmentDictionary {
     private final TrieTransitions transitions;
     private final int nodeCount;
     private final boolean[] stopName;
+    private final boolean[] hasChildren;
     private final int[] candidateStart;
     private final int[] candidateEntity;
     private final float[] candidatePrior;
@@ -38,6 +39,7 @@ public final class AlignmentDictionary {
         this.tokens = b.tokens;
         this.transitions = b.transitions;
         this.nodeCount = b.nodeCount;
+        this.hasChildren = Arrays.copyOf(b.hasChildren, nodeCount);
         this.stopName = new boolean[nodeCount];
         for (String word : StopWords.ENGLISH) {
             int token = tokens.id(word);
@@ -89,7 +91,7 @@ public final class AlignmentDictionary {
 
     /** Bytes held by the dictionary's arrays (the shared Morphology not counted). */
     public long memoryBytes() {
-        return tokens.memoryBytes() + transitions.memoryBytes() + stopName.length + 4L * candidateStart.length
+        return tokens.memoryBytes() + transitions.memoryBytes() + 2L * nodeCount + 4L * candidateStart.length
                 + 4L * candidateEntity.length + 4L * candidatePrior.length + 8L * entityIds.length
                 + 4L * unitEmbeddings.length;
     }
@@ -114,11 +116,17 @@ public final class AlignmentDictionary {
         return transitions.child(node, token);
     }
 
+    /** Whether any name goes on past {@code node}: a walk from a leaf needs no look-up. */
+    boolean hasChildren(int node) {
+        return hasChildren[node];
+    }
+
     /** Whether a name ends at {@code node}. */
     boolean endsName(int node) {
         return candidateStart[node + 1] > candidateStart[node];
     }
 
+    /** Where the candidates of the name ending at {@code node} start: by descending prior, ties in dictionary order. */
     int candidatesFrom(int node) {
         return candidateStart[node];
     }
@@ -151,6 +159,7 @@ public final class AlignmentDictionary {
         private final TokenTable tokens = new TokenTable(1 << 16);
         private final TrieTransitions transitions = new TrieTransitions(1 << 16);
         private int nodeCount = 1; // the root
+        private boolean[] hasChildren = new boolean[1 << 16];
         private long[] entityIds = new long[1024];
         private double[] rawPriors = new double[1024];
         private int entityCount;
@@ -193,6 +202,10 @@ public final class AlignmentDictionary {
                 if (child < 0) {
                     child = nodeCount++;
                     transitions.put(node, token, child);
+                    if (node >= hasChildren.length) {
+                        hasChildren = Arrays.copyOf(hasChildren, Math.max(node + 1, hasChildren.length * 2));
+                    }
+                    hasChildren[node] = true;
                 }
                 node = child;
             }
@@ -269,15 +282,24 @@ public final class AlignmentDictionary {
             }
             compactStart[nodeCount] = kept;
             nameCount = kept;
-            int[] candidateEntity = Arrays.copyOf(entities, kept);
+            int[] candidateEntity = new int[kept];
             float[] candidatePrior = new float[kept];
             for (int n = 0; n < nodeCount; n++) {
+                int from = compactStart[n];
+                int to = compactStart[n + 1];
                 double total = 0;
-                for (int k = compactStart[n]; k < compactStart[n + 1]; k++) {
-                    total += rawPriors[candidateEntity[k]] + 1;
+                for (int k = from; k < to; k++) {
+                    total += rawPriors[entities[k]] + 1;
                 }
-                for (int k = compactStart[n]; k < compactStart[n + 1]; k++) {
-                    candidatePrior[k] = (float) ((rawPriors[candidateEntity[k]] + 1) / total);
+                // best prior first (ties in dictionary order), so that the prior alone needs no sorting later
+                Integer[] order = new Integer[to - from];
+                for (int k = 0; k < order.length; k++) {
+                    order[k] = entities[from + k];
+                }
+                Arrays.sort(order, (x, y) -> Double.compare(rawPriors[y], rawPriors[x]));
+                for (int k = 0; k < order.length; k++) {
+                    candidateEntity[from + k] = order[k];
+                    candidatePrior[from + k] = (float) ((rawPriors[order[k]] + 1) / total);
                 }
             }
             return new AlignmentDictionary(this, compactStart, candidateEntity, candidatePrior);

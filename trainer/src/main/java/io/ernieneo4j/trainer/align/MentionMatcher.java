@@ -19,13 +19,13 @@ final class MentionMatcher {
     /** A name match as tokens {@code [first, end)}. */
     private record TokenMatch(int first, int end, int node) {}
 
-    /** A token's forms in the dictionary: its own id (-1 if no name has it) and its base forms' ids. */
-    private record TokenForms(int exact, int[] baseForms, boolean stopWord) {
-        static final TokenForms NONE = new TokenForms(-1, new int[0], false);
-
-        boolean inDictionary() {
-            return exact >= 0 || baseForms.length > 0;
-        }
+    /**
+     * A token's forms in the dictionary: its own id (-1 if no name has it), its base forms' ids, and the trie nodes
+     * that names starting with it begin at (the first step of every walk, looked up once per distinct token).
+     */
+    private record TokenForms(int exact, int[] baseForms, int[] startNodes, int[] startInflections,
+                              boolean startsContinue, boolean stopWord) {
+        static final TokenForms NONE = new TokenForms(-1, new int[0], new int[0], new int[0], false, false);
     }
 
     /** Enough for the working vocabulary of large collections; past it the cache starts again. */
@@ -58,7 +58,7 @@ final class MentionMatcher {
         List<Match> matches = new ArrayList<>();
         int i = 0;
         while (i < count) {
-            TokenMatch match = forms[i].inDictionary() ? longestFrom(i, count) : null;
+            TokenMatch match = forms[i].startNodes().length > 0 ? longestFrom(i, count) : null;
             if (match == null) {
                 i++;
             } else {
@@ -71,27 +71,15 @@ final class MentionMatcher {
 
     /** The longest acceptable name starting at token {@code first}, as a token range, or null. */
     private TokenMatch longestFrom(int first, int count) {
-        int size = 1;
-        nodes[0] = AlignmentDictionary.ROOT;
-        inflections[0] = 0;
+        TokenForms start = forms[first];
+        int size = start.startNodes().length;
+        ensureStates(size);
+        System.arraycopy(start.startNodes(), 0, nodes, 0, size);
+        System.arraycopy(start.startInflections(), 0, inflections, 0, size);
         TokenMatch best = null;
         int bestInflections = Integer.MAX_VALUE;
-        for (int t = first; t < count && size > 0; t++) {
-            if (t > first && breaks[t]) {
-                break;
-            }
-            TokenForms f = forms[t];
-            int nextSize = 0;
-            for (int s = 0; s < size; s++) {
-                if (f.exact() >= 0) {
-                    nextSize = step(nodes[s], f.exact(), inflections[s], nextSize);
-                }
-                for (int base : f.baseForms()) {
-                    nextSize = step(nodes[s], base, inflections[s] + 1, nextSize);
-                }
-            }
-            swapStates();
-            size = nextSize;
+        boolean mayContinue = start.startsContinue();
+        for (int t = first; ; ) {
             for (int s = 0; s < size; s++) {
                 if (dictionary.endsName(nodes[s]) && acceptable(first, t, nodes[s])) {
                     // a later token always gives a longer match; at the same token, fewer inflections win
@@ -101,8 +89,40 @@ final class MentionMatcher {
                     }
                 }
             }
+            t++;
+            if (!mayContinue || t >= count || breaks[t]) {
+                return best;
+            }
+            mayContinue = true;
+            TokenForms f = forms[t];
+            int nextSize = 0;
+            for (int s = 0; s < size; s++) {
+                if (!dictionary.hasChildren(nodes[s])) {
+                    continue;
+                }
+                if (f.exact() >= 0) {
+                    nextSize = step(nodes[s], f.exact(), inflections[s], nextSize);
+                }
+                for (int base : f.baseForms()) {
+                    nextSize = step(nodes[s], base, inflections[s] + 1, nextSize);
+                }
+            }
+            if (nextSize == 0) {
+                return best;
+            }
+            swapStates();
+            size = nextSize;
         }
-        return best;
+    }
+
+    private void ensureStates(int size) {
+        if (size > nodes.length) {
+            int capacity = Math.max(size, nodes.length * 2);
+            nodes = Arrays.copyOf(nodes, capacity);
+            inflections = Arrays.copyOf(inflections, capacity);
+            nextNodes = Arrays.copyOf(nextNodes, capacity);
+            nextInflections = Arrays.copyOf(nextInflections, capacity);
+        }
     }
 
     /** Adds the child of {@code node} along {@code token} to the next states, keeping the fewest inflections. */
@@ -117,12 +137,7 @@ final class MentionMatcher {
                 return nextSize;
             }
         }
-        if (nextSize == nextNodes.length) {
-            nextNodes = Arrays.copyOf(nextNodes, nextSize * 2);
-            nextInflections = Arrays.copyOf(nextInflections, nextSize * 2);
-            nodes = Arrays.copyOf(nodes, nextSize * 2);
-            inflections = Arrays.copyOf(inflections, nextSize * 2);
-        }
+        ensureStates(nextSize + 1);
         nextNodes[nextSize] = child;
         nextInflections[nextSize] = inflected;
         return nextSize + 1;
@@ -192,6 +207,28 @@ final class MentionMatcher {
                 .distinct()
                 .toArray();
         boolean stopWord = StopWords.ENGLISH.contains(surface);
-        return exact < 0 && bases.length == 0 && !stopWord ? TokenForms.NONE : new TokenForms(exact, bases, stopWord);
+        if (exact < 0 && bases.length == 0 && !stopWord) {
+            return TokenForms.NONE;
+        }
+        int[] startNodes = new int[1 + bases.length];
+        int[] startInflections = new int[startNodes.length];
+        int starts = 0;
+        int exactStart = exact < 0 ? -1 : dictionary.child(AlignmentDictionary.ROOT, exact);
+        if (exactStart >= 0) {
+            startNodes[starts++] = exactStart;
+        }
+        for (int base : bases) {
+            int node = dictionary.child(AlignmentDictionary.ROOT, base);
+            if (node >= 0) {
+                startNodes[starts] = node;
+                startInflections[starts++] = 1;
+            }
+        }
+        boolean startsContinue = false;
+        for (int k = 0; k < starts; k++) {
+            startsContinue |= dictionary.hasChildren(startNodes[k]);
+        }
+        return new TokenForms(exact, bases, Arrays.copyOf(startNodes, starts), Arrays.copyOf(startInflections, starts),
+                startsContinue, stopWord);
     }
 }

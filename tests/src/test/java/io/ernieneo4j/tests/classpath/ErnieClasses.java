@@ -1,5 +1,8 @@
 package io.ernieneo4j.tests.classpath;
 
+import io.ernieneo4j.plugin.align.AlignDictionaryProc;
+import io.ernieneo4j.plugin.align.AlignStreamProc;
+import io.ernieneo4j.plugin.align.AlignWriteProc;
 import io.ernieneo4j.plugin.dataset.WordNetLoadProc;
 import io.ernieneo4j.plugin.dataset.WordNetSplitProc;
 import io.ernieneo4j.plugin.transe.TransEEvaluateProc;
@@ -12,7 +15,8 @@ import io.ernieneo4j.plugin.version.VersionProc;
 final class ErnieClasses {
 
     static final Class<?>[] PROCEDURES = {VersionProc.class, WordNetLoadProc.class, WordNetSplitProc.class, TransETrainProc.class,
-            TransEEvaluateProc.class, TransEPredictProc.class, TransEModelProc.class};
+            TransEEvaluateProc.class, TransEPredictProc.class, TransEModelProc.class,
+            AlignStreamProc.class, AlignWriteProc.class, AlignDictionaryProc.class};
 
     static final Class<?>[] FUNCTIONS = {TransEModelProc.class};
 

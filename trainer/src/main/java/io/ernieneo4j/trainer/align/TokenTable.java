@@ -71,14 +71,6 @@ final class TokenTable {
         return id;
     }
 
-    int add(String token) {
-        return add(token.toCharArray(), token.length());
-    }
-
-    String token(int id) {
-        return new String(pool, offsets[id], offsets[id + 1] - offsets[id]);
-    }
-
     long memoryBytes() {
         return 4L * slots.length + 4L * hashes.length + 4L * offsets.length + 2L * pool.length;
     }

@@ -53,10 +53,6 @@ final class TrieTransitions {
         children[slot] = child;
     }
 
-    int size() {
-        return size;
-    }
-
     long memoryBytes() {
         return 8L * keys.length + 4L * children.length;
     }

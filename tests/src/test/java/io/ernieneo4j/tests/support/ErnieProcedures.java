@@ -6,6 +6,9 @@ import java.util.List;
 public final class ErnieProcedures {
 
     public static final List<String> ALL = List.of(
+            "ernie.align.dictionary.refresh",
+            "ernie.align.stream",
+            "ernie.align.write",
             "ernie.dataset.wordnet.load",
             "ernie.dataset.wordnet.split",
             "ernie.model.drop",

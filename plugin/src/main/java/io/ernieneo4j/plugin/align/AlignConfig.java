@@ -1,0 +1,72 @@
+package io.ernieneo4j.plugin.align;
+
+import io.ernieneo4j.plugin.common.ConfigMap;
+import io.ernieneo4j.trainer.align.AlignParameters;
+
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Configuration of {@code ernie.align.stream}, {@code ernie.align.write} and {@code ernie.align.dictionary.refresh}:
+ * the dictionary, how mentions are matched and linked, and (write only) which documents to align.
+ *
+ * @param maxTextLength the longest text (in UTF-16 characters) aligned; longer ones are refused, not truncated
+ * @param documentLabel nodes with this label are the documents (write only)
+ * @param textProperty  the string property holding a document's text (write only)
+ * @param onlyNew       skip documents that already have a {@code MENTIONS} relationship (write only)
+ * @param batchSize     documents per write transaction (write only)
+ */
+public record AlignConfig(
+        DictionaryConfig dictionary,
+        AlignParameters parameters,
+        int maxTextLength,
+        Optional<String> documentLabel,
+        Optional<String> textProperty,
+        boolean onlyNew,
+        int batchSize,
+        Map<String, Object> toMap) {
+
+    /** A million characters: a long book. Bolt has already carried a text into the heap when it arrives here. */
+    public static final int DEFAULT_MAX_TEXT_LENGTH = 1_000_000;
+    public static final int MAX_TEXT_LENGTH_LIMIT = 10_000_000;
+    public static final int DEFAULT_BATCH_SIZE = 1_000;
+
+    /** The procedures, each with the keys it accepts beyond the dictionary's. */
+    public enum Mode {
+        STREAM(Set.of("minLength", "stopWords", "minScore", "contextWeight", "maxCandidates", "maxTextLength")),
+        WRITE(Set.of("minLength", "stopWords", "minScore", "contextWeight", "maxCandidates", "maxTextLength",
+                "documentLabel", "textProperty", "onlyNew", "batchSize")),
+        REFRESH(Set.of());
+
+        private final Set<String> extraKeys;
+
+        Mode(Set<String> extraKeys) {
+            this.extraKeys = extraKeys;
+        }
+    }
+
+    public static AlignConfig from(Map<String, Object> configuration, Mode mode) {
+        Set<String> keys = new HashSet<>(DictionaryConfig.KEYS);
+        keys.addAll(mode.extraKeys);
+        ConfigMap config = ConfigMap.of(configuration, keys);
+        DictionaryConfig dictionary = DictionaryConfig.from(config);
+        AlignParameters parameters = new AlignParameters(
+                config.intValue("minLength", AlignParameters.DEFAULT_MIN_LENGTH, 1, 1_000),
+                config.bool("stopWords", true),
+                config.doubleValue("minScore", 0.0, 0.0, 1.0),
+                config.doubleValue("contextWeight", AlignParameters.DEFAULT_CONTEXT_WEIGHT, 0.0, 1.0),
+                config.intValue("maxCandidates", AlignParameters.DEFAULT_MAX_CANDIDATES, 1, 1_000));
+        int maxTextLength = config.intValue("maxTextLength", DEFAULT_MAX_TEXT_LENGTH, 1, MAX_TEXT_LENGTH_LIMIT);
+        Optional<String> documentLabel = Optional.empty();
+        Optional<String> textProperty = Optional.empty();
+        if (mode == Mode.WRITE) {
+            documentLabel = Optional.of(config.requireString("documentLabel"));
+            textProperty = Optional.of(config.requireString("textProperty"));
+        }
+        return new AlignConfig(dictionary, parameters, maxTextLength, documentLabel, textProperty,
+                config.bool("onlyNew", false), config.intValue("batchSize", DEFAULT_BATCH_SIZE, 1, 1_000_000),
+                config.toMap());
+    }
+}

@@ -1,0 +1,35 @@
+package io.ernieneo4j.plugin.align;
+
+import io.ernieneo4j.plugin.common.ConfigMap;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Which entities and names make up an alignment dictionary; also the key under which it is cached.
+ *
+ * @param entityLabels      nodes with any of these labels are the entities
+ * @param nameProperties    properties holding an entity's names: a string or a list of strings ({@code _} reads as a
+ *                          space, as in WordNet's lemmas)
+ * @param priorProperty     a numeric property giving each entity's prior (a sense count, a PageRank score, ...);
+ *                          absent: the node's degree, {@code MENTIONS} relationships not counted
+ * @param embeddingProperty a float-array property (e.g. written by {@code ernie.transe.train}) for context coherence
+ */
+public record DictionaryConfig(List<String> entityLabels, List<String> nameProperties, Optional<String> priorProperty,
+                               Optional<String> embeddingProperty) {
+
+    static final Set<String> KEYS = Set.of("entityLabels", "nameProperties", "priorProperty", "embeddingProperty");
+    static final String DEFAULT_NAME_PROPERTY = "name";
+
+    static DictionaryConfig from(ConfigMap config) {
+        List<String> labels = config.stringList("entityLabels");
+        if (labels.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "No value specified for the mandatory configuration parameter `entityLabels`.");
+        }
+        List<String> names = config.stringList("nameProperties");
+        return new DictionaryConfig(labels, names.isEmpty() ? List.of(DEFAULT_NAME_PROPERTY) : names,
+                config.optionalString("priorProperty"), config.optionalString("embeddingProperty"));
+    }
+}

@@ -1,0 +1,308 @@
+package io.ernieneo4j.trainer.align;
+
+import io.ernieneo4j.trainer.wordnet.Morphology;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * Every entity name as one automaton: a trie over normalised tokens ({@link TokenScanner}), whose nodes that end a
+ * name list the entities of that name with their prior. Immutable once built, and shared by any number of
+ * {@link Aligner}s.
+ *
+ * <p>The prior of an entity for a name is its share of the name's raw priors, add-one smoothed:
+ * {@code (p(e) + 1) / Σ (p(c) + 1)} over the name's candidates {@code c} (the commonness of entity-linking papers;
+ * raw priors are sense counts, degrees or PageRank scores, negatives count as 0). It lies in [0, 1], sums to 1 over
+ * a name, and is 1 for an unambiguous name.
+ */
+public final class AlignmentDictionary {
+
+    static final int ROOT = 0;
+
+    private final Morphology morphology;
+    private final TokenTable tokens;
+    private final TrieTransitions transitions;
+    private final int nodeCount;
+    private final boolean[] stopName;
+    private final boolean[] hasChildren;
+    private final int[] candidateStart;
+    private final int[] candidateEntity;
+    private final float[] candidatePrior;
+    private final long[] entityIds;
+    private final int dimensions;
+    private final float[] unitEmbeddings;
+    private final int embeddedEntities;
+    private final int nameCount;
+
+    private AlignmentDictionary(Builder b, int[] candidateStart, int[] candidateEntity, float[] candidatePrior) {
+        this.morphology = b.morphology;
+        this.tokens = b.tokens;
+        this.transitions = b.transitions;
+        this.nodeCount = b.nodeCount;
+        this.hasChildren = Arrays.copyOf(b.hasChildren, nodeCount);
+        this.stopName = new boolean[nodeCount];
+        for (String word : StopWords.ENGLISH) {
+            int token = tokens.id(word);
+            int node = token < 0 ? -1 : transitions.child(ROOT, token);
+            if (node >= 0) {
+                stopName[node] = true;
+            }
+        }
+        this.candidateStart = candidateStart;
+        this.candidateEntity = candidateEntity;
+        this.candidatePrior = candidatePrior;
+        this.entityIds = Arrays.copyOf(b.entityIds, b.entityCount);
+        this.dimensions = b.dimensions;
+        this.unitEmbeddings = dimensions == 0 ? new float[0] : Arrays.copyOf(b.embeddings, b.entityCount * dimensions);
+        this.embeddedEntities = b.embeddedEntities;
+        this.nameCount = b.nameCount;
+    }
+
+    public static Builder builder(Morphology morphology) {
+        return new Builder(morphology);
+    }
+
+    public int entityCount() {
+        return entityIds.length;
+    }
+
+    /** Names added, each (name, entity) pair once. */
+    public int nameCount() {
+        return nameCount;
+    }
+
+    /** Distinct normalised tokens over all names. */
+    public int tokenCount() {
+        return tokens.size();
+    }
+
+    public int trieNodeCount() {
+        return nodeCount;
+    }
+
+    /** Length of the embeddings, 0 when the dictionary has none. */
+    public int dimensions() {
+        return dimensions;
+    }
+
+    public int embeddedEntityCount() {
+        return embeddedEntities;
+    }
+
+    /** Bytes held by the dictionary's arrays (the shared Morphology not counted). */
+    public long memoryBytes() {
+        return tokens.memoryBytes() + transitions.memoryBytes() + 2L * nodeCount + 4L * candidateStart.length
+                + 4L * candidateEntity.length + 4L * candidatePrior.length + 8L * entityIds.length
+                + 4L * unitEmbeddings.length;
+    }
+
+    // ---------------------------------------------------------------------------------- for the matcher
+
+    Morphology morphology() {
+        return morphology;
+    }
+
+    /** The id of a normalised token, or -1 when no name contains it. */
+    int token(char[] chars, int length) {
+        return tokens.id(chars, length);
+    }
+
+    /** Whether the name ending at {@code node} is a single stop word. */
+    boolean isStopName(int node) {
+        return stopName[node];
+    }
+
+    int child(int node, int token) {
+        return transitions.child(node, token);
+    }
+
+    /** Whether any name goes on past {@code node}: a walk from a leaf needs no look-up. */
+    boolean hasChildren(int node) {
+        return hasChildren[node];
+    }
+
+    /** Whether a name ends at {@code node}. */
+    boolean endsName(int node) {
+        return candidateStart[node + 1] > candidateStart[node];
+    }
+
+    /** Where the candidates of the name ending at {@code node} start: by descending prior, ties in dictionary order. */
+    int candidatesFrom(int node) {
+        return candidateStart[node];
+    }
+
+    int candidatesTo(int node) {
+        return candidateStart[node + 1];
+    }
+
+    int candidateEntity(int index) {
+        return candidateEntity[index];
+    }
+
+    float candidatePrior(int index) {
+        return candidatePrior[index];
+    }
+
+    long entityId(int entity) {
+        return entityIds[entity];
+    }
+
+    /** The entity's embedding scaled to length 1 (all zeros when it has none), at {@code entity * dimensions()}. */
+    float[] unitEmbeddings() {
+        return unitEmbeddings;
+    }
+
+    /** Collects entities and their names, then builds the automaton in one pass over the names. */
+    public static final class Builder {
+
+        private final Morphology morphology;
+        private final TokenTable tokens = new TokenTable(1 << 16);
+        private final TrieTransitions transitions = new TrieTransitions(1 << 16);
+        private int nodeCount = 1; // the root
+        private boolean[] hasChildren = new boolean[1 << 16];
+        private long[] entityIds = new long[1024];
+        private double[] rawPriors = new double[1024];
+        private int entityCount;
+        private int dimensions;
+        private float[] embeddings = new float[0];
+        private int embeddedEntities;
+        // (trie node, entity) pairs, one per name; sorted by node on build
+        private int[] nameNodes = new int[1024];
+        private int[] nameEntities = new int[1024];
+        private int pairCount;
+        private int nameCount;
+
+        private Builder(Morphology morphology) {
+            this.morphology = morphology;
+        }
+
+        /** Adds an entity; returns its index for {@link #name} and {@link #embedding}. */
+        public int entity(long id, double prior) {
+            if (entityCount == entityIds.length) {
+                entityIds = Arrays.copyOf(entityIds, entityCount * 2);
+                rawPriors = Arrays.copyOf(rawPriors, entityCount * 2);
+            }
+            entityIds[entityCount] = id;
+            rawPriors[entityCount] = Double.isFinite(prior) ? Math.max(0, prior) : 0;
+            return entityCount++;
+        }
+
+        /**
+         * Adds a name of an entity ({@code _} counts as a space); a name without any letter or digit is ignored.
+         * Returns whether it was added.
+         */
+        public boolean name(int entity, String name) {
+            TokenScanner scanner = new TokenScanner(name);
+            int node = ROOT;
+            boolean any = false;
+            while (scanner.next()) {
+                any = true;
+                int token = tokens.add(scanner.buffer(), scanner.length());
+                int child = transitions.child(node, token);
+                if (child < 0) {
+                    child = nodeCount++;
+                    transitions.put(node, token, child);
+                    if (node >= hasChildren.length) {
+                        hasChildren = Arrays.copyOf(hasChildren, Math.max(node + 1, hasChildren.length * 2));
+                    }
+                    hasChildren[node] = true;
+                }
+                node = child;
+            }
+            if (!any) {
+                return false;
+            }
+            if (pairCount == nameNodes.length) {
+                nameNodes = Arrays.copyOf(nameNodes, pairCount * 2);
+                nameEntities = Arrays.copyOf(nameEntities, pairCount * 2);
+            }
+            nameNodes[pairCount] = node;
+            nameEntities[pairCount] = entity;
+            pairCount++;
+            return true;
+        }
+
+        /** Sets an entity's embedding; every embedding of a dictionary has the same length. */
+        public void embedding(int entity, float[] vector) {
+            if (dimensions == 0) {
+                if (vector.length == 0) {
+                    throw new IllegalArgumentException("An embedding needs at least one dimension.");
+                }
+                dimensions = vector.length;
+            } else if (vector.length != dimensions) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT,
+                        "Entity %d has an embedding of %d dimensions where the others have %d.",
+                        entityIds[entity], vector.length, dimensions));
+            }
+            if (embeddings.length < entityIds.length * dimensions) {
+                embeddings = Arrays.copyOf(embeddings, entityIds.length * dimensions);
+            }
+            double norm = 0;
+            for (float x : vector) {
+                norm += (double) x * x;
+            }
+            if (norm > 0) {
+                float scale = (float) (1 / Math.sqrt(norm));
+                for (int k = 0; k < dimensions; k++) {
+                    embeddings[entity * dimensions + k] = vector[k] * scale;
+                }
+                embeddedEntities++;
+            }
+        }
+
+        public AlignmentDictionary build() {
+            if (dimensions > 0 && embeddings.length < entityCount * dimensions) {
+                embeddings = Arrays.copyOf(embeddings, entityCount * dimensions);
+            }
+            // counting sort of the (node, entity) pairs by node gives each node's candidates as one range
+            int[] start = new int[nodeCount + 1];
+            for (int p = 0; p < pairCount; p++) {
+                start[nameNodes[p] + 1]++;
+            }
+            for (int n = 0; n < nodeCount; n++) {
+                start[n + 1] += start[n];
+            }
+            int[] fill = Arrays.copyOf(start, nodeCount);
+            int[] entities = new int[pairCount];
+            for (int p = 0; p < pairCount; p++) {
+                entities[fill[nameNodes[p]]++] = nameEntities[p];
+            }
+            // drop repeats of an entity under one name (aliases that normalise alike), keeping dictionary order
+            int[] compactStart = new int[nodeCount + 1];
+            int kept = 0;
+            for (int n = 0; n < nodeCount; n++) {
+                compactStart[n] = kept;
+                int[] range = Arrays.copyOfRange(entities, start[n], start[n + 1]);
+                Arrays.sort(range);
+                for (int k = 0; k < range.length; k++) {
+                    if (k == 0 || range[k] != range[k - 1]) {
+                        entities[kept++] = range[k];
+                    }
+                }
+            }
+            compactStart[nodeCount] = kept;
+            nameCount = kept;
+            int[] candidateEntity = new int[kept];
+            float[] candidatePrior = new float[kept];
+            for (int n = 0; n < nodeCount; n++) {
+                int from = compactStart[n];
+                int to = compactStart[n + 1];
+                double total = 0;
+                for (int k = from; k < to; k++) {
+                    total += rawPriors[entities[k]] + 1;
+                }
+                // best prior first (ties in dictionary order), so that the prior alone needs no sorting later
+                Integer[] order = new Integer[to - from];
+                for (int k = 0; k < order.length; k++) {
+                    order[k] = entities[from + k];
+                }
+                Arrays.sort(order, (x, y) -> Double.compare(rawPriors[y], rawPriors[x]));
+                for (int k = 0; k < order.length; k++) {
+                    candidateEntity[from + k] = order[k];
+                    candidatePrior[from + k] = (float) ((rawPriors[order[k]] + 1) / total);
+                }
+            }
+            return new AlignmentDictionary(this, compactStart, candidateEntity, candidatePrior);
+        }
+    }
+}

@@ -35,3 +35,22 @@ CALL ernie.transe.predict.stream({modelName: 'wordnet', relationshipType: 'HYPER
 YIELD tailNodeId, score, rank
 WITH gds.util.asNode(tailNodeId) AS candidate, score, rank
 RETURN rank, candidate.lemmas AS lemmas, candidate.definition AS definition, round(score, 3) AS score;
+
+// 9. Text that mentions the graph's entities.
+UNWIND ['The domestic dog barked at the cat while the horse slept in the barn.',
+        'Wolves and jackals are wild dogs; the red fox is a canine too.',
+        'A poodle is an intelligent dog with a curly coat.'] AS text
+MERGE (d:Document {text: text})
+RETURN count(d) AS documents;
+
+// 10. Entity linking in the database: MENTIONS relationships with spans and scores, from the synsets' own lemmas,
+//     disambiguated by WordNet's sense frequency and by TransE coherence with the other mentions. Idempotent.
+CALL ernie.align.write({documentLabel: 'Document', textProperty: 'text', entityLabels: 'Synset',
+                        nameProperties: 'lemmas', priorProperty: 'frequency', embeddingProperty: 'transe'})
+YIELD documents, relationshipsWritten, computeMillis, writeMillis;
+
+// 11. What the text says, as the graph sees it.
+MATCH (d:Document)-[m:MENTIONS]->(s:Synset)
+RETURN m.mention AS mention, m.start AS start, m.end AS end, s.lexname AS supersense, s.definition AS definition,
+       round(m.score, 3) AS score
+ORDER BY d.text, start LIMIT 15;

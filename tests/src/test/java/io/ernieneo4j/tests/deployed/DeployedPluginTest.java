@@ -100,6 +100,11 @@ class DeployedPluginTest {
         assertThat((Double) evaluation.get("mrr")).isGreaterThan(0.15);
         assertThat((Double) evaluation.get("hitsAt10")).isGreaterThan(0.4);
         assertThat(bolt.count("MATCH (s:Synset) WHERE s.transe IS NOT NULL RETURN count(s)")).isGreaterThan(30_000);
+        // entity linking wrote MENTIONS with the documented spans
+        assertThat(bolt.count("MATCH (:Document)-[m:MENTIONS]->(:Synset) RETURN count(m)")).isGreaterThan(10);
+        assertThat(bolt.single("MATCH (d:Document)-[m:MENTIONS {mention: 'poodle'}]->(s:Synset) "
+                + "RETURN substring(d.text, m.start, m.end - m.start) AS span, s.id AS synset"))
+                .containsEntry("span", "poodle").containsEntry("synset", "02113335-n");
         // the databases live in the demo's persistent folder
         assertThat(dataDir.resolve("databases").resolve("databases").resolve("neo4j")).isDirectory();
     }

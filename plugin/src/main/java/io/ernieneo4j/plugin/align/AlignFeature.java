@@ -1,5 +1,6 @@
 package io.ernieneo4j.plugin.align;
 
+import io.ernieneo4j.plugin.common.BatchWriter;
 import io.ernieneo4j.plugin.common.Neo4jRun;
 import io.ernieneo4j.trainer.align.Aligner;
 import io.ernieneo4j.trainer.align.AlignmentDictionary;
@@ -131,37 +132,34 @@ final class AlignFeature {
         AlignmentDictionary dictionary = dictionary(config.dictionary(), false).dictionary();
         Aligner aligner = new Aligner(dictionary, config.parameters());
         long preProcessingMillis = (System.nanoTime() - start) / 1_000_000;
-        long computeNanos = 0;
         long writeStart = System.nanoTime();
-        long deleted = 0;
-        long written = 0;
-        for (int from = 0; from < documents.size(); from += config.batchSize()) {
-            termination.assertRunning();
-            try (Transaction write = db.beginTx()) {
-                for (long id : documents.subList(from, Math.min(documents.size(), from + config.batchSize()))) {
-                    Node document = write.getNodeById(id);
-                    long alignStart = System.nanoTime();
-                    List<LinkedMention> mentions = aligner.align((String) document.getProperty(textProperty));
-                    computeNanos += System.nanoTime() - alignStart;
-                    for (Relationship old : document.getRelationships(Direction.OUTGOING, MENTIONS)) {
-                        old.delete();
-                        deleted++;
-                    }
-                    for (LinkedMention m : mentions) {
-                        Relationship r = document.createRelationshipTo(write.getNodeById(m.best().entityId()), MENTIONS);
-                        r.setProperty("start", (long) m.start());
-                        r.setProperty("end", (long) m.end());
-                        r.setProperty("score", m.best().score());
-                        r.setProperty("mention", m.mention());
-                        written++;
-                    }
+        long[] computeNanos = {0};
+        long[] deleted = {0};
+        long written = BatchWriter.write(db, documents, config.batchSize(), termination, (write, batch) -> {
+            long created = 0;
+            for (long id : batch) {
+                Node document = write.getNodeById(id);
+                long alignStart = System.nanoTime();
+                List<LinkedMention> mentions = aligner.align((String) document.getProperty(textProperty));
+                computeNanos[0] += System.nanoTime() - alignStart;
+                for (Relationship old : document.getRelationships(Direction.OUTGOING, MENTIONS)) {
+                    old.delete();
+                    deleted[0]++;
                 }
-                write.commit();
+                for (LinkedMention m : mentions) {
+                    Relationship r = document.createRelationshipTo(write.getNodeById(m.best().entityId()), MENTIONS);
+                    r.setProperty("start", (long) m.start());
+                    r.setProperty("end", (long) m.end());
+                    r.setProperty("score", m.best().score());
+                    r.setProperty("mention", m.mention());
+                    created++;
+                }
             }
-        }
-        long computeMillis = computeNanos / 1_000_000;
+            return created;
+        });
+        long computeMillis = computeNanos[0] / 1_000_000;
         long writeMillis = (System.nanoTime() - writeStart) / 1_000_000 - computeMillis;
-        return new AlignWriteProc.WriteResult(documents.size(), skipped, withoutText, written, deleted,
+        return new AlignWriteProc.WriteResult(documents.size(), skipped, withoutText, written, deleted[0],
                 preProcessingMillis, computeMillis, writeMillis, config.toMap());
     }
 }

@@ -4,6 +4,8 @@ import io.ernieneo4j.trainer.wordnet.Pointer;
 import io.ernieneo4j.trainer.wordnet.Synset;
 import io.ernieneo4j.trainer.wordnet.WordNet;
 import io.ernieneo4j.trainer.wordnet.WordNetRelation;
+import io.ernieneo4j.plugin.common.BatchWriter;
+import io.ernieneo4j.plugin.common.Neo4jRun;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.QueryStatistics;
 import org.neo4j.graphdb.Result;
@@ -71,7 +73,7 @@ final class WordNetImport {
             row.put("frequency", s.frequency());
             synsetRows.add(row);
         }
-        long nodesCreated = writeInBatches("synsets", MERGE_SYNSETS, synsetRows).getNodesCreated();
+        long nodesCreated = writeInBatches("synsets", MERGE_SYNSETS, synsetRows);
 
         Map<WordNetRelation, List<Map<String, Object>>> byRelation = new EnumMap<>(WordNetRelation.class);
         for (Pointer p : wordNet.pointers()) {
@@ -83,42 +85,21 @@ final class WordNetImport {
             String query = "UNWIND $rows AS row "
                     + "MATCH (a:" + LABEL + " {id: row.s}) MATCH (b:" + LABEL + " {id: row.t}) "
                     + "MERGE (a)-[:" + entry.getKey().relationshipType() + "]->(b)";
-            relationshipsCreated += writeInBatches(entry.getKey().relationshipType(), query, entry.getValue())
-                    .getRelationshipsCreated();
+            relationshipsCreated += writeInBatches(entry.getKey().relationshipType(), query, entry.getValue());
         }
         return new Counts(nodesCreated, relationshipsCreated);
     }
 
-    private Totals writeInBatches(String what, String query, List<Map<String, Object>> rows) {
-        Totals totals = new Totals();
-        for (int from = 0; from < rows.size(); from += batchSize) {
-            guard.check();
-            int to = Math.min(rows.size(), from + batchSize);
-            try (Transaction tx = db.beginTx(); Result result = tx.execute(query, Map.of("rows", rows.subList(from, to)))) {
+    /** Runs {@code query} over the rows in batches; returns the nodes and relationships it created. */
+    private long writeInBatches(String what, String query, List<Map<String, Object>> rows) {
+        long created = BatchWriter.write(db, rows, batchSize, Neo4jRun.termination(guard), (tx, batch) -> {
+            try (Result result = tx.execute(query, Map.of("rows", batch))) {
                 result.accept(row -> true);
-                totals.add(result.getQueryStatistics());
-                tx.commit();
+                QueryStatistics stats = result.getQueryStatistics();
+                return stats.getNodesCreated() + stats.getRelationshipsCreated();
             }
-            log.info("ernie.dataset.wordnet.load: %s %d/%d", what, to, rows.size());
-        }
-        return totals;
-    }
-
-    private static final class Totals {
-        private long nodesCreated;
-        private long relationshipsCreated;
-
-        void add(QueryStatistics stats) {
-            nodesCreated += stats.getNodesCreated();
-            relationshipsCreated += stats.getRelationshipsCreated();
-        }
-
-        long getNodesCreated() {
-            return nodesCreated;
-        }
-
-        long getRelationshipsCreated() {
-            return relationshipsCreated;
-        }
+        });
+        log.info("ernie.dataset.wordnet.load: %s: %d rows, %d created", what, rows.size(), created);
+        return created;
     }
 }

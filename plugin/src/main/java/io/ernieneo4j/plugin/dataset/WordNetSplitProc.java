@@ -1,6 +1,8 @@
 package io.ernieneo4j.plugin.dataset;
 
+import io.ernieneo4j.plugin.common.BatchWriter;
 import io.ernieneo4j.plugin.common.ConfigMap;
+import io.ernieneo4j.plugin.common.Neo4jRun;
 import io.ernieneo4j.trainer.data.Split;
 import io.ernieneo4j.trainer.data.Triple;
 import io.ernieneo4j.trainer.wordnet.Morphology;
@@ -9,7 +11,6 @@ import io.ernieneo4j.trainer.wordnet.WordNetDatasets;
 import io.ernieneo4j.trainer.wordnet.WordNetDatasets.LinkPredictionVariant;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Result;
-import org.neo4j.graphdb.Transaction;
 import org.neo4j.procedure.Context;
 import org.neo4j.procedure.Description;
 import org.neo4j.procedure.Mode;
@@ -65,15 +66,11 @@ public class WordNetSplitProc {
                 // types come from WordNet's closed set of relations, never from the user
                 String query = "UNWIND $rows AS row MATCH (a:Synset {id: row.h})-[r:" + entry.getKey()
                         + "]->(b:Synset {id: row.t}) SET r += row.props RETURN count(r) AS c";
-                List<Map<String, Object>> rows = entry.getValue();
-                for (int from = 0; from < rows.size(); from += batchSize) {
-                    guard.check();
-                    try (Transaction tx = db.beginTx();
-                         Result result = tx.execute(query, Map.of("rows", rows.subList(from, Math.min(rows.size(), from + batchSize))))) {
-                        count += ((Number) result.next().get("c")).longValue();
-                        tx.commit();
+                count += BatchWriter.write(db, entry.getValue(), batchSize, Neo4jRun.termination(guard), (tx, batch) -> {
+                    try (Result result = tx.execute(query, Map.of("rows", batch))) {
+                        return ((Number) result.next().get("c")).longValue();
                     }
-                }
+                });
             }
             marked.put(part.getKey(), count);
         }

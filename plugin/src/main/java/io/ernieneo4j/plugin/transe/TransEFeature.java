@@ -1,5 +1,6 @@
 package io.ernieneo4j.plugin.transe;
 
+import io.ernieneo4j.plugin.common.BatchWriter;
 import io.ernieneo4j.plugin.common.ModelDirectory;
 import io.ernieneo4j.plugin.common.Neo4jRun;
 import io.ernieneo4j.trainer.run.Progress;
@@ -9,7 +10,6 @@ import io.ernieneo4j.trainer.transe.TransEModel;
 import io.ernieneo4j.trainer.transe.TransEModelFiles;
 import io.ernieneo4j.trainer.transe.TransEParameters;
 import org.neo4j.graphdb.GraphDatabaseService;
-import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.Result;
 import org.neo4j.graphdb.Transaction;
 import org.neo4j.logging.Log;
@@ -143,18 +143,13 @@ final class TransEFeature {
     private long writeEmbeddings(Run run, String property) {
         long[] nodeIds = run.graph().nodeIds();
         TransEModel model = run.result().model();
-        for (int from = 0; from < nodeIds.length; from += WRITE_BATCH) {
-            termination.assertRunning();
-            int to = Math.min(nodeIds.length, from + WRITE_BATCH);
-            try (Transaction write = db.beginTx()) {
-                for (int i = from; i < to; i++) {
-                    Node node = write.getNodeById(nodeIds[i]);
-                    node.setProperty(property, model.entity(i));
-                }
-                write.commit();
+        List<Integer> rows = java.util.stream.IntStream.range(0, nodeIds.length).boxed().toList();
+        return BatchWriter.write(db, rows, WRITE_BATCH, termination, (write, batch) -> {
+            for (int i : batch) {
+                write.getNodeById(nodeIds[i]).setProperty(property, model.entity(i));
             }
-        }
-        return nodeIds.length;
+            return batch.size();
+        });
     }
 
     TransETrainProc.EstimateResult estimate(TransEConfig config) {

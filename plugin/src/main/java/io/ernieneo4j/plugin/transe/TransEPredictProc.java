@@ -1,5 +1,6 @@
 package io.ernieneo4j.plugin.transe;
 
+import io.ernieneo4j.plugin.common.BatchWriter;
 import io.ernieneo4j.plugin.common.ConfigMap;
 import io.ernieneo4j.plugin.common.Neo4jRun;
 import io.ernieneo4j.trainer.run.Termination;
@@ -82,30 +83,25 @@ public class TransEPredictProc {
         long start = System.nanoTime();
         List<PredictResult> predictions = predict(query).stream().filter(p -> p.score() >= threshold).toList();
         long computed = System.nanoTime();
-        long created = 0;
-        long updated = 0;
         String now = ZonedDateTime.now().toString();
-        for (int from = 0; from < predictions.size(); from += batchSize) {
-            termination.assertRunning();
-            try (Transaction write = db.beginTx()) {
-                for (PredictResult p : predictions.subList(from, Math.min(predictions.size(), from + batchSize))) {
-                    @SuppressWarnings("deprecation") Node head = write.getNodeById(p.headNodeId());
-                    @SuppressWarnings("deprecation") Node tail = write.getNodeById(p.tailNodeId());
-                    Relationship edge = predictedEdge(head, tail, writeType);
-                    if (edge == null) {
-                        edge = head.createRelationshipTo(tail, RelationshipType.withName(writeType));
-                        created++;
-                    } else {
-                        updated++;
-                    }
-                    edge.setProperty("predicted", true);
-                    edge.setProperty("score", p.score());
-                    edge.setProperty("model", query.modelName());
-                    edge.setProperty("predictedAt", now);
+        long created = BatchWriter.write(db, predictions, batchSize, termination, (write, batch) -> {
+            long newEdges = 0;
+            for (PredictResult p : batch) {
+                @SuppressWarnings("deprecation") Node head = write.getNodeById(p.headNodeId());
+                @SuppressWarnings("deprecation") Node tail = write.getNodeById(p.tailNodeId());
+                Relationship edge = predictedEdge(head, tail, writeType);
+                if (edge == null) {
+                    edge = head.createRelationshipTo(tail, RelationshipType.withName(writeType));
+                    newEdges++;
                 }
-                write.commit();
+                edge.setProperty("predicted", true);
+                edge.setProperty("score", p.score());
+                edge.setProperty("model", query.modelName());
+                edge.setProperty("predictedAt", now);
             }
-        }
+            return newEdges;
+        });
+        long updated = predictions.size() - created;
         return Stream.of(new WriteResult(predictions.size(), created, updated, (computed - start) / 1_000_000,
                 (System.nanoTime() - computed) / 1_000_000, config.toMap()));
     }

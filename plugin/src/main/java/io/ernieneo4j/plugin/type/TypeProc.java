@@ -1,5 +1,6 @@
 package io.ernieneo4j.plugin.type;
 
+import io.ernieneo4j.plugin.common.BatchWriter;
 import io.ernieneo4j.plugin.common.ConfigMap;
 import io.ernieneo4j.plugin.common.Neo4jRun;
 import io.ernieneo4j.plugin.model.ErnieModelCatalog;
@@ -88,25 +89,21 @@ public class TypeProc {
         for (TypeResult row : rows) {
             best.computeIfAbsent(row.nodeId(), id -> new LinkedHashMap<>()).merge(row.type(), row.score(), Math::max);
         }
-        Termination termination = Neo4jRun.termination(guard);
         List<Map.Entry<Long, Map<String, Double>>> entries = new ArrayList<>(best.entrySet());
-        for (int from = 0; from < entries.size(); from += 10_000) {
-            termination.assertRunning();
-            try (Transaction write = db.beginTx()) {
-                for (var entry : entries.subList(from, Math.min(entries.size(), from + 10_000))) {
-                    @SuppressWarnings("deprecation") Node node = write.getNodeById(entry.getKey());
-                    List<Map.Entry<String, Double>> types = new ArrayList<>(entry.getValue().entrySet());
-                    types.sort(Map.Entry.<String, Double>comparingByValue().reversed());
-                    node.setProperty(property, types.stream().map(Map.Entry::getKey).toArray(String[]::new));
-                    node.setProperty(property + "Scores", types.stream().mapToDouble(Map.Entry::getValue).toArray());
-                    node.setProperty(property + "Model", request.modelName());
-                    if (writeLabels) {
-                        types.forEach(t -> node.addLabel(Label.label(t.getKey())));
-                    }
+        BatchWriter.write(db, entries, 10_000, Neo4jRun.termination(guard), (write, batch) -> {
+            for (var entry : batch) {
+                @SuppressWarnings("deprecation") Node node = write.getNodeById(entry.getKey());
+                List<Map.Entry<String, Double>> types = new ArrayList<>(entry.getValue().entrySet());
+                types.sort(Map.Entry.<String, Double>comparingByValue().reversed());
+                node.setProperty(property, types.stream().map(Map.Entry::getKey).toArray(String[]::new));
+                node.setProperty(property + "Scores", types.stream().mapToDouble(Map.Entry::getValue).toArray());
+                node.setProperty(property + "Model", request.modelName());
+                if (writeLabels) {
+                    types.forEach(t -> node.addLabel(Label.label(t.getKey())));
                 }
-                write.commit();
             }
-        }
+            return batch.size();
+        });
         return Stream.of(new WriteResult(rows.size(), best.size(), (computed - start) / 1_000_000,
                 (System.nanoTime() - computed) / 1_000_000, config.toMap()));
     }

@@ -3,19 +3,16 @@ package io.ernieneo4j.plugin.type;
 import io.ernieneo4j.plugin.common.BatchWriter;
 import io.ernieneo4j.plugin.common.ConfigMap;
 import io.ernieneo4j.plugin.common.Neo4jRun;
+import io.ernieneo4j.plugin.model.DocumentMentions;
 import io.ernieneo4j.plugin.model.ErnieModelCatalog;
 import io.ernieneo4j.trainer.data.Mention;
 import io.ernieneo4j.trainer.data.TypingExample;
 import io.ernieneo4j.trainer.engine.DjlRuntime;
-import io.ernieneo4j.trainer.finetune.TypingPredictor;
+import io.ernieneo4j.trainer.finetune.ErniePredictor;
 import io.ernieneo4j.trainer.run.Termination;
-import org.neo4j.graphdb.Direction;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Label;
 import org.neo4j.graphdb.Node;
-import org.neo4j.graphdb.Relationship;
-import org.neo4j.graphdb.RelationshipType;
-import org.neo4j.graphdb.ResourceIterator;
 import org.neo4j.graphdb.Transaction;
 import org.neo4j.logging.Log;
 import org.neo4j.procedure.Context;
@@ -28,7 +25,6 @@ import org.neo4j.procedure.TerminationGuard;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -40,11 +36,7 @@ import java.util.stream.Stream;
  */
 public class TypeProc {
 
-    static final RelationshipType MENTIONS = RelationshipType.withName("MENTIONS");
-    private static final Set<String> STREAM_KEYS = Set.of("modelName", "documentLabel", "textProperty", "documents",
-            "minLinkScore", "threshold", "batchSize");
-    private static final Set<String> WRITE_KEYS = Set.of("modelName", "documentLabel", "textProperty", "documents",
-            "minLinkScore", "threshold", "batchSize", "writeProperty", "writeLabels");
+    private static final Set<String> WRITE_KEYS = DocumentMentions.keysWith("writeProperty", "writeLabels");
 
     @Context
     public GraphDatabaseService db;
@@ -65,7 +57,7 @@ public class TypeProc {
             @Name(value = "configuration", description = "`modelName`, `documentLabel` (required), `textProperty` "
                     + "('text'), `documents` (nodes or ids; default all), `minLinkScore` (0.0), `threshold` (0.5), "
                     + "`batchSize` (32).") Map<String, Object> configuration) {
-        Request request = Request.from(ConfigMap.of(configuration, STREAM_KEYS), tx);
+        DocumentMentions request = DocumentMentions.from(ConfigMap.of(configuration, DocumentMentions.KEYS), tx);
         return predict(request).stream();
     }
 
@@ -78,7 +70,7 @@ public class TypeProc {
                     + "also writes `<writeProperty>Scores` and `<writeProperty>Model`) and `writeLabels` (false).")
             Map<String, Object> configuration) {
         ConfigMap config = ConfigMap.of(configuration, WRITE_KEYS);
-        Request request = Request.from(config, tx);
+        DocumentMentions request = DocumentMentions.from(config, tx);
         String property = config.string("writeProperty", "ernieTypes");
         boolean writeLabels = config.bool("writeLabels", false);
         long start = System.nanoTime();
@@ -109,37 +101,21 @@ public class TypeProc {
     }
 
     @SuppressWarnings("deprecation")
-    private List<TypeResult> predict(Request request) {
+    private List<TypeResult> predict(DocumentMentions request) {
         Termination termination = Neo4jRun.termination(guard);
         return ErnieModelCatalog.use(db.databaseName(), request.modelName(), model -> {
-            TypingPredictor predictor = DjlRuntime.call(() ->
-                    new TypingPredictor(model.loaded().model(), model.loaded().tokenizer(), model.entities()));
+            ErniePredictor predictor = DjlRuntime.call(() ->
+                    new ErniePredictor(model.loaded().model(), model.loaded().tokenizer(), model.entities()));
             List<TypeResult> rows = new ArrayList<>();
-            long documents = 0;
+            List<DocumentMentions.Document> documents = request.read(tx);
             long skipped = 0;
-            for (Node document : request.documents(tx)) {
+            for (DocumentMentions.Document document : documents) {
                 termination.assertRunning();
-                Object text = document.getProperty(request.textProperty(), null);
-                if (!(text instanceof String s) || s.isEmpty()) {
-                    continue;
-                }
-                List<Mention> mentions = new ArrayList<>();
-                for (Relationship r : document.getRelationships(Direction.OUTGOING, MENTIONS)) {
-                    double score = ((Number) r.getProperty("score", 1.0)).doubleValue();
-                    if (score >= request.minLinkScore()) {
-                        mentions.add(new Mention(((Number) r.getProperty("start")).intValue(),
-                                ((Number) r.getProperty("end")).intValue(), Long.toString(r.getEndNode().getId())));
-                    }
-                }
-                if (mentions.isEmpty()) {
-                    continue;
-                }
-                documents++;
-                List<TypingExample> examples = mentions.stream().map(m -> new TypingExample(
-                        document.getId() + ":" + m.start(), s, m, List.of(), mentions)).toList();
-                List<TypingPredictor.Prediction> predictions = DjlRuntime.call(() ->
-                        predictor.predict(examples, "document " + document.getId(), request.batchSize()));
-                for (TypingPredictor.Prediction p : predictions) {
+                List<TypingExample> examples = document.mentions().stream().map(m -> new TypingExample(
+                        document.id() + ":" + m.start(), document.text(), m, List.of(), document.mentions())).toList();
+                List<ErniePredictor.Prediction<TypingExample>> predictions = DjlRuntime.call(() ->
+                        predictor.typing(examples, "document " + document.id(), request.batchSize()));
+                for (ErniePredictor.Prediction<TypingExample> p : predictions) {
                     if (p.probabilities() == null) {
                         skipped++;
                         continue;
@@ -147,57 +123,16 @@ public class TypeProc {
                     for (int label = 0; label < p.probabilities().length; label++) {
                         if (p.probabilities()[label] >= request.threshold()) {
                             Mention m = p.example().mention();
-                            rows.add(new TypeResult(document.getId(), m.start(), m.end(), Long.parseLong(m.entity()),
+                            rows.add(new TypeResult(document.id(), m.start(), m.end(), Long.parseLong(m.entity()),
                                     predictor.labels().get(label), p.probabilities()[label]));
                         }
                     }
                 }
             }
             log.info("ernie.type: %d documents, %d predictions, %d mentions beyond the model's maximum length",
-                    documents, rows.size(), skipped);
+                    documents.size(), rows.size(), skipped);
             return rows;
         });
-    }
-
-    /** A validated typing request. */
-    private record Request(String modelName, String documentLabel, String textProperty, List<Object> documentIds,
-                           double minLinkScore, double threshold, int batchSize) {
-
-        static Request from(ConfigMap config, Transaction tx) {
-            String label = config.requireString("documentLabel");
-            boolean exists = false;
-            for (Label l : tx.getAllLabelsInUse()) {
-                exists |= l.name().equals(label);
-            }
-            if (!exists) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT,
-                        "No node label `%s` exists in the database.", label));
-            }
-            Object documents = config.toMap().get("documents");
-            List<Object> ids = documents == null ? null
-                    : documents instanceof List<?> list ? new ArrayList<>(list) : List.of(documents);
-            return new Request(config.requireString("modelName"), label, config.string("textProperty", "text"), ids,
-                    config.doubleValue("minLinkScore", 0.0, 0.0, 1.0), config.doubleValue("threshold", 0.5, 0.0, 1.0),
-                    config.intValue("batchSize", 32, 1, 4096));
-        }
-
-        @SuppressWarnings("deprecation")
-        List<Node> documents(Transaction tx) {
-            List<Node> nodes = new ArrayList<>();
-            if (documentIds == null) {
-                try (ResourceIterator<Node> it = tx.findNodes(Label.label(documentLabel))) {
-                    it.forEachRemaining(nodes::add);
-                }
-                return nodes;
-            }
-            for (Object id : documentIds) {
-                Node node = id instanceof Node n ? n : tx.getNodeById(((Number) id).longValue());
-                if (node.hasLabel(Label.label(documentLabel))) {
-                    nodes.add(node);
-                }
-            }
-            return nodes;
-        }
     }
 
     public record TypeResult(

@@ -6,6 +6,7 @@ import io.ernieneo4j.plugin.align.AlignWriteProc;
 import io.ernieneo4j.plugin.dataset.WordNetLoadProc;
 import io.ernieneo4j.plugin.dataset.WordNetSplitProc;
 import io.ernieneo4j.plugin.model.ErnieModelProc;
+import io.ernieneo4j.plugin.relation.RelationProc;
 import io.ernieneo4j.plugin.transe.TransEEvaluateProc;
 import io.ernieneo4j.plugin.transe.TransEModelProc;
 import io.ernieneo4j.plugin.transe.TransEPredictProc;
@@ -19,7 +20,8 @@ final class ErnieClasses {
     static final Class<?>[] PROCEDURES = {VersionProc.class, WordNetLoadProc.class, WordNetSplitProc.class,
             TransETrainProc.class,
             TransEEvaluateProc.class, TransEPredictProc.class, TransEModelProc.class,
-            AlignStreamProc.class, AlignWriteProc.class, AlignDictionaryProc.class, ErnieModelProc.class, TypeProc.class};
+            AlignStreamProc.class, AlignWriteProc.class, AlignDictionaryProc.class, ErnieModelProc.class, TypeProc.class,
+            RelationProc.class};
 
     static final Class<?>[] FUNCTIONS = {TransEModelProc.class};
 

@@ -123,7 +123,7 @@ class DeployedPluginTest {
     @Test
     @Order(6)
     void ernieTypesMentionsInsideThePluginClassLoader() {
-        // written by the class-path TypeProceduresTest earlier in the same build: 2 layers, 3 types, over 'wordnet'
+        // written by the class-path ErnieInferenceProceduresTest earlier in the same build: 2 layers, 3 types, over 'wordnet'
         Path models = Path.of("target", "test-models").toAbsolutePath();
         assertThat(models.resolve("tiny-typing").resolve("ernie.json"))
                 .as("the class-path tests run first and leave a model here").isRegularFile();

@@ -14,6 +14,8 @@ public final class ErnieProcedures {
             "ernie.model.drop",
             "ernie.model.list",
             "ernie.model.load",
+            "ernie.relation.stream",
+            "ernie.relation.write",
             "ernie.transe.evaluate",
             "ernie.transe.model.drop",
             "ernie.transe.model.list",

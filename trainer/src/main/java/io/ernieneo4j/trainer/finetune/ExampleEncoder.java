@@ -114,16 +114,25 @@ public final class ExampleEncoder {
     }
 
     public List<EncodedExample> relation(List<SourceLine<RelationExample>> records) {
+        return relation(records, true);
+    }
+
+    /** Relation inputs to predict from: the examples' labels, if any, are not read. */
+    public List<EncodedExample> relationInputs(List<SourceLine<RelationExample>> records) {
+        return relation(records, false);
+    }
+
+    private List<EncodedExample> relation(List<SourceLine<RelationExample>> records, boolean labelled) {
         List<EncodedExample> encoded = new ArrayList<>(records.size());
         for (SourceLine<RelationExample> line : records) {
             RelationExample example = line.record();
             requireText(line, example.text());
             Mention head = requireMention(line, example.text(), example.head(), "head");
             Mention tail = requireMention(line, example.text(), example.tail(), "tail");
-            if (example.label() == null) {
+            if (labelled && example.label() == null) {
                 throw line.problem("the example has no `label`.");
             }
-            int label = requireLabel(line, example.label());
+            int[] labels = labelled ? new int[] {requireLabel(line, example.label())} : new int[0];
             TokenizedText text = tokenizer.encode(example.text());
             if (cutOff(text, head) || cutOff(text, tail)) {
                 counts.truncatedExamples++;
@@ -132,7 +141,7 @@ public final class ExampleEncoder {
             TokenizedText pieces = marked(line, () -> markers.relation(text, head.start(), head.end(), tail.start(),
                     tail.end(), tokenizer.maxLength()));
             encoded.add(new EncodedExample(pieces, align(line, pieces, example.text(), example.entities()),
-                    new int[] {label}, line.where()));
+                    labels, line.where()));
         }
         return encoded;
     }

@@ -9,7 +9,7 @@ import io.ernieneo4j.trainer.ernie.ErnieConfig;
 import io.ernieneo4j.trainer.ernie.ErnieModel;
 import io.ernieneo4j.trainer.ernie.ErnieTask;
 import io.ernieneo4j.trainer.ernie.ModelDirectory;
-import io.ernieneo4j.trainer.finetune.TypingPredictor;
+import io.ernieneo4j.trainer.finetune.ErniePredictor;
 import io.ernieneo4j.trainer.transe.TransEModelFiles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,15 +30,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * The ERNIE model registry and entity typing through Bolt: a small ERNIE typing model (2 layers, random weights,
+ * The ERNIE model registry, entity typing and relation classification through Bolt: a small ERNIE typing model (2 layers, random weights,
  * saved by the trainer) over the entity vectors of a TransE model trained in the database; a document whose
  * MENTIONS edges align "dog" and "cat" to their synsets. The procedure must score exactly what the trainer's
  * predictor scores for the same text, spans and entities.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class TypeProceduresTest extends ClasspathHarness {
+class ErnieInferenceProceduresTest extends ClasspathHarness {
 
     private static final List<String> TYPES = List.of("noun.animal", "noun.artifact", "noun.person");
+    private static final List<String> RELATIONS = List.of("HYPERNYM", "MEMBER_HOLONYM", "no_relation");
     private static final String TEXT = "the dog chased the cat";
     /** Where the deployed-plugin tests (run later in the same build) find a model to load. */
     static final Path DEPLOYED_MODELS = Path.of("target", "test-models").toAbsolutePath();
@@ -57,7 +58,7 @@ class TypeProceduresTest extends ClasspathHarness {
                 + "CREATE (d:Document {text: $text}), (d)-[:MENTIONS {start: 4, end: 7, score: 0.9, mention: 'dog'}]->(dog), "
                 + "(d)-[:MENTIONS {start: 19, end: 22, score: 0.3, mention: 'cat'}]->(cat) RETURN d", Map.of("text", TEXT));
         Path tokenizer = models.resolve("tokenizer.json");
-        try (InputStream in = TypeProceduresTest.class.getClassLoader().getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
+        try (InputStream in = ErnieInferenceProceduresTest.class.getClassLoader().getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
             Files.copy(in, tokenizer);
         }
         DjlRuntime.start(Path.of("target", "djl-cache"));
@@ -65,6 +66,9 @@ class TypeProceduresTest extends ClasspathHarness {
             ErnieConfig small = ErnieConfig.bert(32, 2, 64, 2);
             try (ErnieModel model = ErnieModel.random(small, ErnieTask.TYPING, TYPES, Device.cpu(), 7)) {
                 ModelDirectory.save(model, tokenizer, 64, "mammal-100", models.resolve("tiny-typing"));
+                try (ErnieModel relation = ErnieModel.random(small, ErnieTask.RELATION, RELATIONS, Device.cpu(), 11)) {
+                    ModelDirectory.save(relation, tokenizer, 64, "mammal-100", models.resolve("tiny-relation"));
+                }
                 // the same model over the demo's TransE model, for the deployed-plugin test that runs after this one
                 ModelDirectory.save(model, tokenizer, 64, "wordnet", DEPLOYED_MODELS.resolve("tiny-typing"));
                 return null;
@@ -126,9 +130,9 @@ class TypeProceduresTest extends ClasspathHarness {
         for (int i = 0; i < vectors.length; i++) vectors[i] = transe.model().entity(i);
         EntityTable entities = EntityTable.of(transe.entities(), vectors);
         List<Mention> mentions = List.of(new Mention(4, 7, Long.toString(dog)), new Mention(19, 22, Long.toString(cat)));
-        List<TypingPredictor.Prediction> expected = DjlRuntime.call(() -> {
+        List<ErniePredictor.Prediction<TypingExample>> expected = DjlRuntime.call(() -> {
             try (ModelDirectory.Loaded loaded = ModelDirectory.load(models.resolve("tiny-typing"), Device.cpu())) {
-                return new TypingPredictor(loaded.model(), loaded.tokenizer(), entities).predict(
+                return new ErniePredictor(loaded.model(), loaded.tokenizer(), entities).typing(
                         mentions.stream().map(m -> new TypingExample("x", TEXT, m, List.of(), mentions)).toList(), "test", 8);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
@@ -167,6 +171,65 @@ class TypeProceduresTest extends ClasspathHarness {
 
     @Test
     @Order(4)
+    void classifiesRelationsBetweenMentionsAndWritesThemOnce() throws Exception {
+        bolt.single("CALL ernie.model.load('tiny-rel', {path: 'tiny-relation'})");
+        long dog = bolt.count("MATCH (s:Synset {id: '02084071-n'}) RETURN id(s)");
+        long cat = bolt.count("MATCH (s:Synset {id: '02121620-n'}) RETURN id(s)");
+        // what the trainer's predictor says for the two ordered pairs of the document
+        var transe = TransEModelFiles.read(transeModels.resolve("neo4j").resolve("transe").resolve("mammal-100"));
+        float[][] vectors = new float[transe.entities().size()][];
+        for (int i = 0; i < vectors.length; i++) vectors[i] = transe.model().entity(i);
+        EntityTable entities = EntityTable.of(transe.entities(), vectors);
+        Mention dogMention = new Mention(4, 7, Long.toString(dog));
+        Mention catMention = new Mention(19, 22, Long.toString(cat));
+        List<Mention> mentions = List.of(dogMention, catMention);
+        List<io.ernieneo4j.trainer.data.RelationExample> pairs = List.of(
+                new io.ernieneo4j.trainer.data.RelationExample("a", TEXT, dogMention, catMention, null, mentions),
+                new io.ernieneo4j.trainer.data.RelationExample("b", TEXT, catMention, dogMention, null, mentions));
+        var expected = DjlRuntime.call(() -> {
+            try (ModelDirectory.Loaded loaded = ModelDirectory.load(models.resolve("tiny-relation"), Device.cpu())) {
+                return new ErniePredictor(loaded.model(), loaded.tokenizer(), entities).relation(pairs, "test", 8);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        List<String> expectedRows = new java.util.ArrayList<>();
+        for (var p : expected) {
+            int best = 0;
+            for (int j = 1; j < 3; j++) if (p.probabilities()[j] > p.probabilities()[best]) best = j;
+            if (best != 2) {
+                expectedRows.add(p.example().head().entity() + " " + RELATIONS.get(best) + " " + p.example().tail().entity()
+                        + String.format(java.util.Locale.ROOT, " %.5f", p.probabilities()[best]));
+            }
+        }
+        assertThat(expectedRows).as("the seeded model predicts some relation").isNotEmpty();
+        List<String> rows = bolt.rows("CALL ernie.relation.stream({modelName: 'tiny-rel', documentLabel: 'Document', "
+                + "threshold: 0.0}) YIELD headNodeId, relation, tailNodeId, score "
+                + "RETURN headNodeId, relation, tailNodeId, score ORDER BY headNodeId = $dog DESC",
+                Map.of("dog", dog)).stream()
+                .map(r -> r.get("headNodeId") + " " + r.get("relation") + " " + r.get("tailNodeId")
+                        + String.format(java.util.Locale.ROOT, " %.5f", (Double) r.get("score"))).toList();
+        assertThat(rows).containsExactlyElementsOf(expectedRows);
+
+        String write = "CALL ernie.relation.write({modelName: 'tiny-rel', documentLabel: 'Document', threshold: 0.0}) "
+                + "YIELD predictions, relationshipsCreated, relationshipsUpdated, alreadyKnown "
+                + "RETURN predictions, relationshipsCreated, relationshipsUpdated, alreadyKnown";
+        long predictions = expectedRows.size();
+        assertThat(bolt.single(write)).containsEntry("predictions", predictions)
+                .containsEntry("relationshipsCreated", predictions).containsEntry("relationshipsUpdated", 0L);
+        assertThat(bolt.single(write)).containsEntry("relationshipsCreated", 0L)
+                .containsEntry("relationshipsUpdated", predictions);
+        assertThat(bolt.count("MATCH ()-[r {predicted: true, model: 'tiny-rel'}]->() WHERE r.evidence IS NOT NULL "
+                + "RETURN count(r)")).isEqualTo(predictions);
+        assertThat(bolt.single("CALL ernie.model.drop('tiny-rel')")).containsEntry("task", "relation");
+        assertThatThrownBy(() -> bolt.rows("CALL ernie.model.load('t', {path: 'tiny-relation'}) YIELD modelName "
+                + "CALL ernie.type.stream({modelName: 't', documentLabel: 'Document'}) YIELD nodeId RETURN nodeId"))
+                .hasMessageContaining("A `relation` model cannot type entities");
+        bolt.single("CALL ernie.model.drop('t')");
+    }
+
+    @Test
+    @Order(5)
     void badInputIsAClearError() {
         assertThatThrownBy(() -> bolt.rows("CALL ernie.type.stream({modelName: 'tiny', documentLabel: 'Doc'})"))
                 .hasMessageContaining("No node label `Doc` exists in the database");
@@ -177,7 +240,7 @@ class TypeProceduresTest extends ClasspathHarness {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void droppingUnloadsTheModel() {
         assertThat(bolt.single("CALL ernie.model.drop('tiny')")).containsEntry("modelName", "tiny");
         assertThat(bolt.rows("CALL ernie.model.list()")).isEmpty();

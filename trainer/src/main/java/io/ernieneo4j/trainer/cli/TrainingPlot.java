@@ -15,6 +15,7 @@ final class TrainingPlot {
 
     private TrainingPlot() {}
 
+    /** @param devMetricName the dev metric's name, or null for a run without a dev set (only the loss is drawn) */
     static void write(Path png, String title, String devMetricName, List<EpochRecord> history) throws IOException {
         System.setProperty("java.awt.headless", "true");
         double[] epochs = history.stream().mapToDouble(EpochRecord::epoch).toArray();
@@ -23,11 +24,13 @@ final class TrainingPlot {
         XYSeries loss = chart.addSeries("train loss", epochs,
                 history.stream().mapToDouble(EpochRecord::trainLoss).toArray());
         loss.setYAxisGroup(0);
-        XYSeries dev = chart.addSeries("dev " + devMetricName, epochs,
-                history.stream().mapToDouble(EpochRecord::devMetric).toArray());
-        dev.setYAxisGroup(1);
         chart.setYAxisGroupTitle(0, "train loss");
-        chart.setYAxisGroupTitle(1, "dev " + devMetricName);
+        if (devMetricName != null) {
+            XYSeries dev = chart.addSeries("dev " + devMetricName, epochs,
+                    history.stream().mapToDouble(EpochRecord::devMetric).toArray());
+            dev.setYAxisGroup(1);
+            chart.setYAxisGroupTitle(1, "dev " + devMetricName);
+        }
         String file = png.toString();
         BitmapEncoder.saveBitmap(chart, file.endsWith(".png") ? file.substring(0, file.length() - 4) : file,
                 BitmapEncoder.BitmapFormat.PNG);

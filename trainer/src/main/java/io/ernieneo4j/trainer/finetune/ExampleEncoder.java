@@ -1,5 +1,6 @@
 package io.ernieneo4j.trainer.finetune;
 
+import io.ernieneo4j.trainer.data.CorpusDocument;
 import io.ernieneo4j.trainer.data.Mention;
 import io.ernieneo4j.trainer.data.RelationExample;
 import io.ernieneo4j.trainer.data.TypingExample;
@@ -63,6 +64,7 @@ public final class ExampleEncoder {
     }
 
     /**
+     * @param labels          the task's labels (null for pretraining texts, which have none)
      * @param entities        the frozen entity table, or null for no entity input
      * @param unknownEntities what a mention of an entity missing from {@code entities} does
      */
@@ -109,6 +111,22 @@ public final class ExampleEncoder {
                     tokenizer.maxLength()));
             encoded.add(new EncodedExample(pieces, align(line, pieces, example.text(), example.entities()),
                     labelIndices, line.where()));
+        }
+        return encoded;
+    }
+
+    /**
+     * Pretraining texts: tokenised (cut to the maximum length) with their mentions aligned, no markers, no labels.
+     * Mentions cut off by truncation are counted as offset misses.
+     */
+    public List<EncodedExample> corpus(List<SourceLine<CorpusDocument>> records) {
+        List<EncodedExample> encoded = new ArrayList<>(records.size());
+        for (SourceLine<CorpusDocument> line : records) {
+            CorpusDocument document = line.record();
+            requireText(line, document.text());
+            TokenizedText pieces = tokenizer.encode(document.text());
+            encoded.add(new EncodedExample(pieces, align(line, pieces, document.text(), document.entities()),
+                    new int[0], line.where()));
         }
         return encoded;
     }

@@ -39,4 +39,16 @@ class ErnieTrainerTest {
         assertThat(ErnieTrainer.run("datasets", "wordnet", "--out", "x", "--min-per-class", "0")).isEqualTo(2);
         assertThat(ErnieTrainer.run("--help")).isZero();
     }
+
+    @Test
+    void pretrainExplainsEveryOption() {
+        assertThat(ErnieTrainer.run("pretrain", "--help")).isZero();
+        assertThat(ErnieTrainer.run("pretrain", "--out", "x")).isEqualTo(2); // --corpus and --entities missing
+        String help = new picocli.CommandLine(new PretrainCommand()).getUsageMessage();
+        for (String option : List.of("--corpus", "--entities", "--out", "--epochs", "--batch-size", "--learning-rate",
+                "--max-length", "--mask-probability", "--max-predictions", "--seed", "--device", "--resume",
+                "--init", "--checkpoint-steps", "--unknown-entities")) {
+            assertThat(help).contains(option);
+        }
+    }
 }

@@ -26,16 +26,16 @@ import java.util.stream.Stream;
  * Tiny real data and a tiny real model: 240 + 60 WordNet typing sentences and 160 + 40 definition relations (the four largest classes of
  * each task, drawn from {@code datasets wordnet}), a 2-layer ERNIE and seeded random entity vectors.
  */
-final class FinetuneFixture {
+public final class FinetuneFixture {
 
     /** MiniLM's width cut to two layers, [mix, norm]: a step takes a fraction of a second. */
-    static final ErnieConfig TINY = ErnieConfig.bert(384, 12, 1536, 2);
+    public static final ErnieConfig TINY = ErnieConfig.bert(384, 12, 1536, 2);
 
     /**
      * A 2-layer ERNIE for {@code task} whose text side is MiniLM's embeddings and first two layers; the entity side,
      * pooler and head start fresh. Real pretrained weights make a few steps enough to see the loss fall.
      */
-    static ErnieModel tinyModel(ErnieTask task, List<String> labels) throws IOException {
+    public static ErnieModel tinyModel(ErnieTask task, List<String> labels) throws IOException {
         try (OnnxCheckpoint miniLm = OnnxCheckpoint.open(MiniLm.onnx())) {
             return ErnieModel.fromCheckpoint(TINY, task, labels, Device.cpu(), new FirstLayers(miniLm, 2),
                     ErnieModel.ENTITY_SIDE.or(name -> name.startsWith("pooler.")), 1);
@@ -78,7 +78,7 @@ final class FinetuneFixture {
 
     private FinetuneFixture() {}
 
-    static Path resource(String name) {
+    public static Path resource(String name) {
         try {
             return Path.of(FinetuneFixture.class.getResource("/finetune/" + name).toURI());
         } catch (URISyntaxException e) {
@@ -87,7 +87,7 @@ final class FinetuneFixture {
     }
 
     /** A seeded random vector for every entity the given typing and relation records mention. */
-    static EntityTable entities(List<SourceLine<TypingExample>> typing, List<SourceLine<RelationExample>> relation) {
+    public static EntityTable entities(List<SourceLine<TypingExample>> typing, List<SourceLine<RelationExample>> relation) {
         Set<String> ids = new LinkedHashSet<>();
         Stream.concat(typing.stream().flatMap(l -> l.record().entities().stream()),
                         relation.stream().flatMap(l -> l.record().entities().stream()))

@@ -1,5 +1,7 @@
 package io.ernieneo4j.trainer.cli;
 
+import io.ernieneo4j.trainer.ernie.ErnieConfig;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -23,6 +25,21 @@ final class BundledMiniLm {
 
     static Path tokenizerJson() throws IOException {
         return extract(TOKENIZER);
+    }
+
+    /** The weights a training command starts from: {@code --init}, or the bundled MiniLM. */
+    static Path startingWeights(Path init) throws IOException {
+        return init != null ? init : onnx();
+    }
+
+    /** The shape of an ONNX {@code --init}: {@code minilm} (6 x 384) or {@code bert-base} (12 x 768). */
+    static ErnieConfig architecture(String name) {
+        return switch (name) {
+            case "minilm" -> ErnieConfig.miniLm();
+            case "bert-base" -> ErnieConfig.bertBase();
+            default -> throw new IllegalArgumentException(
+                    "--architecture must be minilm or bert-base, got `" + name + "`.");
+        };
     }
 
     private static synchronized Path extract(String resource) throws IOException {

@@ -195,9 +195,8 @@ final class FinetuneCommand {
             ProgressBarListener listener = new ProgressBarListener(task.code());
             listener.info(String.format(java.util.Locale.ROOT, "%s: %d train, %d dev examples, %d labels; %s",
                     task.code(), data.train.size(), data.dev.size(), data.labels.size(), data.alignment));
-            Path init = o.init != null ? o.init : BundledMiniLm.onnx();
-            ErnieConfig architecture = "bert-base".equals(o.architecture) ? ErnieConfig.bertBase()
-                    : ErnieConfig.miniLm();
+            Path init = BundledMiniLm.startingWeights(o.init);
+            ErnieConfig architecture = BundledMiniLm.architecture(o.architecture);
             try (ErnieModel model = StartingWeights.load(init, architecture, task, data.labels.names(), device,
                     o.seed)) {
                 String transe = entities == null ? "none" : o.entityInput.entities.getFileName().toString();

@@ -143,8 +143,8 @@ final class PretrainCommand implements Callable<Integer> {
             List<EncodedExample> texts = encoder.corpus(SourceLine.read(corpus, CorpusDocument.class));
             ProgressBarListener listener = new ProgressBarListener("pretrain");
             listener.info(String.format(Locale.ROOT, "pretrain: %d texts; %s", texts.size(), encoder.counts()));
-            Path start = init != null ? init : BundledMiniLm.onnx();
-            ErnieConfig shape = "bert-base".equals(architecture) ? ErnieConfig.bertBase() : ErnieConfig.miniLm();
+            Path start = BundledMiniLm.startingWeights(init);
+            ErnieConfig shape = BundledMiniLm.architecture(architecture);
             try (ErnieModel model = StartingWeights.load(start, shape, ErnieTask.ENCODER, List.of(), chosen, seed)) {
                 TrainingState state = new Pretrainer(model, table, parameters, listener, Termination.ALWAYS)
                         .fit(texts, new ModelOutput(out, tokenizerJson, maxLength, entities.getFileName().toString()),

@@ -34,6 +34,14 @@ class ErnieTrainerTest {
     }
 
     @Test
+    void anUnknownArchitectureIsRefusedNotReplacedByMiniLm() {
+        assertThat(BundledMiniLm.architecture("bert-base").layers()).isEqualTo(12);
+        assertThat(BundledMiniLm.architecture("minilm").layers()).isEqualTo(6);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BundledMiniLm.architecture("bert-bse"))
+                .hasMessageContaining("--architecture must be minilm or bert-base, got `bert-bse`");
+    }
+
+    @Test
     void badOptionsExitWithAUsageError() {
         assertThat(ErnieTrainer.run("datasets", "wordnet")).isEqualTo(2); // --out missing
         assertThat(ErnieTrainer.run("datasets", "wordnet", "--out", "x", "--min-per-class", "0")).isEqualTo(2);

@@ -3,8 +3,14 @@ package io.ernieneo4j.trainer.transe;
 import io.ernieneo4j.trainer.run.Termination;
 import io.ernieneo4j.trainer.transe.TransEParameters.Norm;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Random;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -53,5 +59,106 @@ class LinkPredictionEvaluatorTest {
         TripleStore test = TransETest.store(101, 1, List.of(new int[] {0, 0, 1}, new int[] {5, 0, 9}));
         var report = new LinkPredictionEvaluator(constant, test, 2, Termination.ALWAYS).evaluate(test, false);
         assertThat(report.raw().meanRank()).isEqualTo(51.0); // 1 + 100 ties / 2
+    }
+
+    /**
+     * The tiled evaluator against the protocol written out naively (every entity scored one by one, dimensions added
+     * in order): the same ranks, raw and filtered, both sides. Several tiles and query groups, a ragged last one of
+     * each, a dimension that is not a multiple of 4; quantised vectors make many exact ties.
+     */
+    @ParameterizedTest
+    @CsvSource({"L1, 7, true", "L1, 13, false", "L2, 7, true", "L2, 13, false"})
+    void givesTheRanksOfTheNaiveProtocol(Norm norm, int dim, boolean quantised) {
+        int entities = 1300;
+        int relations = 3;
+        Random random = new Random(dim * 31L + (quantised ? 1 : 0));
+        float[] vectors = new float[entities * dim];
+        for (int i = 0; i < vectors.length; i++) {
+            vectors[i] = quantised ? random.nextInt(5) * 0.25f : (float) random.nextGaussian();
+        }
+        float[] relationVectors = new float[relations * dim];
+        for (int i = 0; i < relationVectors.length; i++) {
+            relationVectors[i] = quantised ? (random.nextInt(3) - 1) * 0.25f : (float) random.nextGaussian() * 0.1f;
+        }
+        TransEModel model = new TransEModel(dim, norm, vectors, relationVectors);
+        // few heads and tails, so that many test triples have other known answers to filter
+        Set<List<Integer>> known = new HashSet<>();
+        List<int[]> knownTriples = new ArrayList<>();
+        List<int[]> testTriples = new ArrayList<>();
+        while (knownTriples.size() < 900) {
+            int[] t = {random.nextInt(40), random.nextInt(relations), random.nextInt(entities)};
+            if (known.add(List.of(t[0], t[1], t[2]))) {
+                knownTriples.add(t);
+                if (knownTriples.size() % 5 == 0) testTriples.add(t);
+            }
+        }
+        TripleStore knownStore = TransETest.store(entities, relations, knownTriples);
+        TripleStore testStore = TransETest.store(entities, relations, testTriples);
+
+        var report = new LinkPredictionEvaluator(model, knownStore, 1, Termination.ALWAYS).evaluate(testStore, true);
+        var expected = naive(model, knownStore, testStore);
+        assertThat(report.rawHead()).isEqualTo(expected[0]);
+        assertThat(report.rawTail()).isEqualTo(expected[1]);
+        assertThat(report.filteredHead()).isEqualTo(expected[2]);
+        assertThat(report.filteredTail()).isEqualTo(expected[3]);
+        // two threads: the same counts, sums merged in another order
+        var parallel = new LinkPredictionEvaluator(model, knownStore, 2, Termination.ALWAYS).evaluate(testStore, true);
+        assertThat(parallel.filtered().hitsAt10()).isEqualTo(report.filtered().hitsAt10());
+        assertThat(parallel.filtered().hitsAt1()).isEqualTo(report.filtered().hitsAt1());
+        assertThat(parallel.raw().meanRank()).isCloseTo(report.raw().meanRank(), within(1e-9));
+        assertThat(parallel.filtered().mrr()).isCloseTo(report.filtered().mrr(), within(1e-12));
+        assertThat(parallel.filteredByRelation()).hasSameSizeAs(report.filteredByRelation());
+    }
+
+    /** Raw head, raw tail, filtered head, filtered tail, computed entity by entity. */
+    private static LinkPredictionMetrics[] naive(TransEModel model, TripleStore known, TripleStore test) {
+        var accumulators = new LinkPredictionMetrics.Accumulator[4];
+        for (int i = 0; i < 4; i++) accumulators[i] = new LinkPredictionMetrics.Accumulator();
+        int dim = model.dimensions();
+        for (int i = 0; i < test.size(); i++) {
+            int h = test.head(i);
+            int r = test.relation(i);
+            int t = test.tail(i);
+            for (boolean tailSide : new boolean[] {true, false}) {
+                float[] q = new float[dim];
+                for (int k = 0; k < dim; k++) {
+                    float rk = model.relationVectors()[r * dim + k];
+                    q[k] = tailSide ? model.entityVectors()[h * dim + k] + rk : model.entityVectors()[t * dim + k] - rk;
+                }
+                int truth = tailSide ? t : h;
+                Set<Integer> others = new HashSet<>();
+                for (int answer : tailSide ? known.tailsOf(h, r) : known.headsOf(r, t)) {
+                    if (answer != truth) others.add(answer);
+                }
+                float trueScore = naiveScore(model, q, truth);
+                int better = 0, ties = 0, filteredBetter = 0, filteredTies = 0;
+                for (int e = 0; e < model.entityCount(); e++) {
+                    if (e == truth) continue;
+                    float s = naiveScore(model, q, e);
+                    int below = s < trueScore ? 1 : 0;
+                    int level = s == trueScore ? 1 : 0;
+                    better += below;
+                    ties += level;
+                    if (!others.contains(e)) {
+                        filteredBetter += below;
+                        filteredTies += level;
+                    }
+                }
+                accumulators[tailSide ? 1 : 0].add(1 + better + ties / 2.0);
+                accumulators[tailSide ? 3 : 2].add(1 + filteredBetter + filteredTies / 2.0);
+            }
+        }
+        var metrics = new LinkPredictionMetrics[4];
+        for (int i = 0; i < 4; i++) metrics[i] = accumulators[i].metrics();
+        return metrics;
+    }
+
+    private static float naiveScore(TransEModel model, float[] q, int entity) {
+        float s = 0;
+        for (int k = 0; k < q.length; k++) {
+            float x = q[k] - model.entityVectors()[entity * q.length + k];
+            s += model.norm() == Norm.L1 ? Math.abs(x) : x * x;
+        }
+        return s;
     }
 }

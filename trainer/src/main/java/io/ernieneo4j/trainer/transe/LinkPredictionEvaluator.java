@@ -32,7 +32,7 @@ public final class LinkPredictionEvaluator {
     /** Entities per tile: a tile of 100-d vectors (200 KB) stays in L2 while a group of queries passes over it. */
     private static final int TILE = 512;
     /** Queries that share each pass over the entity table (and each transposition of a tile). */
-    private static final int GROUP = 128;
+    private static final int GROUP = 256;
 
     /** Metrics by side, raw and filtered, and filtered per relation when asked. */
     public record Report(LinkPredictionMetrics raw, LinkPredictionMetrics filtered,

@@ -8,6 +8,7 @@ import io.ernieneo4j.trainer.finetune.SourceLine;
 import io.ernieneo4j.trainer.run.Progress;
 import io.ernieneo4j.trainer.run.Termination;
 import io.ernieneo4j.trainer.transe.TransE;
+import io.ernieneo4j.trainer.transe.TransEModelFiles;
 import io.ernieneo4j.trainer.transe.TransEParameters;
 import io.ernieneo4j.trainer.transe.TripleIndex;
 import io.ernieneo4j.trainer.wordnet.WordNet;
@@ -15,13 +16,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.BufferedWriter;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -30,7 +34,9 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         description = {"Trains TransE on triples and writes the entity vectors ERNIE reads "
                 + "(one entity a line: id<TAB>v1 v2 ...).",
-                "--exclude-pairs keeps the facts a relation dev/test set asks about out of the embeddings."})
+                "--exclude-pairs keeps the facts a relation dev/test set asks about out of the embeddings.",
+                "--export-openke also writes the model and its training triples as OpenKE / Fast-TransX files; "
+                        + "--import-openke turns such files into the entity table instead of training."})
 final class TransECommand implements Callable<Integer> {
 
     @Option(names = "--triples", paramLabel = "FILE", description = "Triples, head<TAB>relation<TAB>tail (repeatable).")
@@ -66,8 +72,29 @@ final class TransECommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--export-openke", paramLabel = "DIR", description = "After training, also write OpenKE / "
+            + "Fast-TransX files to DIR: entity2id.txt, relation2id.txt, train2id.txt (head tail relation), "
+            + "entity2vec.vec, relation2vec.vec.")
+    Path exportOpenKe;
+
+    @Option(names = "--import-openke", paramLabel = "DIR", description = "Do not train: read entity2id.txt and "
+            + "entity2vec.vec (with relation2id.txt, relation2vec.vec) from DIR, e.g. written by OpenKE or "
+            + "Fast-TransX, and write them as the entity table --out.")
+    Path importOpenKe;
+
     @Override
     public Integer call() throws Exception {
+        if (importOpenKe != null) {
+            if (!triples.isEmpty() || wordNet || !excludePairs.isEmpty() || exportOpenKe != null) {
+                throw new IllegalArgumentException("--import-openke reads vectors instead of training: it takes no "
+                        + "--triples, --wordnet, --exclude-pairs or --export-openke.");
+            }
+            var imported = TransEModelFiles.importOpenKe(importOpenKe, "openke", TransEParameters.Norm.L1);
+            writeEntityTable(imported.entities(), imported.model().entityVectors(), imported.model().dimensions());
+            System.out.printf(Locale.ROOT, "Wrote %,d %d-d entity vectors from %s to %s%n", imported.entities().size(),
+                    imported.model().dimensions(), importOpenKe.toAbsolutePath(), out.toAbsolutePath());
+            return 0;
+        }
         List<Triple> all = new ArrayList<>();
         for (Path file : triples) {
             all.addAll(DatasetFiles.readTriples(file));
@@ -96,20 +123,33 @@ final class TransECommand implements Callable<Integer> {
                 TransEParameters.Norm.L1, TransEParameters.NegativeSampling.BERN, 1, 10_000, threads, seed);
         Progress progress = message -> System.out.println(message);
         TransE.Result result = new TransE(store, parameters, progress, Termination.ALWAYS).train();
-        float[] vectors = result.model().entityVectors();
-        Files.createDirectories(out.toAbsolutePath().getParent());
+        writeEntityTable(index.entities(), result.model().entityVectors(), dim);
+        System.out.printf(Locale.ROOT, "Wrote %,d entity vectors to %s (%.1f s, final loss %.4f)%n",
+                index.entityCount(), out.toAbsolutePath(), result.trainSeconds(), result.finalLoss());
+        if (exportOpenKe != null) {
+            var manifest = new TransEModelFiles.Manifest(TransEModelFiles.FORMAT_VERSION, "transe", dim,
+                    parameters.norm().name(), index.entityCount(), index.relationCount(), Instant.now().toString(),
+                    Map.of());
+            var named = new TransEModelFiles.NamedModel(manifest, result.model(), index.entities(), index.relations());
+            TransEModelFiles.exportOpenKe(exportOpenKe, named, store);
+            System.out.printf(Locale.ROOT, "Wrote the model and its %,d training triples as OpenKE files to %s%n",
+                    store.size(), exportOpenKe.toAbsolutePath());
+        }
+        return 0;
+    }
+
+    /** The entity table ERNIE reads: {@code id<TAB>v1 v2 ...}, one entity a line. */
+    private void writeEntityTable(List<String> entities, float[] vectors, int dimensions) throws IOException {
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
         try (BufferedWriter writer = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
-            List<String> entities = index.entities();
             for (int e = 0; e < entities.size(); e++) {
                 StringBuilder line = new StringBuilder(entities.get(e)).append('\t');
-                for (int i = 0; i < dim; i++) {
-                    line.append(i == 0 ? "" : " ").append(vectors[e * dim + i]);
+                for (int i = 0; i < dimensions; i++) {
+                    line.append(i == 0 ? "" : " ").append(vectors[e * dimensions + i]);
                 }
                 writer.write(line.append('\n').toString());
             }
         }
-        System.out.printf(Locale.ROOT, "Wrote %,d entity vectors to %s (%.1f s, final loss %.4f)%n",
-                index.entityCount(), out.toAbsolutePath(), result.trainSeconds(), result.finalLoss());
-        return 0;
     }
 }

@@ -160,9 +160,26 @@ public final class TransEModelFiles {
         int count = Integer.parseInt(lines.get(0).trim());
         String[] names = new String[count];
         for (int i = 1; i < lines.size(); i++) {
-            if (lines.get(i).isBlank()) continue;
-            String[] f = lines.get(i).trim().split("\\s+");
-            names[Integer.parseInt(f[1])] = f[0];
+            String line = lines.get(i).strip();
+            if (line.isEmpty()) continue;
+            // name<TAB>id; the id is the last field, so a name may hold spaces (a relationship type may)
+            int cut = Math.max(line.lastIndexOf('\t'), line.lastIndexOf(' '));
+            int id;
+            try {
+                id = Integer.parseInt(line.substring(cut + 1));
+            } catch (NumberFormatException e) {
+                id = -1;
+            }
+            if (cut <= 0 || id < 0 || id >= count || names[id] != null) {
+                throw new IOException(file.getFileName() + " line " + (i + 1) + " is not `name<TAB>id` with a new id "
+                        + "below the count " + count + ": " + line);
+            }
+            names[id] = line.substring(0, cut).strip();
+        }
+        for (int id = 0; id < count; id++) {
+            if (names[id] == null) {
+                throw new IOException(file.getFileName() + " names no entry for id " + id + " (count " + count + ")");
+            }
         }
         return List.of(names);
     }

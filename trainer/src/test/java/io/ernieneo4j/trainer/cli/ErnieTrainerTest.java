@@ -59,4 +59,30 @@ class ErnieTrainerTest {
             assertThat(help).contains(option);
         }
     }
+
+    @Test
+    void transeExportsOpenKeFilesAndImportsThemBackAsTheSameEntityTable(@TempDir Path dir) throws Exception {
+        Path triples = dir.resolve("triples.tsv");
+        Files.writeString(triples, "a\tlikes\tb\nb\tlikes\tc\nc\tpart of\ta\n");
+        Path table = dir.resolve("entities.tsv");
+        Path openKe = dir.resolve("openke");
+        assertThat(ErnieTrainer.run("transe", "--triples", triples.toString(), "--out", table.toString(),
+                "--dim", "4", "--epochs", "3", "--threads", "1", "--export-openke", openKe.toString())).isZero();
+        assertThat(Files.readAllLines(openKe.resolve("entity2id.txt"))).containsExactly("3", "a\t0", "b\t1", "c\t2");
+        assertThat(Files.readAllLines(openKe.resolve("relation2id.txt"))).containsExactly("2", "likes\t0",
+                "part of\t1");
+        assertThat(Files.readAllLines(openKe.resolve("train2id.txt"))).containsExactly("3", "0 1 0", "1 2 0", "2 0 1");
+        assertThat(Files.readAllLines(openKe.resolve("entity2vec.vec"))).hasSize(3)
+                .allSatisfy(line -> assertThat(line.split("\t")).hasSize(4));
+
+        Path imported = dir.resolve("imported.tsv");
+        assertThat(ErnieTrainer.run("transe", "--import-openke", openKe.toString(), "--out", imported.toString()))
+                .isZero();
+        assertThat(Files.readAllLines(imported)).isEqualTo(Files.readAllLines(table));
+        // importing does not train: triples with it are a usage error, and nothing is written
+        Path refused = dir.resolve("refused.tsv");
+        assertThat(ErnieTrainer.run("transe", "--import-openke", openKe.toString(), "--triples", triples.toString(),
+                "--out", refused.toString())).isNotZero();
+        assertThat(refused).doesNotExist();
+    }
 }

@@ -67,4 +67,19 @@ class TransEModelFilesTest {
                 Files.readString(folder.resolve("transe.json")).replace("\"formatVersion\" : 1", "\"formatVersion\" : 9"));
         assertThatThrownBy(() -> TransEModelFiles.read(folder)).hasMessageContaining("format version 9");
     }
+
+    @Test
+    void openKeIdsMayHoldSpacesButMustNameEveryIdOnce(@TempDir Path dir) throws IOException {
+        var named = trained();
+        TransEModelFiles.exportOpenKe(dir, new TransEModelFiles.NamedModel(named.manifest(), named.model(),
+                named.entities(), List.of("lives in", "inCountry")), null);
+        assertThat(TransEModelFiles.importOpenKe(dir, "spaces", Norm.L1).relations())
+                .containsExactly("lives in", "inCountry");
+        Files.writeString(dir.resolve("relation2id.txt"), "2\nlives in\t0\ninCountry\t0\n");
+        assertThatThrownBy(() -> TransEModelFiles.importOpenKe(dir, "bad", Norm.L1))
+                .hasMessageContaining("relation2id.txt line 3");
+        Files.writeString(dir.resolve("relation2id.txt"), "2\nlives in\t0\n");
+        assertThatThrownBy(() -> TransEModelFiles.importOpenKe(dir, "bad", Norm.L1))
+                .hasMessageContaining("names no entry for id 1");
+    }
 }

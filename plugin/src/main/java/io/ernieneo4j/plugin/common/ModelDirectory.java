@@ -40,4 +40,25 @@ public final class ModelDirectory {
         }
         return kind(db, kind).resolve(modelName);
     }
+
+    /**
+     * The folder a configuration names by a path relative to an administrator-configured folder: the folder of
+     * system property {@code property} (or environment variable {@code env}), else {@code fallback}. Anything that
+     * leaves it (an absolute path, {@code ..}) or is the folder itself is refused, before anything is read or written.
+     *
+     * @param key  the configuration key that holds {@code relative}, for the message
+     * @param what what the folder holds, for the message ("models folder")
+     */
+    public static Path inside(String relative, String key, String what, String property, String env, Path fallback) {
+        String configured = System.getProperty(property, System.getenv(env));
+        Path root = (configured == null || configured.isBlank() ? fallback : Path.of(configured))
+                .toAbsolutePath().normalize();
+        Path path = root.resolve(relative).normalize();
+        if (relative.isBlank() || Path.of(relative).isAbsolute() || !path.startsWith(root) || path.equals(root)) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "Value for `%s` was `%s`, but must name a folder inside the configured %s `%s` (set by %s).",
+                    key, relative, what, root, property));
+        }
+        return path;
+    }
 }

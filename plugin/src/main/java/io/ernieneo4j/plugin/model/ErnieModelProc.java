@@ -101,17 +101,8 @@ public class ErnieModelProc {
 
     /** {@code relative} inside the configured models folder; anything that leaves it is refused. */
     private Path modelPath(String relative) {
-        String configured = System.getProperty(DIRECTORY_PROPERTY, System.getenv(DIRECTORY_ENV));
-        Path root = (configured == null || configured.isBlank()
-                ? PluginRuntime.dataDirectory(db).resolve("ernie").resolve("ernie-models")
-                : Path.of(configured)).toAbsolutePath().normalize();
-        Path path = root.resolve(relative).normalize();
-        if (Path.of(relative).isAbsolute() || !path.startsWith(root) || path.equals(root)) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "Value for `path` was `%s`, but must name a folder inside the configured models folder `%s` "
-                            + "(set by %s).", relative, root, DIRECTORY_PROPERTY));
-        }
-        return path;
+        return io.ernieneo4j.plugin.common.ModelDirectory.inside(relative, "path", "models folder", DIRECTORY_PROPERTY,
+                DIRECTORY_ENV, PluginRuntime.dataDirectory(db).resolve("ernie").resolve("ernie-models"));
     }
 
     private static ModelResult result(ErnieModelCatalog.LoadedModel m) {

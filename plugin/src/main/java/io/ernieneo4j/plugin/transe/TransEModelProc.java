@@ -1,6 +1,8 @@
 package io.ernieneo4j.plugin.transe;
 
+import io.ernieneo4j.plugin.common.ConfigMap;
 import io.ernieneo4j.plugin.common.ModelDirectory;
+import io.ernieneo4j.plugin.common.PluginRuntime;
 import io.ernieneo4j.trainer.transe.TransEModelFiles;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.procedure.Context;
@@ -16,11 +18,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
-/** The stored TransE models of this database: list and drop. */
+/** The stored TransE models of this database: list, drop, and export as OpenKE / Fast-TransX files. */
 public class TransEModelProc {
+
+    /** System property (or environment variable {@link #OPENKE_DIRECTORY_ENV}) naming the folder exports go to. */
+    public static final String OPENKE_DIRECTORY_PROPERTY = "ernie.openke.dir";
+    public static final String OPENKE_DIRECTORY_ENV = "ERNIE_OPENKE_DIR";
+    private static final Set<String> EXPORT_KEYS = Set.of("directory", "overwrite");
+    private static final List<String> OPENKE_FILES =
+            List.of("entity2id.txt", "relation2id.txt", "entity2vec.vec", "relation2vec.vec");
 
     @Context
     public GraphDatabaseService db;
@@ -57,6 +68,41 @@ public class TransEModelProc {
         }
     }
 
+    @Procedure(name = "ernie.transe.model.export", mode = Mode.READ)
+    @Description("Writes a stored TransE model as OpenKE / Fast-TransX files (entity2id.txt and relation2id.txt, "
+            + "entity2vec.vec and relation2vec.vec) into a folder inside the one the administrator configured "
+            + "(`ernie.openke.dir`); entities are named by node id, relations by relationship type.")
+    public Stream<ExportResult> export(
+            @Name(value = "modelName", description = "A stored TransE model.") String modelName,
+            @Name(value = "configuration", description = "`directory` (relative to ernie.openke.dir; required), "
+                    + "`overwrite` (false: a folder that already holds files is refused).")
+            Map<String, Object> configuration) {
+        ConfigMap config = ConfigMap.of(configuration, EXPORT_KEYS);
+        String relative = config.requireString("directory");
+        boolean overwrite = config.bool("overwrite", false);
+        Path folder = ModelDirectory.inside(relative, "directory", "OpenKE folder", OPENKE_DIRECTORY_PROPERTY,
+                OPENKE_DIRECTORY_ENV, PluginRuntime.dataDirectory(db).resolve("ernie").resolve("openke"));
+        TransEModelFiles.NamedModel named = TransEModelRegistry.load(db, modelName);
+        long start = System.nanoTime();
+        try {
+            if (!overwrite && Files.isDirectory(folder)) {
+                try (var existing = Files.list(folder)) {
+                    if (existing.findAny().isPresent()) {
+                        throw new IllegalArgumentException(String.format(Locale.ROOT, "The folder `%s` already holds "
+                                + "files; pass `overwrite: true` to replace them.", relative));
+                    }
+                }
+            }
+            TransEModelFiles.exportOpenKe(folder, named, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot export TransE model `" + modelName + "` to `" + relative + "`: "
+                    + e.getMessage(), e);
+        }
+        return Stream.of(new ExportResult(modelName, relative, folder.toString(), named.entities().size(),
+                named.relations().size(), named.model().dimensions(), OPENKE_FILES,
+                (System.nanoTime() - start) / 1_000_000));
+    }
+
     @UserFunction(name = "ernie.transe.relationEmbedding")
     @Description("Returns a stored TransE model's vector for a relationship type, e.g. as GDS's "
             + "`relationshipTypeEmbedding` for gds.ml.kge.predict with the TransE scoring function.")
@@ -76,6 +122,16 @@ public class TransEModelProc {
         return new ModelResult(m.name(), m.entityCount(), m.relationCount(), m.dimensions(), m.norm(), m.createdAt(),
                 m.metadata());
     }
+
+    public record ExportResult(
+            @Description("The model's name.") String modelName,
+            @Description("The folder, relative to ernie.openke.dir.") String directory,
+            @Description("The folder's absolute path on the server.") String path,
+            @Description("Lines of entity2id.txt and entity2vec.vec.") long entityCount,
+            @Description("Lines of relation2id.txt and relation2vec.vec.") long relationCount,
+            @Description("Values per vector line.") long dimensions,
+            @Description("The files written.") List<String> files,
+            @Description("Milliseconds spent writing.") long writeMillis) {}
 
     public record ModelResult(
             @Description("The model's name.") String modelName,

@@ -18,6 +18,7 @@ public final class ErnieProcedures {
             "ernie.relation.write",
             "ernie.transe.evaluate",
             "ernie.transe.model.drop",
+            "ernie.transe.model.export",
             "ernie.transe.model.list",
             "ernie.transe.predict.stream",
             "ernie.transe.predict.write",

@@ -1,0 +1,85 @@
+package io.ernieneo4j.trainer.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ernieneo4j.trainer.engine.DjlRuntime;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+class CheckDeviceCommandTest {
+
+    @Test
+    void onTheCpuTheComparisonIsExactAndTheLossFalls(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("check.json");
+        int exit = ErnieTrainer.run("check-device", "--device", "cpu", "--architecture", "tiny",
+                "--batch-size", "8", "--length", "16", "--steps", "5", "--warmup", "1", "--iterations", "2",
+                "--learning-rate", "1e-3", "--json", json.toString());
+        assertThat(exit).isZero();
+
+        JsonNode report = new ObjectMapper().readTree(json.toFile());
+        assertThat(report.path("passed").asBoolean()).isTrue();
+        assertThat(report.path("failures")).isEmpty();
+        assertThat(report.path("engine").path("device").asText()).isEqualTo("cpu()");
+        JsonNode comparison = report.path("comparison");
+        for (String diff : List.of("sequenceMaxAbsDiff", "pooledMaxAbsDiff", "entityMaxAbsDiff", "logitsMaxAbsDiff",
+                "gradientNormRelativeDiff")) {
+            assertThat(comparison.path(diff).asDouble()).as(diff).isZero();
+        }
+        assertThat(comparison.path("sequenceMaxAbs").asDouble()).isPositive();
+        assertThat(comparison.path("gradientNormCpu").asDouble()).isPositive();
+
+        JsonNode training = report.path("training");
+        List<Double> losses = new ArrayList<>();
+        training.path("losses").forEach(loss -> losses.add(loss.asDouble()));
+        assertThat(losses).hasSize(5).allSatisfy(loss -> assertThat(loss).isFinite().isPositive());
+        assertThat(losses.get(4)).isLessThan(losses.get(0));
+        assertThat(training.path("falling").asBoolean()).isTrue();
+        assertThat(training.path("timedSteps").asInt()).isEqualTo(4);
+
+        assertThat(report.path("tensorsOnDevice").path("ok").asBoolean()).isTrue();
+        assertThat(report.path("throughput").path("inferenceSequencesPerSecond").asDouble()).isPositive();
+        assertThat(report.path("throughput").path("trainingSequencesPerSecond").asDouble()).isPositive();
+    }
+
+    @Test
+    void theBatchPadsEveryFourthRowAndAlignsEntities() {
+        var batch = CheckDeviceCommand.batch(CheckDeviceCommand.architecture("tiny"), 8, 16, 7);
+        assertThat(batch.hasEntities()).isTrue();
+        long full = 0;
+        long padded = 0;
+        for (int t = 0; t < 16; t++) {
+            full += batch.attentionMask()[t];
+            padded += batch.attentionMask()[3 * 16 + t];
+        }
+        assertThat(full).isEqualTo(16);
+        assertThat(padded).isBetween(3L, 15L);
+        float entities = 0;
+        for (float mask : batch.entityMask()) {
+            entities += mask;
+        }
+        assertThat(entities).isPositive();
+        assertThat(CheckDeviceCommand.batch(CheckDeviceCommand.architecture("tiny"), 8, 16, 7).ids())
+                .isEqualTo(batch.ids());
+    }
+
+    @Test
+    void badOptionsAndAMissingGpuAreClearErrors() {
+        assertThatThrownBy(() -> CheckDeviceCommand.architecture("bert-bse"))
+                .hasMessageContaining("--architecture must be minilm, bert-base or tiny, got `bert-bse`");
+        assertThat(ErnieTrainer.run("check-device", "--architecture", "bert-bse")).isEqualTo(2);
+        assertThat(ErnieTrainer.run("check-device", "--steps", "1")).isEqualTo(2);
+        assertThat(ErnieTrainer.run("check-device", "--help")).isZero();
+
+        DjlRuntime.start(Path.of("target", "djl-cache"));
+        assumeTrue(DjlRuntime.started().orElseThrow().gpuCount() == 0, "a GPU is visible");
+        assertThat(ErnieTrainer.run("check-device", "--device", "gpu", "--architecture", "tiny")).isEqualTo(2);
+    }
+}

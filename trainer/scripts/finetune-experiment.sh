@@ -1,22 +1,28 @@
 #!/usr/bin/env bash
 # ERNIE vs --no-entities on the WordNet typing and relation tasks, MiniLM on CPU, same seeds and budget.
-#   trainer/scripts/finetune-experiment.sh [SEEDS] [TRAIN_LIMIT] [EPOCHS]     (defaults: "1 2 3" 2000 1)
+#   trainer/scripts/finetune-experiment.sh [SEEDS] [EPOCHS] [TASKS]     (defaults: "1 2 3" 2 "typing relation")
+# Training examples per task: TYPING_LIMIT (default 0 = all 9,153) and RELATION_LIMIT (default 4000) in the environment.
 # Needs: ./ernie.sh trainer datasets wordnet --out target/wordnet (run first). Results: target/exp/*/metrics.json.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-SEEDS="${1:-1 2 3}"; LIMIT="${2:-2000}"; EPOCHS="${3:-1}"
+SEEDS="${1:-1 2 3}"; EPOCHS="${2:-2}"; TASKS="${3:-typing relation}"
+declare -A LIMIT=([typing]="${TYPING_LIMIT:-0}" [relation]="${RELATION_LIMIT:-4000}")
 DATA=target/wordnet; EXP=target/exp
 export OMP_WAIT_POLICY=PASSIVE
 ./ernie.sh mvn -q -pl trainer -DskipTests package
-run() { java -Dernie.djl.cacheDir="$PWD/target/djl-cache" --enable-native-access=ALL-UNNAMED \
-  -cp "trainer/target/classes:$(cat trainer/target/classpath.txt)" io.ernieneo4j.trainer.cli.ErnieTrainer "$@"; }
+# a private copy of the classes: rebuilding the project during a long experiment must not change the code it runs
+mkdir -p $EXP && rm -rf $EXP/classes && cp -r trainer/target/classes $EXP/classes
+run() { "${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java" -Dernie.djl.cacheDir="$PWD/target/djl-cache" \
+  --enable-native-access=ALL-UNNAMED -cp "$EXP/classes:$(cat trainer/target/classpath.txt)" \
+  io.ernieneo4j.trainer.cli.ErnieTrainer "$@"; }
 # entity vectors: all WordNet pointers, minus every fact the relation dev/test sets ask about
 [ -f $EXP/wordnet-transe.tsv ] || run transe --wordnet --exclude-pairs $DATA/relation/dev.jsonl \
   --exclude-pairs $DATA/relation/test.jsonl --epochs 200 --out $EXP/wordnet-transe.tsv
 for seed in $SEEDS; do
-  for task in typing relation; do
-    common=(--train $DATA/$task/train.jsonl --dev $DATA/$task/dev.jsonl --train-limit "$LIMIT" --epochs "$EPOCHS"
-            --batch-size 32 --learning-rate 1e-4 --max-length 64 --seed "$seed" --patience 0 --unknown-entities skip)
+  for task in $TASKS; do
+    common=(--train $DATA/$task/train.jsonl --dev $DATA/$task/dev.jsonl --train-limit "${LIMIT[$task]}"
+            --epochs "$EPOCHS" --batch-size 32 --learning-rate 1e-4 --head-learning-rate 1e-3 --max-length 64
+            --seed "$seed" --patience 0 --unknown-entities skip)
     run finetune $task "${common[@]}" --entities $EXP/wordnet-transe.tsv --out $EXP/$task-ernie-$seed
     run finetune $task "${common[@]}" --no-entities --out $EXP/$task-bert-$seed
   done

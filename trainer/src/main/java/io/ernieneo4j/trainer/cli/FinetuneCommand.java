@@ -99,6 +99,12 @@ final class FinetuneCommand {
                 description = "Peak AdamW learning rate (default: ${DEFAULT-VALUE}).")
         float learningRate;
 
+        @Option(names = "--head-learning-rate", defaultValue = "1e-3",
+                description = "Peak learning rate of what the starting weights do not hold: the task head, a pooler "
+                        + "the checkpoint lacks (all-MiniLM has none), the entity side when starting from a plain "
+                        + "BERT; 0 = --learning-rate (default: ${DEFAULT-VALUE}).")
+        float headLearningRate;
+
         @Option(names = "--warmup", defaultValue = "0.1",
                 description = "Share of the steps warming up linearly; then linear decay to 0 (default: "
                         + "${DEFAULT-VALUE}).")
@@ -184,9 +190,10 @@ final class FinetuneCommand {
         Path tokenizerJson = o.tokenizer != null ? o.tokenizer : BundledMiniLm.tokenizerJson();
         EntityTable entities = o.entityInput.none ? null : EntityTable.load(o.entityInput.entities);
         FinetuneParameters parameters = FinetuneParameters.builder().optEpochs(o.epochs).optBatchSize(o.batchSize)
-                .optLearningRate(o.learningRate).optWarmupFraction(o.warmup).optWeightDecay(o.weightDecay)
-                .optClipNorm(o.clipNorm).optPatience(o.patience).optSeed(o.seed)
-                .optCheckpointSteps(o.checkpointSteps).optThreshold(threshold).build();
+                .optLearningRate(o.learningRate).optHeadLearningRate(o.headLearningRate)
+                .optWarmupFraction(o.warmup).optWeightDecay(o.weightDecay).optClipNorm(o.clipNorm)
+                .optPatience(o.patience).optSeed(o.seed).optCheckpointSteps(o.checkpointSteps)
+                .optThreshold(threshold).build();
         try (WordPieceTokenizer tokenizer = WordPieceTokenizer.open(tokenizerJson, o.maxLength)) {
             Encoded data = task == ErnieTask.TYPING
                     ? encode(o, tokenizer, entities, TypingExample.class, r -> r.labels(), ExampleEncoder::typing)

@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -47,6 +48,8 @@ public final class ErnieModel implements AutoCloseable {
     private final PooledClassifierHead head;
     private final NDManager manager;
     private final Map<String, Parameter> parameters;
+    /** Names the starting checkpoint did not provide (initialised here): see {@link #untrainedParameters()}. */
+    private Set<String> untrained = Set.of();
 
     private ErnieModel(ErnieConfig config, ErnieTask task, List<String> labels, Device device) {
         if ((task == ErnieTask.ENCODER) != labels.isEmpty()) {
@@ -94,7 +97,7 @@ public final class ErnieModel implements AutoCloseable {
                                             Predicate<String> startsFresh, long seed) throws IOException {
         ErnieModel model = new ErnieModel(config, ErnieTask.ENCODER, List.of(), device);
         try {
-            PretrainedWeights.load(model.parameters, checkpoint, startsFresh, seed);
+            model.untrained = Set.copyOf(PretrainedWeights.load(model.parameters, checkpoint, startsFresh, seed).fresh());
         } catch (IOException | RuntimeException e) {
             model.close();
             throw e;
@@ -113,8 +116,8 @@ public final class ErnieModel implements AutoCloseable {
         ErnieModel model = new ErnieModel(config, task, labels, device);
         try {
             Map<String, Parameter> encoderNames = ParameterNames.of(model.encoder);
-            PretrainedWeights.load(model.parameters, checkpoint,
-                    startsFresh.or(name -> !encoderNames.containsKey(name)), seed);
+            model.untrained = Set.copyOf(PretrainedWeights.load(model.parameters, checkpoint,
+                    startsFresh.or(name -> !encoderNames.containsKey(name)), seed).fresh());
         } catch (IOException | RuntimeException e) {
             model.close();
             throw e;
@@ -180,6 +183,15 @@ public final class ErnieModel implements AutoCloseable {
     /** The manager owning the parameters; create inputs on a sub-manager of it. */
     public NDManager manager() {
         return manager;
+    }
+
+    /**
+     * The parameters a checkpoint did not provide when this model was built from one (the task head, a pooler the
+     * checkpoint lacks, the K-Encoder's entity side when starting from a plain BERT): fine-tuning may give them a
+     * larger learning rate. Empty for a random model and for one loaded from a model directory.
+     */
+    public Set<String> untrainedParameters() {
+        return untrained;
     }
 
     /** Every parameter under its checkpoint name (the encoder's, then the head's). */

@@ -9,6 +9,10 @@ import java.util.Locale;
  * @param epochs           passes over the training set at most
  * @param batchSize        sequences per optimiser step
  * @param learningRate     peak learning rate
+ * @param headLearningRate peak learning rate of the parameters the starting checkpoint did not provide (task head,
+ *                         a missing pooler, a fresh entity side); 0 = {@code learningRate}. A larger one keeps a
+ *                         fresh head from lagging behind the encoder: all-MiniLM has no pooler, and at 5e-5 for
+ *                         everything the encoder collapsed to the label prior before the head could learn.
  * @param warmupFraction   share of all steps spent warming up
  * @param weightDecay      decoupled weight decay of the weight matrices
  * @param clipNorm         global gradient-norm clip (0 = off)
@@ -18,7 +22,8 @@ import java.util.Locale;
  * @param checkpointSteps  also checkpoint every this many steps (0 = only at the end of each epoch)
  * @param threshold        typing: a type is predicted when its logit exceeds this (0 = probability 0.5)
  */
-public record FinetuneParameters(int epochs, int batchSize, float learningRate, float warmupFraction,
+public record FinetuneParameters(int epochs, int batchSize, float learningRate, float headLearningRate,
+                                 float warmupFraction,
                                  float weightDecay, float clipNorm, int patience, long seed, int evalBatchSize,
                                  int checkpointSteps, float threshold) {
 
@@ -30,6 +35,9 @@ public record FinetuneParameters(int epochs, int batchSize, float learningRate, 
         atLeast("checkpointSteps", checkpointSteps, 0);
         if (!(learningRate > 0)) {
             throw invalid("learningRate", learningRate, "a positive number");
+        }
+        if (!(headLearningRate >= 0)) {
+            throw invalid("headLearningRate", headLearningRate, "at least 0");
         }
         if (!(warmupFraction >= 0 && warmupFraction <= 1)) {
             throw invalid("warmupFraction", warmupFraction, "within the range [0, 1]");
@@ -49,6 +57,7 @@ public record FinetuneParameters(int epochs, int batchSize, float learningRate, 
         private int epochs = 3;
         private int batchSize = 32;
         private float learningRate = 5e-5f;
+        private float headLearningRate = 1e-3f;
         private float warmupFraction = 0.1f;
         private float weightDecay = 0.01f;
         private float clipNorm = 1f;
@@ -70,6 +79,11 @@ public record FinetuneParameters(int epochs, int batchSize, float learningRate, 
 
         public Builder optLearningRate(float learningRate) {
             this.learningRate = learningRate;
+            return this;
+        }
+
+        public Builder optHeadLearningRate(float headLearningRate) {
+            this.headLearningRate = headLearningRate;
             return this;
         }
 
@@ -114,9 +128,14 @@ public record FinetuneParameters(int epochs, int batchSize, float learningRate, 
         }
 
         public FinetuneParameters build() {
-            return new FinetuneParameters(epochs, batchSize, learningRate, warmupFraction, weightDecay, clipNorm,
-                    patience, seed, evalBatchSize, checkpointSteps, threshold);
+            return new FinetuneParameters(epochs, batchSize, learningRate, headLearningRate, warmupFraction,
+                    weightDecay, clipNorm, patience, seed, evalBatchSize, checkpointSteps, threshold);
         }
+    }
+
+    /** The head's learning rate over the encoder's (1 when they are the same). */
+    public float headRateFactor() {
+        return headLearningRate == 0f ? 1f : headLearningRate / learningRate;
     }
 
     private static void atLeast(String key, int value, int minimum) {

@@ -76,7 +76,8 @@ public final class Finetuner {
         LearningRateSchedule schedule = LearningRateSchedule.warmupThenLinearDecay(parameters.learningRate(),
                 parameters.warmupFraction(), parameters.epochs() * batchesPerEpoch);
         AdamW optimizer = new AdamW(model.parameters(), unusedEntityOutput(model.config()),
-                parameters.weightDecay(), parameters.clipNorm());
+                parameters.weightDecay(), parameters.clipNorm(), model.untrainedParameters()::contains,
+                parameters.headRateFactor());
         TrainingLoop loop = new TrainingLoop(model, List.of(), optimizer, schedule, parameters.seed(),
                 parameters.checkpointSteps(), listener, termination);
         int[] lengths = train.stream().mapToInt(EncodedExample::length).toArray();

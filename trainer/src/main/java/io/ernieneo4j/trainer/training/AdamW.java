@@ -39,6 +39,8 @@ public final class AdamW {
     private final Map<String, Parameter> parameters;
     private final float weightDecay;
     private final float clipNorm;
+    private final Predicate<String> fast;
+    private final float fastFactor;
     private final Map<String, NDArray> means = new LinkedHashMap<>();
     private final Map<String, NDArray> variances = new LinkedHashMap<>();
     private int updates;
@@ -50,6 +52,24 @@ public final class AdamW {
      * @param clipNorm    the global gradient norm is scaled down to this (1.0 in BERT); 0 turns clipping off
      */
     public AdamW(Map<String, Parameter> parameters, Predicate<String> frozen, float weightDecay, float clipNorm) {
+        this(parameters, frozen, weightDecay, clipNorm, name -> false, 1f);
+    }
+
+    /**
+     * As above, with a second parameter group whose learning rate is {@code fastFactor} times the scheduled one
+     * (e.g. freshly initialised heads next to a pretrained encoder).
+     *
+     * @param fast       names in the faster group
+     * @param fastFactor their learning rate over the scheduled one
+     */
+    public AdamW(Map<String, Parameter> parameters, Predicate<String> frozen, float weightDecay, float clipNorm,
+                 Predicate<String> fast, float fastFactor) {
+        if (!(fastFactor > 0)) {
+            throw new IllegalArgumentException("The fast group's learning-rate factor must be positive, got "
+                    + fastFactor + ".");
+        }
+        this.fast = fast;
+        this.fastFactor = fastFactor;
         this.parameters = new LinkedHashMap<>();
         parameters.forEach((name, parameter) -> {
             if (!frozen.test(name)) {
@@ -91,17 +111,18 @@ public final class AdamW {
             }
             updates++;
             float rescale = clipNorm > 0f && norm > clipNorm ? clipNorm / (norm + 1e-6f) : 1f;
-            float biasCorrection = (float) (learningRate * Math.sqrt(1 - Math.pow(BETA2, updates))
-                    / (1 - Math.pow(BETA1, updates)));
+            double correction = Math.sqrt(1 - Math.pow(BETA2, updates)) / (1 - Math.pow(BETA1, updates));
             for (Map.Entry<String, NDArray> entry : gradients.entrySet()) {
                 String name = entry.getKey();
+                float rate = fast.test(name) ? learningRate * fastFactor : learningRate;
+                float biasCorrection = (float) (rate * correction);
                 NDArray weight = parameters.get(name).getArray();
                 NDArray gradient = entry.getValue();
                 float decay = NO_DECAY.test(name) ? 0f : weightDecay;
                 // the fused PyTorch kernel: rescale, moments, decoupled decay, bias-corrected step, all in place
                 weight.getNDArrayInternal().adamUpdate(
                         new NDList(weight, gradient, means.get(name), variances.get(name)), new NDList(weight),
-                        learningRate, biasCorrection, decay, rescale, -1f, BETA1, BETA2, EPSILON, true, true);
+                        rate, biasCorrection, decay, rescale, -1f, BETA1, BETA2, EPSILON, true, true);
                 gradient.subi(gradient);
             }
             return norm;

@@ -1,0 +1,59 @@
+package io.ernieneo4j.trainer.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import io.ernieneo4j.trainer.engine.DjlRuntime;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+class AdamWTest {
+
+    @BeforeAll
+    static void engine() {
+        DjlRuntime.start(Path.of("target", "djl-cache"));
+    }
+
+    @Test
+    void theFastGroupMovesByItsFactorAndTheOthersByTheScheduledRate() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Map<String, Parameter> parameters = new LinkedHashMap<>();
+            parameters.put("encoder.weight", parameter(manager, "encoder.weight"));
+            parameters.put("typing.weight", parameter(manager, "typing.weight"));
+            AdamW optimizer = new AdamW(parameters, name -> false, 0f, 0f, name -> name.startsWith("typing."), 20f);
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray loss = parameters.values().stream().map(p -> p.getArray().mul(3f).sum())
+                        .reduce(NDArray::add).orElseThrow();
+                collector.backward(loss);
+            }
+            optimizer.step(1e-3f);
+            // Adam's first step is the learning rate times the gradient's sign (bias-corrected moments)
+            assertThat(parameters.get("encoder.weight").getArray().toFloatArray()[0]).isCloseTo(1f - 1e-3f,
+                    within(1e-6f));
+            assertThat(parameters.get("typing.weight").getArray().toFloatArray()[0]).isCloseTo(1f - 20e-3f,
+                    within(1e-5f));
+        }
+    }
+
+    @Test
+    void aFactorThatIsNotPositiveIsRefused() {
+        assertThatThrownBy(() -> new AdamW(Map.of(), name -> false, 0f, 0f, name -> true, 0f))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must be positive");
+    }
+
+    private static Parameter parameter(NDManager manager, String name) {
+        NDArray array = manager.ones(new ai.djl.ndarray.types.Shape(2, 2));
+        array.setRequiresGradient(true);
+        return Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT).optArray(array).build();
+    }
+}

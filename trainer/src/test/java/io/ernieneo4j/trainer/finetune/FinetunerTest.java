@@ -1,8 +1,10 @@
 package io.ernieneo4j.trainer.finetune;
 
+import ai.djl.Device;
 import io.ernieneo4j.trainer.data.RelationExample;
 import io.ernieneo4j.trainer.data.TypingExample;
 import io.ernieneo4j.trainer.ernie.EntityTable;
+import io.ernieneo4j.trainer.ernie.ErnieConfig;
 import io.ernieneo4j.trainer.ernie.ErnieModel;
 import io.ernieneo4j.trainer.ernie.ErnieTask;
 import io.ernieneo4j.trainer.ernie.MiniLm;
@@ -21,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -86,6 +89,29 @@ class FinetunerTest {
             assertThat(best.perLabel()).isNotEmpty();
         }
         assertThat(ModelDirectory.readManifest(out).labels()).isEqualTo(labels.names());
+    }
+
+    @Test
+    void aPretrainedEncoderLearnsMoreThanTheLabelPrior(@TempDir Path out) throws IOException {
+        // The failure this guards against: the encoder collapsing to one output for every input, so that only the
+        // label prior is learned (MiniLM has no pooler; with one small learning rate for everything it happened).
+        // All six MiniLM layers: the 2-layer cut of the other tests stays at the prior here even at 1e-3.
+        LabelSet labels = new LabelSet(typingTrain.stream().flatMap(l -> l.record().labels().stream()).toList());
+        ExampleEncoder encoder = new ExampleEncoder(tokenizer, labels, null, UnknownEntities.FAIL);
+        List<EncodedExample> train = encoder.typing(typingTrain.subList(0, 64));
+        double majority = train.stream().collect(Collectors.groupingBy(e -> e.labels()[0], Collectors.counting()))
+                .values().stream().mapToLong(Long::longValue).max().orElseThrow() / (double) train.size();
+        FinetuneParameters parameters = FinetuneParameters.builder().optEpochs(8).optBatchSize(16)
+                .optLearningRate(1e-4f).optHeadLearningRate(1e-3f).optPatience(0).optSeed(7).build();
+        try (ErnieModel model = StartingWeights.load(MiniLm.onnx(), ErnieConfig.miniLm(), ErnieTask.TYPING,
+                labels.names(), Device.cpu(), 7)) {
+            Finetuner finetuner = new Finetuner(model, null, labels, parameters, TrainingListener.NONE,
+                    Termination.ALWAYS);
+            finetuner.fit(train, train, output(out), false);
+            TypingMetrics fitted = (TypingMetrics) finetuner.evaluate(train);
+            assertThat(majority).isLessThan(0.5);
+            assertThat(fitted.micro().f1()).isGreaterThan(majority + 0.3);
+        }
     }
 
     @Test

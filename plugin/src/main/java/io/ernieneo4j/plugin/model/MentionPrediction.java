@@ -1,7 +1,11 @@
 package io.ernieneo4j.plugin.model;
 
+import io.ernieneo4j.plugin.common.MemorySize;
 import io.ernieneo4j.plugin.common.Neo4jRun;
 import io.ernieneo4j.trainer.engine.DjlRuntime;
+import io.ernieneo4j.trainer.ernie.ActivationMemory;
+import io.ernieneo4j.trainer.ernie.ErnieManifest;
+import io.ernieneo4j.trainer.ernie.ErnieTask;
 import io.ernieneo4j.trainer.finetune.ErniePredictor;
 import io.ernieneo4j.trainer.run.Progress;
 import io.ernieneo4j.trainer.run.Termination;
@@ -13,6 +17,7 @@ import org.neo4j.procedure.TerminationGuard;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * A loaded ERNIE model run over the aligned mentions of documents — what entity typing and relation classification
@@ -36,6 +41,17 @@ public final class MentionPrediction {
         void addRows(DocumentMentions.Document document, ErniePredictor.Prediction<E> prediction, List<String> labels,
                      DocumentMentions request, List<R> rows);
 
+        /** The head the model must have. */
+        ErnieTask task();
+
+        /** At most how many examples a document with {@code mentions} mentions gives. */
+        long maxExamples(int mentions);
+
+        /** At most how many rows one example gives, for a model with {@code labels} labels. */
+        int maxRowsPerExample(int labels);
+
+        /** Heap bytes of one row. */
+        int rowBytes();
     }
 
     /**
@@ -102,6 +118,58 @@ public final class MentionPrediction {
                     perSecond(documents.size(), start)));
             return new Run<>(rows, documents.size(), examples, skipped, (System.nanoTime() - start) / 1_000_000);
         });
+    }
+
+    /**
+     * The memory a run of {@code task} needs, from the documents' sizes and the model's architecture, before anything
+     * runs: the model's parameters (native memory, already taken while the model is loaded), one batch's activations
+     * (native; {@code batchSize × maxLength}, between one layer's worth and all layers held at once) and the heap
+     * the inputs take (the documents read, one document's encoded examples, and the rows — none to all of them
+     * over the threshold).
+     */
+    public <E, R> MentionEstimate estimate(DocumentMentions request, Task<E, R> task, Map<String, Object> configuration) {
+        return ErnieModelCatalog.use(db.databaseName(), request.modelName(), model -> {
+            ErnieManifest manifest = model.loaded().manifest();
+            if (manifest.task() != task.task()) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT,
+                        "A `%s` model is not a `%s` model; load a model fine-tuned for %s.",
+                        manifest.task().code(), task.task().code(), task.task().code()));
+            }
+            List<DocumentMentions.DocumentSize> sizes = request.sizes(tx);
+            long mentions = 0;
+            long examples = 0;
+            long largestDocument = 0;
+            long documentBytes = 0;
+            for (DocumentMentions.DocumentSize size : sizes) {
+                termination.assertRunning();
+                mentions += size.mentions();
+                long documentExamples = task.maxExamples(size.mentions());
+                examples += documentExamples;
+                largestDocument = Math.max(largestDocument, documentExamples);
+                documentBytes += DOCUMENT_BYTES + 2L * size.textLength() + MENTION_BYTES * size.mentions();
+            }
+            int length = manifest.maxLength();
+            long modelBytes = model.parameters() * Float.BYTES;
+            long activationMin = ActivationMemory.layerBytes(manifest.architecture(), request.batchSize(), length);
+            long activationMax = ActivationMemory.batchBytes(manifest.architecture(), request.batchSize(), length);
+            long inputMin = documentBytes + largestDocument * exampleBytes(length);
+            long inputMax = inputMin
+                    + examples * task.maxRowsPerExample(manifest.labels().size()) * (long) task.rowBytes();
+            long min = modelBytes + activationMin + inputMin;
+            long max = modelBytes + activationMax + inputMax;
+            return new MentionEstimate(MemorySize.human(max), min, max, modelBytes, activationMin, activationMax,
+                    inputMin, inputMax, sizes.size(), mentions, examples, request.batchSize(), length, configuration);
+        });
+    }
+
+    /** Heap of one read document beyond its text: the node's record, its text's String and the mention list. */
+    private static final long DOCUMENT_BYTES = 96;
+    /** Heap of one mention: the object and its entity id as a String. */
+    private static final long MENTION_BYTES = 96;
+
+    /** Heap of one encoded example: about six int arrays over its word pieces, and the example objects. */
+    private static long exampleBytes(int length) {
+        return 6L * Integer.BYTES * length + 256;
     }
 
     private static double perSecond(long count, long startNanos) {

@@ -5,6 +5,7 @@ import io.ernieneo4j.plugin.model.DocumentMentions;
 import io.ernieneo4j.plugin.model.MentionPrediction;
 import io.ernieneo4j.trainer.data.Mention;
 import io.ernieneo4j.trainer.data.RelationExample;
+import io.ernieneo4j.trainer.ernie.ErnieTask;
 import io.ernieneo4j.trainer.finetune.ErniePredictor;
 import io.ernieneo4j.trainer.finetune.LabelSet;
 import io.ernieneo4j.trainer.run.Termination;
@@ -71,6 +72,26 @@ final class RelationClassification implements MentionPrediction.Task<RelationExa
             rows.add(new RelationProc.RelationResult(document.id(), Long.parseLong(h.entity()), relation,
                     Long.parseLong(t.entity()), probabilities[label], h.start(), h.end(), t.start(), t.end()));
         }
+    }
+
+    @Override
+    public ErnieTask task() {
+        return ErnieTask.RELATION;
+    }
+
+    @Override
+    public long maxExamples(int mentions) {
+        return (long) mentions * (mentions - 1);
+    }
+
+    @Override
+    public int maxRowsPerExample(int labels) {
+        return 1;
+    }
+
+    @Override
+    public int rowBytes() {
+        return 96; // RelationResult: header, eight numbers, a shared label, a list slot
     }
 
     /**

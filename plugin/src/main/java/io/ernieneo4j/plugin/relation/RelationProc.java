@@ -2,6 +2,7 @@ package io.ernieneo4j.plugin.relation;
 
 import io.ernieneo4j.plugin.common.ConfigMap;
 import io.ernieneo4j.plugin.model.DocumentMentions;
+import io.ernieneo4j.plugin.model.MentionEstimate;
 import io.ernieneo4j.plugin.model.MentionPrediction;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Transaction;
@@ -65,6 +66,17 @@ public class RelationProc {
         return Stream.of(new WriteResult(written.predictions(), written.created(), written.updated(),
                 written.alreadyKnown(), run.computeMillis(), (System.nanoTime() - writeStart) / 1_000_000,
                 config.toMap()));
+    }
+
+    @Procedure(name = "ernie.relation.write.estimate", mode = Mode.READ)
+    @Description("Estimates the memory ernie.relation.write needs for a configuration and a loaded model, before "
+            + "anything runs: the model's parameters, one batch's activations and the inputs read; writes nothing.")
+    public Stream<MentionEstimate> writeEstimate(
+            @Name(value = "configuration", description = "As ernie.relation.write.") Map<String, Object> configuration) {
+        ConfigMap config = ConfigMap.of(configuration, DocumentMentions.KEYS);
+        DocumentMentions request = DocumentMentions.from(config, tx);
+        return Stream.of(prediction("ernie.relation.write.estimate")
+                .estimate(request, RelationClassification.TASK, config.toMap()));
     }
 
     private MentionPrediction prediction(String procedure) {

@@ -5,6 +5,7 @@ import io.ernieneo4j.plugin.model.DocumentMentions;
 import io.ernieneo4j.plugin.model.MentionPrediction;
 import io.ernieneo4j.trainer.data.Mention;
 import io.ernieneo4j.trainer.data.TypingExample;
+import io.ernieneo4j.trainer.ernie.ErnieTask;
 import io.ernieneo4j.trainer.finetune.ErniePredictor;
 import io.ernieneo4j.trainer.run.Termination;
 import org.neo4j.graphdb.GraphDatabaseService;
@@ -51,6 +52,26 @@ final class EntityTyping implements MentionPrediction.Task<TypingExample, TypePr
                         labels.get(label), probabilities[label]));
             }
         }
+    }
+
+    @Override
+    public ErnieTask task() {
+        return ErnieTask.TYPING;
+    }
+
+    @Override
+    public long maxExamples(int mentions) {
+        return mentions;
+    }
+
+    @Override
+    public int maxRowsPerExample(int labels) {
+        return labels;
+    }
+
+    @Override
+    public int rowBytes() {
+        return 64; // TypeResult: header, five numbers, a shared label, a list slot
     }
 
     /**

@@ -2,6 +2,7 @@ package io.ernieneo4j.plugin.type;
 
 import io.ernieneo4j.plugin.common.ConfigMap;
 import io.ernieneo4j.plugin.model.DocumentMentions;
+import io.ernieneo4j.plugin.model.MentionEstimate;
 import io.ernieneo4j.plugin.model.MentionPrediction;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Transaction;
@@ -69,6 +70,18 @@ public class TypeProc {
                 request.modelName());
         return Stream.of(new WriteResult(run.rows().size(), nodes, run.computeMillis(),
                 (System.nanoTime() - writeStart) / 1_000_000, config.toMap()));
+    }
+
+    @Procedure(name = "ernie.type.write.estimate", mode = Mode.READ)
+    @Description("Estimates the memory ernie.type.write needs for a configuration and a loaded model, before "
+            + "anything runs: the model's parameters, one batch's activations and the inputs read; writes nothing.")
+    public Stream<MentionEstimate> writeEstimate(
+            @Name(value = "configuration", description = "As ernie.type.write.") Map<String, Object> configuration) {
+        ConfigMap config = ConfigMap.of(configuration, WRITE_KEYS);
+        DocumentMentions request = DocumentMentions.from(config, tx);
+        config.string("writeProperty", "ernieTypes");
+        config.bool("writeLabels", false);
+        return Stream.of(prediction("ernie.type.write.estimate").estimate(request, EntityTyping.TASK, config.toMap()));
     }
 
     private MentionPrediction prediction(String procedure) {

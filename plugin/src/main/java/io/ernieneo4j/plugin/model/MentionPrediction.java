@@ -95,8 +95,9 @@ public final class MentionPrediction {
                 termination.assertRunning();
                 DocumentMentions.Document document = documents.get(d);
                 List<E> inputs = task.examples(document);
-                List<ErniePredictor.Prediction<E>> predictions = DjlRuntime.call(() ->
-                        task.predict(predictor, inputs, "document " + document.id(), request.batchSize()));
+                // a document's batches run one after another inside one of the model's inference slots
+                List<ErniePredictor.Prediction<E>> predictions = model.infer(termination, () -> DjlRuntime.call(() ->
+                        task.predict(predictor, inputs, "document " + document.id(), request.batchSize())));
                 examples += inputs.size();
                 for (ErniePredictor.Prediction<E> prediction : predictions) {
                     if (prediction.probabilities() == null) {

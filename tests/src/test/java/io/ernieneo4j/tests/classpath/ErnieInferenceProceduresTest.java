@@ -305,6 +305,46 @@ class ErnieInferenceProceduresTest extends ClasspathHarness {
     }
 
     @Test
+    @Order(7)
+    void eightConcurrentCallersGetWhatOneCallerGets() throws Exception {
+        long threads = bolt.count("CALL ernie.version() YIELD threads RETURN threads");
+        long slots = Math.max(1, Runtime.getRuntime().availableProcessors() / threads);
+        assertThat(bolt.count("CALL ernie.model.list() YIELD modelName, inferenceSlots WHERE modelName = 'tiny' "
+                + "RETURN inferenceSlots")).isEqualTo(slots);
+        // 40 documents, each with both mentions at other offsets, so that every caller runs many batches
+        bolt.single("MATCH (dog:Synset {id: '02084071-n'}), (cat:Synset {id: '02121620-n'}) "
+                + "UNWIND range(1, 40) AS i "
+                + "WITH dog, cat, i, 'passage ' + i + ': a dog met a cat' AS text "
+                + "CREATE (p:Passage {text: text}), "
+                + "(p)-[:MENTIONS {start: size(text) - 13, end: size(text) - 10, score: 1.0}]->(dog), "
+                + "(p)-[:MENTIONS {start: size(text) - 3, end: size(text), score: 1.0}]->(cat) RETURN count(p)");
+        String stream = "CALL ernie.type.stream({modelName: 'tiny', documentLabel: 'Passage', threshold: 0.0, "
+                + "batchSize: 2}) YIELD documentId, mentionStart, nodeId, type, score "
+                + "RETURN documentId, mentionStart, nodeId, type, score ORDER BY documentId, mentionStart, type";
+        List<Map<String, Object>> alone = bolt.rows(stream);
+        assertThat(alone).hasSize(40 * 2 * TYPES.size());
+
+        int callers = 8;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(callers);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        try {
+            List<java.util.concurrent.Future<List<Map<String, Object>>>> results = new java.util.ArrayList<>();
+            for (int c = 0; c < callers; c++) {
+                results.add(pool.submit(() -> {
+                    start.await(); // all callers start together, each in its own driver session
+                    return bolt.rows(stream);
+                }));
+            }
+            start.countDown();
+            for (var result : results) {
+                assertThat(result.get()).isEqualTo(alone);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     @Order(8)
     void droppingUnloadsTheModel() {
         assertThat(bolt.single("CALL ernie.model.drop('tiny')")).containsEntry("modelName", "tiny");

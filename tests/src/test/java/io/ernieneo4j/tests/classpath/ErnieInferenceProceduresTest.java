@@ -41,6 +41,8 @@ class ErnieInferenceProceduresTest extends ClasspathHarness {
 
     private static final List<String> TYPES = List.of("noun.animal", "noun.artifact", "noun.person");
     private static final List<String> RELATIONS = List.of("HYPERNYM", "MEMBER_HOLONYM", "no_relation");
+    /** The relations of the deployed-plugin test's model: no `no_relation`, so every pair is predicted. */
+    private static final List<String> DEPLOYED_RELATIONS = List.of("ERNIE_TEST_RELATED", "ERNIE_TEST_CONTRASTED");
     private static final String TEXT = "the dog chased the cat";
     /** Where the deployed-plugin tests (run later in the same build) find a model to load. */
     static final Path DEPLOYED_MODELS = Path.of("target", "test-models").toAbsolutePath();
@@ -70,8 +72,13 @@ class ErnieInferenceProceduresTest extends ClasspathHarness {
                 try (ErnieModel relation = ErnieModel.random(small, ErnieTask.RELATION, RELATIONS, Device.cpu(), 11)) {
                     ModelDirectory.save(relation, tokenizer, 64, "mammal-100", models.resolve("tiny-relation"));
                 }
-                // the same model over the demo's TransE model, for the deployed-plugin test that runs after this one
+                // the same model over the demo's TransE model, for the deployed-plugin test that runs after this one,
+                // and a relation model there without `no_relation`, so that every pair yields a relationship
                 ModelDirectory.save(model, tokenizer, 64, "wordnet", DEPLOYED_MODELS.resolve("tiny-typing"));
+                try (ErnieModel relation = ErnieModel.random(small, ErnieTask.RELATION, DEPLOYED_RELATIONS,
+                        Device.cpu(), 13)) {
+                    ModelDirectory.save(relation, tokenizer, 64, "wordnet", DEPLOYED_MODELS.resolve("tiny-relation"));
+                }
                 return null;
             } catch (Exception e) {
                 throw new IllegalStateException(e);

@@ -95,7 +95,7 @@ public final class MentionPrediction {
                 termination.assertRunning();
                 DocumentMentions.Document document = documents.get(d);
                 List<E> inputs = task.examples(document);
-                // a document's batches run one after another inside one of the model's inference slots
+                // a document's batches, one after another, on the model's inference executor
                 List<ErniePredictor.Prediction<E>> predictions = model.infer(termination, () -> DjlRuntime.call(() ->
                         task.predict(predictor, inputs, "document " + document.id(), request.batchSize())));
                 examples += inputs.size();

@@ -12,7 +12,7 @@ public record MentionEstimate(
         @Description("The model's parameters (native memory, held while it is loaded; as ernie.model.list reports).") long modelBytes,
         @Description("One batch of batchSize × maxLength word pieces, one layer's arrays (native memory).") long activationBytesMin,
         @Description("One batch of batchSize × maxLength word pieces, all layers' arrays (native memory).") long activationBytesMax,
-        @Description("Heap for the documents read and one document's encoded examples.") long inputBytesMin,
+        @Description("Heap for the documents read and the examples encoded at once (a batch and a document).") long inputBytesMin,
         @Description("inputBytesMin plus every example's rows over the threshold.") long inputBytesMax,
         @Description("Documents with a text and MENTIONS (nodes read).") long nodeCount,
         @Description("Their MENTIONS relationships (relationships read; at any link score).") long relationshipCount,

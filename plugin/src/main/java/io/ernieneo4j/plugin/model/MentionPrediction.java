@@ -22,8 +22,9 @@ import java.util.Map;
 /**
  * A loaded ERNIE model run over the aligned mentions of documents — what entity typing and relation classification
  * share: look the model up (it cannot be dropped meanwhile), read the documents and their {@code MENTIONS}, hand
- * each document's examples to the model in batches, check for termination between documents and log progress
- * (documents/s). A {@link Task} says what the examples of a document are and which rows a prediction gives.
+ * the examples of consecutive documents to the model in batches of {@code batchSize}, check for termination between
+ * documents and log progress (documents/s). A {@link Task} says what the examples of a document are and which rows
+ * a prediction gives.
  */
 public final class MentionPrediction {
 
@@ -91,21 +92,38 @@ public final class MentionPrediction {
             long examples = 0;
             long skipped = 0;
             int logged = 0;
+            // examples of consecutive documents share batches: short documents alone would make batches of a few
+            // sequences, too small to keep the intra-op threads busy
+            List<E> pending = new ArrayList<>();
+            List<DocumentMentions.Document> owners = new ArrayList<>();
             for (int d = 0; d < documents.size(); d++) {
                 termination.assertRunning();
                 DocumentMentions.Document document = documents.get(d);
-                List<E> inputs = task.examples(document);
-                // a document's batches, one after another, on the model's inference executor
-                List<ErniePredictor.Prediction<E>> predictions = model.infer(termination, () -> DjlRuntime.call(() ->
-                        task.predict(predictor, inputs, "document " + document.id(), request.batchSize())));
+                for (E example : task.examples(document)) {
+                    pending.add(example);
+                    owners.add(document);
+                }
+                if (pending.size() < request.batchSize() && d + 1 < documents.size()) {
+                    continue;
+                }
+                List<E> inputs = List.copyOf(pending);
+                String source = owners.isEmpty() || owners.get(0).id() == document.id()
+                        ? "document " + document.id() : "documents " + owners.get(0).id() + " to " + document.id();
+                // the batches, one after another, on the model's inference executor
+                List<ErniePredictor.Prediction<E>> predictions = inputs.isEmpty() ? List.of()
+                        : model.infer(termination, () -> DjlRuntime.call(() ->
+                                task.predict(predictor, inputs, source, request.batchSize())));
                 examples += inputs.size();
-                for (ErniePredictor.Prediction<E> prediction : predictions) {
+                for (int k = 0; k < predictions.size(); k++) {
+                    ErniePredictor.Prediction<E> prediction = predictions.get(k);
                     if (prediction.probabilities() == null) {
                         skipped++;
                     } else {
-                        task.addRows(document, prediction, predictor.labels(), request, rows);
+                        task.addRows(owners.get(k), prediction, predictor.labels(), request, rows);
                     }
                 }
+                pending.clear();
+                owners.clear();
                 // at most one line per 10% of the documents
                 int percent = (int) (100L * (d + 1) / documents.size());
                 if (percent / 10 > logged / 10 && d + 1 < documents.size()) {
@@ -125,8 +143,8 @@ public final class MentionPrediction {
      * The memory a run of {@code task} needs, from the documents' sizes and the model's architecture, before anything
      * runs: the model's parameters (native memory, already taken while the model is loaded), one batch's activations
      * (native; {@code batchSize × maxLength}, between one layer's worth and all layers held at once) and the heap
-     * the inputs take (the documents read, one document's encoded examples, and the rows — none to all of them
-     * over the threshold).
+     * the inputs take (the documents read, the examples encoded at once, and the rows — none to all of them over
+     * the threshold).
      */
     public <E, R> MentionEstimate estimate(DocumentMentions request, Task<E, R> task, Map<String, Object> configuration) {
         return ErnieModelCatalog.use(db.databaseName(), request.modelName(), model -> {
@@ -153,7 +171,9 @@ public final class MentionPrediction {
             long modelBytes = model.parameters() * Float.BYTES;
             long activationMin = ActivationMemory.layerBytes(manifest.architecture(), request.batchSize(), length);
             long activationMax = ActivationMemory.batchBytes(manifest.architecture(), request.batchSize(), length);
-            long inputMin = documentBytes + largestDocument * exampleBytes(length);
+            // consecutive documents' examples are encoded together until they fill a batch
+            long encodedAtOnce = Math.min(examples, largestDocument + request.batchSize() - 1);
+            long inputMin = documentBytes + encodedAtOnce * exampleBytes(length);
             long inputMax = inputMin
                     + examples * task.maxRowsPerExample(manifest.labels().size()) * (long) task.rowBytes();
             long min = modelBytes + activationMin + inputMin;

@@ -79,6 +79,7 @@ public class TypeProc {
             @Name(value = "configuration", description = "As ernie.type.write.") Map<String, Object> configuration) {
         ConfigMap config = ConfigMap.of(configuration, WRITE_KEYS);
         DocumentMentions request = DocumentMentions.from(config, tx);
+        // the write mode's own keys are checked too, so that an estimate fails where the write would
         config.string("writeProperty", "ernieTypes");
         config.bool("writeLabels", false);
         return Stream.of(prediction("ernie.type.write.estimate").estimate(request, EntityTyping.TASK, config.toMap()));

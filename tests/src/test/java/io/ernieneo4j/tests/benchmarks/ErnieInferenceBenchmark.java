@@ -138,6 +138,7 @@ public final class ErnieInferenceBenchmark {
                     .put("eightOverOneCaller", round(median(eight) / oneCaller))
                     .put("targetEightOverOneCaller", 0.9)
                     .put("eightCallersUnboundedSequencesPerSecond", round(median(unbounded)))
+                    .put("eightCallersUnboundedRounds", unbounded.stream().map(ErnieInferenceBenchmark::round).toList())
                     .put("eightUnboundedOverOneCaller", round(median(unbounded) / oneCaller))
                     .put("everyCallerIdenticalToOne", identical)
                     .put("loadAverageAfter", loadAverage());

@@ -40,6 +40,9 @@ public record DocumentMentions(String modelName, String documentLabel, String te
     /** One document's text and mentions. */
     public record Document(long id, String text, List<Mention> mentions) {}
 
+    /** What a document weighs before it is read: its text's length and its {@code MENTIONS}, at any score. */
+    public record DocumentSize(int textLength, int mentions) {}
+
     public static DocumentMentions from(ConfigMap config, Transaction tx) {
         String label = config.requireString("documentLabel");
         boolean exists = false;
@@ -81,6 +84,22 @@ public record DocumentMentions(String modelName, String documentLabel, String te
             }
         }
         return documents;
+    }
+
+    /**
+     * The sizes of the documents {@link #read} would read, without reading their mentions: the mention count is
+     * the degree, an upper bound when {@code minLinkScore} leaves some out.
+     */
+    public List<DocumentSize> sizes(Transaction tx) {
+        List<DocumentSize> sizes = new ArrayList<>();
+        for (Node node : nodes(tx)) {
+            Object text = node.getProperty(textProperty, null);
+            int mentions = node.getDegree(MENTIONS, Direction.OUTGOING);
+            if (text instanceof String s && !s.isEmpty() && mentions > 0) {
+                sizes.add(new DocumentSize(s.length(), mentions));
+            }
+        }
+        return sizes;
     }
 
     @SuppressWarnings("deprecation")

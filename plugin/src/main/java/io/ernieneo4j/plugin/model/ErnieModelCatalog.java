@@ -1,28 +1,96 @@
 package io.ernieneo4j.plugin.model;
 
+import io.ernieneo4j.trainer.engine.DjlRuntime;
+import io.ernieneo4j.trainer.engine.EngineInfo;
 import io.ernieneo4j.trainer.ernie.EntityTable;
 import io.ernieneo4j.trainer.ernie.ModelDirectory;
+import io.ernieneo4j.trainer.run.Termination;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The ERNIE models loaded in this DBMS, per database and name, shared by every transaction. A call holds the
  * model's read lock while it runs; dropping a model takes the write lock, so it waits for the calls in flight and
  * then closes the native memory.
+ *
+ * <p>Each model also bounds the batches in flight with its own inference executor, {@code slots} threads that run
+ * every call's batches (a fair FIFO queue; a call hands over one document's batches at a time and waits). One batch
+ * already keeps every intra-op thread busy, so {@code slots = max(1, cores / intra-op threads)} — 1 by default: eight
+ * callers take turns on the cores instead of running eight OpenMP thread teams that fight over them, the model
+ * always runs on the same warm threads, and the native memory of batches is that of {@code slots} batches whatever
+ * the number of callers.
  */
 public final class ErnieModelCatalog {
 
-    /** A loaded model with the entity table its TransE model gives it. */
+    /** A loaded model with the entity table its TransE model gives it, and the executor that runs its batches. */
     public record LoadedModel(String database, String name, String path, ModelDirectory.Loaded loaded,
                               EntityTable entities, String device, Instant loadedAt, long parameters,
-                              ReadWriteLock lock) {}
+                              ReadWriteLock lock, int slots, ExecutorService inference) {
+
+        /**
+         * Runs {@code batches} (model calls, one batch after another) on the model's inference executor and waits
+         * for them, checking {@code termination} meanwhile: a terminated call whose batches have not started leaves
+         * the queue; batches already running finish (the caller stops at its next check).
+         */
+        public <T> T infer(Termination termination, Supplier<T> batches) {
+            Future<T> future = inference.submit(batches::get);
+            try {
+                while (true) {
+                    try {
+                        return future.get(TERMINATION_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+                    } catch (TimeoutException e) {
+                        if (!termination.running() && future.cancel(false)) {
+                            throw new Termination.TerminatedException();
+                        }
+                        // running already: wait for it; the caller stops at its next termination check
+                    }
+                }
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException runtime) throw runtime;
+                if (e.getCause() instanceof Error error) throw error;
+                throw new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                future.cancel(false);
+                throw new Termination.TerminatedException();
+            }
+        }
+
+        /** Frees the native memory once the executor has finished what it runs (never under a running batch). */
+        void close() {
+            inference.shutdown();
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    if (inference.awaitTermination(1, TimeUnit.MINUTES)) break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) Thread.currentThread().interrupt();
+            loaded.close();
+        }
+    }
+
+    /** System property overriding the number of batches in flight per model (the inference threads). */
+    public static final String SLOTS_PROPERTY = "ernie.inference.slots";
+    /** How often a call waiting for its batches checks whether it was terminated. */
+    private static final long TERMINATION_CHECK_MILLIS = 100;
 
     private static final Map<String, LoadedModel> MODELS = new ConcurrentHashMap<>();
 
@@ -32,7 +100,7 @@ public final class ErnieModelCatalog {
         String key = key(model.database(), model.name());
         LoadedModel previous = replace ? MODELS.put(key, model) : MODELS.putIfAbsent(key, model);
         if (!replace && previous != null) {
-            model.loaded().close();
+            model.close();
             throw new IllegalArgumentException(String.format(Locale.ROOT,
                     "A model named `%s` is already loaded; drop it first or load with `replace: true`.", model.name()));
         }
@@ -75,7 +143,7 @@ public final class ErnieModelCatalog {
     private static void close(LoadedModel model) {
         model.lock().writeLock().lock();
         try {
-            model.loaded().close();
+            model.close();
         } finally {
             model.lock().writeLock().unlock();
         }
@@ -93,7 +161,38 @@ public final class ErnieModelCatalog {
 
     static LoadedModel create(String database, String name, String path, ModelDirectory.Loaded loaded,
                               EntityTable entities, String device, long parameters) {
+        int slots = inferenceSlots();
+        AtomicInteger threads = new AtomicInteger();
+        ExecutorService inference = Executors.newFixedThreadPool(slots, runnable -> {
+            Thread thread = new Thread(runnable, "ernie-inference-" + database + "/" + name + "-"
+                    + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
         return new LoadedModel(database, name, path, loaded, entities, device, Instant.now(), parameters,
-                new ReentrantReadWriteLock());
+                new ReentrantReadWriteLock(), slots, inference);
+    }
+
+    /**
+     * {@code -Dernie.inference.slots}, else as many batches as the cores hold intra-op thread teams:
+     * {@code max(1, cores / DJL's intra-op threads)}.
+     */
+    static int inferenceSlots() {
+        String configured = System.getProperty(SLOTS_PROPERTY);
+        if (configured != null && !configured.isBlank()) {
+            try {
+                int slots = Integer.parseInt(configured.trim());
+                if (slots >= 1) {
+                    return slots;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "Value for `%s` was `%s`, but must be a whole number >= 1.", SLOTS_PROPERTY, configured));
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        int threads = DjlRuntime.started().map(EngineInfo::threads).orElse(cores);
+        return Math.max(1, cores / Math.max(1, threads));
     }
 }

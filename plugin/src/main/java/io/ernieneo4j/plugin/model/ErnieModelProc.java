@@ -109,7 +109,7 @@ public class ErnieModelProc {
         ErnieManifest manifest = m.loaded().manifest();
         return new ModelResult(m.name(), m.path(), manifest.task().code(), manifest.labels(), m.parameters(),
                 m.parameters() * Float.BYTES, m.device(), manifest.entities().transeModel(), m.entities().size(),
-                m.loadedAt().toString());
+                m.loadedAt().toString(), m.slots());
     }
 
     public record ModelResult(
@@ -122,5 +122,7 @@ public class ErnieModelProc {
             @Description("`cpu` or `gpu`.") String device,
             @Description("The TransE model its entity vectors come from.") String transeModel,
             @Description("Entities with a vector.") long entities,
-            @Description("When it was loaded.") String loadedAt) {}
+            @Description("When it was loaded.") String loadedAt,
+            @Description("Batches it runs at once, whatever the number of callers (the others wait their turn).")
+            long inferenceSlots) {}
 }

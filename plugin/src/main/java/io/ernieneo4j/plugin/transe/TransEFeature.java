@@ -1,6 +1,7 @@
 package io.ernieneo4j.plugin.transe;
 
 import io.ernieneo4j.plugin.common.BatchWriter;
+import io.ernieneo4j.plugin.common.MemorySize;
 import io.ernieneo4j.plugin.common.ModelDirectory;
 import io.ernieneo4j.plugin.common.Neo4jRun;
 import io.ernieneo4j.trainer.run.Progress;
@@ -173,7 +174,7 @@ final class TransEFeature {
         long min = nodes * perEntity + relationships * 40 + TransE.estimateMemoryBytes(0, types.size(), dim);
         long max = nodes * perEntity + relationships * 52 + TransE.estimateMemoryBytes(0, types.size(), dim);
         double heap = Runtime.getRuntime().maxMemory();
-        return new TransETrainProc.EstimateResult(human(max), min, max, nodes, relationships,
+        return new TransETrainProc.EstimateResult(MemorySize.human(max), min, max, nodes, relationships,
                 Math.round(1000.0 * min / heap) / 10.0, Math.round(1000.0 * max / heap) / 10.0, config.toMap());
     }
 
@@ -187,12 +188,5 @@ final class TransEFeature {
         List<Double> list = new ArrayList<>(vector.length);
         for (float x : vector) list.add((double) x);
         return list;
-    }
-
-    private static String human(long bytes) {
-        if (bytes < 1024) return bytes + " Bytes";
-        if (bytes < 1024 * 1024) return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
-        if (bytes < 1024L * 1024 * 1024) return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
-        return String.format(Locale.ROOT, "%.2f GiB", bytes / (1024.0 * 1024 * 1024));
     }
 }

@@ -1,18 +1,10 @@
 package io.ernieneo4j.plugin.type;
 
-import io.ernieneo4j.plugin.common.BatchWriter;
 import io.ernieneo4j.plugin.common.ConfigMap;
-import io.ernieneo4j.plugin.common.Neo4jRun;
 import io.ernieneo4j.plugin.model.DocumentMentions;
-import io.ernieneo4j.plugin.model.ErnieModelCatalog;
-import io.ernieneo4j.trainer.data.Mention;
-import io.ernieneo4j.trainer.data.TypingExample;
-import io.ernieneo4j.trainer.engine.DjlRuntime;
-import io.ernieneo4j.trainer.finetune.ErniePredictor;
-import io.ernieneo4j.trainer.run.Termination;
+import io.ernieneo4j.plugin.model.MentionEstimate;
+import io.ernieneo4j.plugin.model.MentionPrediction;
 import org.neo4j.graphdb.GraphDatabaseService;
-import org.neo4j.graphdb.Label;
-import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.Transaction;
 import org.neo4j.logging.Log;
 import org.neo4j.procedure.Context;
@@ -22,9 +14,6 @@ import org.neo4j.procedure.Name;
 import org.neo4j.procedure.Procedure;
 import org.neo4j.procedure.TerminationGuard;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -32,7 +21,8 @@ import java.util.stream.Stream;
 /**
  * Entity typing with a loaded ERNIE model: each aligned mention of a document (a {@code MENTIONS} relationship from
  * ernie.align.write, with {@code start}, {@code end} and {@code score}) is wrapped in the [ENT] markers, every aligned
- * mention of the text feeds its TransE vector in, and the types over {@code threshold} are streamed or written back.
+ * mention of the text feeds its TransE vector in, and the types over {@code threshold} are streamed or written back
+ * ({@link EntityTyping} on top of {@link MentionPrediction}).
  */
 public class TypeProc {
 
@@ -58,7 +48,7 @@ public class TypeProc {
                     + "('text'), `documents` (nodes or ids; default all), `minLinkScore` (0.0), `threshold` (0.5), "
                     + "`batchSize` (32).") Map<String, Object> configuration) {
         DocumentMentions request = DocumentMentions.from(ConfigMap.of(configuration, DocumentMentions.KEYS), tx);
-        return predict(request).stream();
+        return prediction("ernie.type.stream").run(request, EntityTyping.TASK).rows().stream();
     }
 
     @Procedure(name = "ernie.type.write", mode = Mode.WRITE)
@@ -73,66 +63,30 @@ public class TypeProc {
         DocumentMentions request = DocumentMentions.from(config, tx);
         String property = config.string("writeProperty", "ernieTypes");
         boolean writeLabels = config.bool("writeLabels", false);
-        long start = System.nanoTime();
-        List<TypeResult> rows = predict(request);
-        long computed = System.nanoTime();
-        // the best score of each type over an entity's mentions
-        Map<Long, Map<String, Double>> best = new LinkedHashMap<>();
-        for (TypeResult row : rows) {
-            best.computeIfAbsent(row.nodeId(), id -> new LinkedHashMap<>()).merge(row.type(), row.score(), Math::max);
-        }
-        List<Map.Entry<Long, Map<String, Double>>> entries = new ArrayList<>(best.entrySet());
-        BatchWriter.write(db, entries, 10_000, Neo4jRun.termination(guard), (write, batch) -> {
-            for (var entry : batch) {
-                @SuppressWarnings("deprecation") Node node = write.getNodeById(entry.getKey());
-                List<Map.Entry<String, Double>> types = new ArrayList<>(entry.getValue().entrySet());
-                types.sort(Map.Entry.<String, Double>comparingByValue().reversed());
-                node.setProperty(property, types.stream().map(Map.Entry::getKey).toArray(String[]::new));
-                node.setProperty(property + "Scores", types.stream().mapToDouble(Map.Entry::getValue).toArray());
-                node.setProperty(property + "Model", request.modelName());
-                if (writeLabels) {
-                    types.forEach(t -> node.addLabel(Label.label(t.getKey())));
-                }
-            }
-            return batch.size();
-        });
-        return Stream.of(new WriteResult(rows.size(), best.size(), (computed - start) / 1_000_000,
-                (System.nanoTime() - computed) / 1_000_000, config.toMap()));
+        MentionPrediction prediction = prediction("ernie.type.write");
+        MentionPrediction.Run<TypeResult> run = prediction.run(request, EntityTyping.TASK);
+        long writeStart = System.nanoTime();
+        long nodes = EntityTyping.write(db, prediction.termination(), run.rows(), property, writeLabels,
+                request.modelName());
+        return Stream.of(new WriteResult(run.rows().size(), nodes, run.computeMillis(),
+                (System.nanoTime() - writeStart) / 1_000_000, config.toMap()));
     }
 
-    @SuppressWarnings("deprecation")
-    private List<TypeResult> predict(DocumentMentions request) {
-        Termination termination = Neo4jRun.termination(guard);
-        return ErnieModelCatalog.use(db.databaseName(), request.modelName(), model -> {
-            ErniePredictor predictor = DjlRuntime.call(() ->
-                    new ErniePredictor(model.loaded().model(), model.loaded().tokenizer(), model.entities()));
-            List<TypeResult> rows = new ArrayList<>();
-            List<DocumentMentions.Document> documents = request.read(tx);
-            long skipped = 0;
-            for (DocumentMentions.Document document : documents) {
-                termination.assertRunning();
-                List<TypingExample> examples = document.mentions().stream().map(m -> new TypingExample(
-                        document.id() + ":" + m.start(), document.text(), m, List.of(), document.mentions())).toList();
-                List<ErniePredictor.Prediction<TypingExample>> predictions = DjlRuntime.call(() ->
-                        predictor.typing(examples, "document " + document.id(), request.batchSize()));
-                for (ErniePredictor.Prediction<TypingExample> p : predictions) {
-                    if (p.probabilities() == null) {
-                        skipped++;
-                        continue;
-                    }
-                    for (int label = 0; label < p.probabilities().length; label++) {
-                        if (p.probabilities()[label] >= request.threshold()) {
-                            Mention m = p.example().mention();
-                            rows.add(new TypeResult(document.id(), m.start(), m.end(), Long.parseLong(m.entity()),
-                                    predictor.labels().get(label), p.probabilities()[label]));
-                        }
-                    }
-                }
-            }
-            log.info("ernie.type: %d documents, %d predictions, %d mentions beyond the model's maximum length",
-                    documents.size(), rows.size(), skipped);
-            return rows;
-        });
+    @Procedure(name = "ernie.type.write.estimate", mode = Mode.READ)
+    @Description("Estimates the memory ernie.type.write needs for a configuration and a loaded model, before "
+            + "anything runs: the model's parameters, one batch's activations and the inputs read; writes nothing.")
+    public Stream<MentionEstimate> writeEstimate(
+            @Name(value = "configuration", description = "As ernie.type.write.") Map<String, Object> configuration) {
+        ConfigMap config = ConfigMap.of(configuration, WRITE_KEYS);
+        DocumentMentions request = DocumentMentions.from(config, tx);
+        // the write mode's own keys are checked too, so that an estimate fails where the write would
+        config.string("writeProperty", "ernieTypes");
+        config.bool("writeLabels", false);
+        return Stream.of(prediction("ernie.type.write.estimate").estimate(request, EntityTyping.TASK, config.toMap()));
+    }
+
+    private MentionPrediction prediction(String procedure) {
+        return new MentionPrediction(db, tx, log, guard, procedure);
     }
 
     public record TypeResult(

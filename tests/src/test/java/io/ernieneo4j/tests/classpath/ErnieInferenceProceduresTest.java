@@ -4,6 +4,7 @@ import ai.djl.Device;
 import io.ernieneo4j.trainer.data.Mention;
 import io.ernieneo4j.trainer.data.TypingExample;
 import io.ernieneo4j.trainer.engine.DjlRuntime;
+import io.ernieneo4j.trainer.ernie.ActivationMemory;
 import io.ernieneo4j.trainer.ernie.EntityTable;
 import io.ernieneo4j.trainer.ernie.ErnieConfig;
 import io.ernieneo4j.trainer.ernie.ErnieModel;
@@ -40,6 +41,8 @@ class ErnieInferenceProceduresTest extends ClasspathHarness {
 
     private static final List<String> TYPES = List.of("noun.animal", "noun.artifact", "noun.person");
     private static final List<String> RELATIONS = List.of("HYPERNYM", "MEMBER_HOLONYM", "no_relation");
+    /** The relations of the deployed-plugin test's model: no `no_relation`, so every pair is predicted. */
+    private static final List<String> DEPLOYED_RELATIONS = List.of("ERNIE_TEST_RELATED", "ERNIE_TEST_CONTRASTED");
     private static final String TEXT = "the dog chased the cat";
     /** Where the deployed-plugin tests (run later in the same build) find a model to load. */
     static final Path DEPLOYED_MODELS = Path.of("target", "test-models").toAbsolutePath();
@@ -69,8 +72,13 @@ class ErnieInferenceProceduresTest extends ClasspathHarness {
                 try (ErnieModel relation = ErnieModel.random(small, ErnieTask.RELATION, RELATIONS, Device.cpu(), 11)) {
                     ModelDirectory.save(relation, tokenizer, 64, "mammal-100", models.resolve("tiny-relation"));
                 }
-                // the same model over the demo's TransE model, for the deployed-plugin test that runs after this one
+                // the same model over the demo's TransE model, for the deployed-plugin test that runs after this one,
+                // and a relation model there without `no_relation`, so that every pair yields a relationship
                 ModelDirectory.save(model, tokenizer, 64, "wordnet", DEPLOYED_MODELS.resolve("tiny-typing"));
+                try (ErnieModel relation = ErnieModel.random(small, ErnieTask.RELATION, DEPLOYED_RELATIONS,
+                        Device.cpu(), 13)) {
+                    ModelDirectory.save(relation, tokenizer, 64, "wordnet", DEPLOYED_MODELS.resolve("tiny-relation"));
+                }
                 return null;
             } catch (Exception e) {
                 throw new IllegalStateException(e);
@@ -230,6 +238,70 @@ class ErnieInferenceProceduresTest extends ClasspathHarness {
 
     @Test
     @Order(5)
+    void estimatesTheMemoryOfAWriteFromTheModelAndTheDocumentsWithoutWriting() {
+        long nodes = bolt.count("MATCH (n) RETURN count(n)");
+        long relationships = bolt.count("MATCH ()-[r]->() RETURN count(r)");
+        long modelBytes = bolt.count("CALL ernie.model.list() YIELD modelName, memoryBytes "
+                + "WHERE modelName = 'tiny' RETURN memoryBytes");
+        String typing = "CALL ernie.type.write.estimate({modelName: 'tiny', documentLabel: 'Document', "
+                + "writeProperty: 'estimatedTypes', batchSize: $batchSize})";
+        Map<String, Object> small = bolt.single(typing, Map.of("batchSize", 8));
+        Map<String, Object> large = bolt.single(typing, Map.of("batchSize", 64));
+        // one document with two MENTIONS: two typing examples, over the model's 64 word pieces
+        assertThat(small).containsEntry("modelBytes", modelBytes).containsEntry("nodeCount", 1L)
+                .containsEntry("relationshipCount", 2L).containsEntry("exampleCount", 2L)
+                .containsEntry("batchSize", 8L).containsEntry("maxLength", 64L);
+        ErnieConfig tiny = ErnieConfig.bert(32, 2, 64, 2);
+        assertThat(small).containsEntry("activationBytesMax", ActivationMemory.batchBytes(tiny, 8, 64))
+                .containsEntry("activationBytesMin", ActivationMemory.layerBytes(tiny, 8, 64));
+        // [mix, norm] over 32 hidden, 64 intermediate, 2 + 4 heads, 100-d entities, 64 pieces, 8 sequences:
+        // embeddings 64 * (5 * 32 + 100); mix 64 * (10 * 32 + 2 * 64) + 2 * 2 * 64² + 64 * (2 * 100 + 2 * 64);
+        // norm the same attention and feed-forward + 64 * (6 * 100 + 2 * 64) + 2 * 4 * 64²  (floats, 4 bytes each)
+        long floats = 64L * 260 + (64L * 448 + 4L * 4096 + 64L * 328) + (64L * 448 + 4L * 4096 + 64L * 728 + 8L * 4096);
+        assertThat((Long) small.get("activationBytesMax")).isEqualTo(floats * 8 * Float.BYTES);
+        assertThat((Long) large.get("activationBytesMax")).isEqualTo(8 * (Long) small.get("activationBytesMax"));
+        assertThat((Long) large.get("bytesMax")).isGreaterThan((Long) small.get("bytesMax"));
+        for (Map<String, Object> row : List.of(small, large)) {
+            long min = (Long) row.get("bytesMin");
+            long max = (Long) row.get("bytesMax");
+            assertThat(min).isEqualTo(modelBytes + (Long) row.get("activationBytesMin") + (Long) row.get("inputBytesMin"));
+            assertThat(max).isEqualTo(modelBytes + (Long) row.get("activationBytesMax") + (Long) row.get("inputBytesMax"));
+            assertThat(min).isLessThan(max);
+            assertThat((String) row.get("requiredMemory")).matches("\\d+(\\.\\d+)? (Bytes|KiB|MiB|GiB)");
+        }
+        // three types per example at most in the rows of a typing run, one relation per ordered pair
+        assertThat((Long) small.get("inputBytesMax") - (Long) small.get("inputBytesMin")).isEqualTo(2 * 3 * 64L);
+        bolt.single("CALL ernie.model.load('estimate-rel', {path: 'tiny-relation'})");
+        Map<String, Object> relation = bolt.single("CALL ernie.relation.write.estimate({modelName: 'estimate-rel', "
+                + "documentLabel: 'Document'})");
+        assertThat(relation).containsEntry("exampleCount", 2L).containsEntry("batchSize", 32L)
+                .containsEntry("activationBytesMax", ActivationMemory.batchBytes(tiny, 32, 64));
+        assertThat((Long) relation.get("inputBytesMax") - (Long) relation.get("inputBytesMin")).isEqualTo(2 * 96L);
+
+        assertThatThrownBy(() -> bolt.single("CALL ernie.relation.write.estimate({modelName: 'tiny', "
+                + "documentLabel: 'Document'})")).hasMessageContaining("A `typing` model is not a `relation` model");
+        assertThatThrownBy(() -> bolt.single("CALL ernie.type.write.estimate({modelName: 'other', "
+                + "documentLabel: 'Document'})")).hasMessageContaining("No ERNIE model `other` is loaded");
+        assertThatThrownBy(() -> bolt.single("CALL ernie.type.write.estimate({modelName: 'tiny', "
+                + "documentLabel: 'Document', batchsize: 8})"))
+                .hasMessageContaining("Unexpected configuration key: `batchsize`");
+        assertThatThrownBy(() -> bolt.single("CALL ernie.type.write.estimate({modelName: 'tiny', "
+                + "documentLabel: 'Document', batchSize: 0})"))
+                .hasMessageContaining("Value for `batchSize` was `0`, but must be within the range [1, 4096]");
+        assertThatThrownBy(() -> bolt.single("CALL ernie.type.write.estimate({modelName: 'tiny', "
+                + "documentLabel: 'Document', writeLabels: 'yes'})"))
+                .hasMessageContaining("The value of `writeLabels` must be of type `Boolean`");
+        assertThatThrownBy(() -> bolt.single("CALL ernie.relation.write.estimate({documentLabel: 'Document'})"))
+                .hasMessageContaining("mandatory configuration parameter `modelName`");
+        bolt.single("CALL ernie.model.drop('estimate-rel')");
+        // nothing written
+        assertThat(bolt.count("MATCH (n) RETURN count(n)")).isEqualTo(nodes);
+        assertThat(bolt.count("MATCH ()-[r]->() RETURN count(r)")).isEqualTo(relationships);
+        assertThat(bolt.count("MATCH (n) WHERE n.estimatedTypes IS NOT NULL RETURN count(n)")).isZero();
+    }
+
+    @Test
+    @Order(6)
     void badInputIsAClearError() {
         assertThatThrownBy(() -> bolt.rows("CALL ernie.type.stream({modelName: 'tiny', documentLabel: 'Doc'})"))
                 .hasMessageContaining("No node label `Doc` exists in the database");
@@ -240,7 +312,47 @@ class ErnieInferenceProceduresTest extends ClasspathHarness {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
+    void eightConcurrentCallersGetWhatOneCallerGets() throws Exception {
+        long threads = bolt.count("CALL ernie.version() YIELD threads RETURN threads");
+        long slots = Math.max(1, Runtime.getRuntime().availableProcessors() / threads);
+        assertThat(bolt.count("CALL ernie.model.list() YIELD modelName, inferenceSlots WHERE modelName = 'tiny' "
+                + "RETURN inferenceSlots")).isEqualTo(slots);
+        // 40 documents, each with both mentions at other offsets, so that every caller runs many batches
+        bolt.single("MATCH (dog:Synset {id: '02084071-n'}), (cat:Synset {id: '02121620-n'}) "
+                + "UNWIND range(1, 40) AS i "
+                + "WITH dog, cat, i, 'passage ' + i + ': a dog met a cat' AS text "
+                + "CREATE (p:Passage {text: text}), "
+                + "(p)-[:MENTIONS {start: size(text) - 13, end: size(text) - 10, score: 1.0}]->(dog), "
+                + "(p)-[:MENTIONS {start: size(text) - 3, end: size(text), score: 1.0}]->(cat) RETURN count(p)");
+        String stream = "CALL ernie.type.stream({modelName: 'tiny', documentLabel: 'Passage', threshold: 0.0, "
+                + "batchSize: 2}) YIELD documentId, mentionStart, nodeId, type, score "
+                + "RETURN documentId, mentionStart, nodeId, type, score ORDER BY documentId, mentionStart, type";
+        List<Map<String, Object>> alone = bolt.rows(stream);
+        assertThat(alone).hasSize(40 * 2 * TYPES.size());
+
+        int callers = 8;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(callers);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        try {
+            List<java.util.concurrent.Future<List<Map<String, Object>>>> results = new java.util.ArrayList<>();
+            for (int c = 0; c < callers; c++) {
+                results.add(pool.submit(() -> {
+                    start.await(); // all callers start together, each in its own driver session
+                    return bolt.rows(stream);
+                }));
+            }
+            start.countDown();
+            for (var result : results) {
+                assertThat(result.get()).isEqualTo(alone);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    @Order(8)
     void droppingUnloadsTheModel() {
         assertThat(bolt.single("CALL ernie.model.drop('tiny')")).containsEntry("modelName", "tiny");
         assertThat(bolt.rows("CALL ernie.model.list()")).isEmpty();

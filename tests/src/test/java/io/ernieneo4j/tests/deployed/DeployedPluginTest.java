@@ -144,6 +144,40 @@ class DeployedPluginTest {
 
     @Test
     @Order(7)
+    void ernieWritesRelationsOnceInsideThePluginClassLoader() {
+        // written by ErnieInferenceProceduresTest too: labels ERNIE_TEST_RELATED and ERNIE_TEST_CONTRASTED, no
+        // `no_relation`, so both ordered pairs of the sentence are predicted whatever the random weights
+        Path models = Path.of("target", "test-models").toAbsolutePath();
+        assertThat(models.resolve("tiny-relation").resolve("ernie.json"))
+                .as("the class-path tests run first and leave a model here").isRegularFile();
+        System.setProperty("ernie.models.dir", models.toString());
+        try {
+            assertThat(bolt.single("CALL ernie.model.load('tiny-rel', {path: 'tiny-relation'})"))
+                    .containsEntry("task", "relation").containsEntry("device", "cpu");
+            bolt.single("MATCH (dog:Synset {id: '02084071-n'}), (cat:Synset {id: '02121620-n'}) "
+                    + "CREATE (d:Clause {text: 'the dog chased the cat'}), "
+                    + "(d)-[:MENTIONS {start: 4, end: 7, score: 1.0}]->(dog), "
+                    + "(d)-[:MENTIONS {start: 19, end: 22, score: 1.0}]->(cat) RETURN d");
+            List<Map<String, Object>> streamed = bolt.rows("CALL ernie.relation.stream({modelName: 'tiny-rel', "
+                    + "documentLabel: 'Clause', threshold: 0.0})");
+            assertThat(streamed).hasSize(2).allSatisfy(r -> assertThat((String) r.get("relation")).startsWith("ERNIE_TEST_"));
+            String write = "CALL ernie.relation.write({modelName: 'tiny-rel', documentLabel: 'Clause', threshold: 0.0})";
+            assertThat(bolt.single(write)).containsEntry("predictions", 2L).containsEntry("relationshipsCreated", 2L)
+                    .containsEntry("relationshipsUpdated", 0L);
+            assertThat(bolt.single(write)).containsEntry("predictions", 2L).containsEntry("relationshipsCreated", 0L)
+                    .containsEntry("relationshipsUpdated", 2L);
+            // one relationship each way between dog and cat, with its evidence
+            assertThat(bolt.count("MATCH (:Synset {id: '02084071-n'})-[r {predicted: true, model: 'tiny-rel'}]-"
+                    + "(:Synset {id: '02121620-n'}) WHERE r.evidence IS NOT NULL RETURN count(r)")).isEqualTo(2);
+            assertThat(bolt.count("MATCH ()-[r {model: 'tiny-rel'}]->() RETURN count(r)")).isEqualTo(2);
+            assertThat(bolt.single("CALL ernie.model.drop('tiny-rel')")).containsEntry("modelName", "tiny-rel");
+        } finally {
+            System.clearProperty("ernie.models.dir");
+        }
+    }
+
+    @Test
+    @Order(8)
     void browserIsServed() throws Exception {
         URI browser = URI.create(server.httpUri().toString().replaceAll("/$", "") + "/browser/");
         HttpResponse<String> response = HttpClient.newHttpClient()

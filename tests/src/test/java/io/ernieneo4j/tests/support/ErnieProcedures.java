@@ -16,6 +16,7 @@ public final class ErnieProcedures {
             "ernie.model.load",
             "ernie.relation.stream",
             "ernie.relation.write",
+            "ernie.relation.write.estimate",
             "ernie.transe.evaluate",
             "ernie.transe.model.drop",
             "ernie.transe.model.export",
@@ -29,6 +30,7 @@ public final class ErnieProcedures {
             "ernie.transe.train.estimate",
             "ernie.type.stream",
             "ernie.type.write",
+            "ernie.type.write.estimate",
             "ernie.version");
 
     private ErnieProcedures() {}

@@ -44,6 +44,7 @@ public final class AdamW {
     private final Map<String, NDArray> means = new LinkedHashMap<>();
     private final Map<String, NDArray> variances = new LinkedHashMap<>();
     private int updates;
+    private List<String> nonFinite = List.of();
 
     /**
      * @param parameters  the model's parameters by name; moments are created on their manager
@@ -85,6 +86,11 @@ public final class AdamW {
         }
     }
 
+    /** The parameters whose gradient was not finite in the last {@link #step} (empty when the step was taken). */
+    public List<String> nonFiniteGradients() {
+        return nonFinite;
+    }
+
     /** Steps taken so far. */
     public int updates() {
         return updates;
@@ -105,10 +111,14 @@ public final class AdamW {
             Map<String, NDArray> gradients = gradients(scope);
             float norm = globalNorm(gradients.values());
             if (!Float.isFinite(norm)) {
+                nonFinite = gradients.entrySet().stream()
+                        .filter(entry -> !Float.isFinite(entry.getValue().square().sum().getFloat()))
+                        .map(Map.Entry::getKey).toList();
                 // NaN * 0 stays NaN: overwrite
                 gradients.values().forEach(gradient -> gradient.set(new float[Math.toIntExact(gradient.size())]));
                 return norm;
             }
+            nonFinite = List.of();
             updates++;
             float rescale = clipNorm > 0f && norm > clipNorm ? clipNorm / (norm + 1e-6f) : 1f;
             double correction = Math.sqrt(1 - Math.pow(BETA2, updates)) / (1 - Math.pow(BETA1, updates));

@@ -132,8 +132,10 @@ public final class TrainingLoop {
             }
             float norm = optimizer.step(learningRate);
             if (!Float.isFinite(norm)) {
+                List<String> names = optimizer.nonFiniteGradients();
                 listener.info(String.format(Locale.ROOT,
-                        "Step %d: gradient norm %s, the update was skipped (loss %s).", step, norm, loss));
+                        "Step %d: gradient norm %s, the update was skipped (loss %s); not finite in %d parameters: %s",
+                        step, norm, loss, names.size(), names.subList(0, Math.min(5, names.size()))));
             }
             return loss;
         }

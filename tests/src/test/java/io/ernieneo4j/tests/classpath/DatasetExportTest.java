@@ -378,4 +378,36 @@ class DatasetExportTest extends ClasspathHarness {
             }
         }
     }
+
+    @Test
+    @Order(5)
+    void listTypesAreLabelsAndPredictedRelationshipsAreNoFacts() throws Exception {
+        bolt.single("MATCH (s:Synset) WHERE s.lexname = 'noun.artifact' SET s.tags = ['made', 'thing'] "
+                + "RETURN count(s)");
+        Map<String, Object> pair = bolt.single("MATCH (d:Document {text: 'The dog rode in the car with the cat.'})"
+                + "-[:MENTIONS {mention: 'dog'}]->(dog), (d)-[:MENTIONS {mention: 'car'}]->(car) "
+                + "CREATE (dog)-[:HYPERNYM {predicted: true}]->(car) RETURN id(dog) AS dog, id(car) AS car");
+        Map<String, Object> row = bolt.single("CALL ernie.dataset.export({directory: 'kg/tags', "
+                + "documentLabel: 'Document', modelName: 'kg', typeProperty: 'tags'})");
+        assertThat(row.get("typeLabels")).isEqualTo(List.of("made", "thing"));
+        Path folder = datasets.resolve("kg").resolve("tags");
+        List<TypingExample> typing = new ArrayList<>();
+        List<RelationExample> relations = new ArrayList<>();
+        for (String part : List.of("train", "dev", "test")) {
+            Path file = folder.resolve("typing").resolve(part + ".jsonl");
+            if (Files.size(file) > 0) {
+                SourceLine.read(file, TypingExample.class).forEach(l -> typing.add(l.record()));
+            }
+            file = folder.resolve("relation").resolve(part + ".jsonl");
+            if (Files.size(file) > 0) {
+                SourceLine.read(file, RelationExample.class).forEach(l -> relations.add(l.record()));
+            }
+        }
+        long artifacts = graphMentions().stream().filter(m -> "noun.artifact".equals(m.lexname())).count();
+        assertThat(typing).hasSize((int) artifacts)
+                .allSatisfy(t -> assertThat(t.labels()).containsExactly("made", "thing"));
+        String dog = pair.get("dog").toString();
+        String car = pair.get("car").toString();
+        assertThat(relations).noneMatch(r -> Set.of(dog, car).equals(Set.of(r.head().entity(), r.tail().entity())));
+    }
 }

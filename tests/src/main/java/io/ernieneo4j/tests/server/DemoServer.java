@@ -15,6 +15,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The demo: an embedded Neo4j with the ernie plugin (from a plugins folder, as users deploy it), GDS and Neo4j
@@ -28,6 +30,9 @@ import java.util.concurrent.CountDownLatch;
  * </pre>
  */
 public final class DemoServer {
+
+    /** Set when the demo is stopping: a training run that ends then is not resumed. */
+    private static final AtomicBoolean STOPPING = new AtomicBoolean();
 
     private DemoServer() {}
 
@@ -190,7 +195,8 @@ public final class DemoServer {
             java.addAll(List.of("-cp", trainerClassPath(options.trainer()), "io.ernieneo4j.trainer.cli.ErnieTrainer"));
             java.addAll(arguments);
             int exit = run(java);
-            if (exit != 0 && !java.contains("--resume") && Files.isDirectory(model.resolve("checkpoint"))) {
+            if (exit != 0 && !STOPPING.get() && !java.contains("--resume")
+                    && Files.isDirectory(model.resolve("checkpoint"))) {
                 // once, from the last epoch's checkpoint: the run is repeated exactly from there
                 System.out.println("  (training stopped with exit code " + exit + "; resuming from its checkpoint)");
                 java.add("--resume");
@@ -203,20 +209,31 @@ public final class DemoServer {
         }
     }
 
-    /** Runs a command with the demo's terminal, stopped with the demo. */
+    /** Runs a command with the demo's terminal, stopped with the demo (Ctrl-C, SIGTERM). */
     private static int run(List<String> command) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
         builder.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
-        Process process = builder.start();
-        Thread stop = new Thread(process::destroy, "demo-training-stop");
-        Runtime.getRuntime().addShutdownHook(stop);
+        AtomicReference<Process> running = new AtomicReference<>();
+        Thread stop = new Thread(() -> {
+            STOPPING.set(true);
+            Process process = running.get();
+            if (process != null) {
+                process.destroy();
+            }
+        }, "demo-training-stop");
+        Runtime.getRuntime().addShutdownHook(stop);   // refused while the demo stops: nothing is started then
         try {
+            Process process = builder.start();
+            running.set(process);
+            if (STOPPING.get()) {
+                process.destroy();
+            }
             return process.waitFor();
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(stop);
             } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C: the hook stops the training
+                // the hook stops the training
             }
         }
     }

@@ -3,6 +3,7 @@ package io.ernieneo4j.tests.classpath;
 import io.ernieneo4j.plugin.align.AlignDictionaryProc;
 import io.ernieneo4j.plugin.align.AlignStreamProc;
 import io.ernieneo4j.plugin.align.AlignWriteProc;
+import io.ernieneo4j.plugin.dataset.DatasetExportProc;
 import io.ernieneo4j.plugin.dataset.WordNetLoadProc;
 import io.ernieneo4j.plugin.dataset.WordNetSplitProc;
 import io.ernieneo4j.plugin.model.ErnieModelProc;
@@ -18,6 +19,7 @@ import io.ernieneo4j.plugin.version.VersionProc;
 final class ErnieClasses {
 
     static final Class<?>[] PROCEDURES = {VersionProc.class, WordNetLoadProc.class, WordNetSplitProc.class,
+            DatasetExportProc.class,
             TransETrainProc.class,
             TransEEvaluateProc.class, TransEPredictProc.class, TransEModelProc.class,
             AlignStreamProc.class, AlignWriteProc.class, AlignDictionaryProc.class, ErnieModelProc.class, TypeProc.class,

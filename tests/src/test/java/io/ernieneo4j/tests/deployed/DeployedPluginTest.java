@@ -47,7 +47,7 @@ class DeployedPluginTest {
         Path plugins = Path.of(System.getProperty("ernie.plugins.dir"));
         assertThat(plugins.resolve("ernie-neo4j-plugin.jar")).isRegularFile();
         Path script = Path.of(System.getProperty("user.dir")).getParent().resolve("cypher").resolve("demo.cypher");
-        var options = new DemoServer.Options(plugins, dataDir, script, -1, -1, true);
+        var options = new DemoServer.Options(plugins, dataDir, script, -1, -1, true, null);
         server = DemoServer.start(options);
         bolt = new Bolt(server.boltUri());
     }
@@ -88,7 +88,8 @@ class DeployedPluginTest {
     @Order(4)
     void demoPipelineLoadsAllOfWordNet() throws Exception {
         Path script = Path.of(System.getProperty("user.dir")).getParent().resolve("cypher").resolve("demo.cypher");
-        DemoServer.runPipeline(server, script);
+        // the statements before the fine-tuning step: data, TransE, linking, the trainer's files
+        DemoServer.runStatements(server, DemoServer.Pipeline.read(script).beforeTraining());
         assertThat(bolt.count("MATCH (s:Synset) RETURN count(s)")).isEqualTo(WORDNET_SYNSETS);
         assertThat(bolt.count("MATCH (:Synset)-[r]->(:Synset) RETURN count(r)")).isEqualTo(WORDNET_RELATIONSHIPS);
         assertThat(bolt.count("MATCH ()-[r:HYPERNYM]->() RETURN count(r)")).isEqualTo(89_089);
@@ -106,6 +107,12 @@ class DeployedPluginTest {
         assertThat(bolt.single("MATCH (d:Document)-[m:MENTIONS {mention: 'poodle'}]->(s:Synset) "
                 + "RETURN substring(d.text, m.start, m.end - m.start) AS span, s.id AS synset"))
                 .containsEntry("span", "poodle").containsEntry("synset", "02113335-n");
+        // ernie.dataset.export wrote the trainer's files from the example sentences, inside the plugin class loader
+        Path exported = dataDir.resolve("databases").resolve("ernie").resolve("datasets").resolve("wordnet-demo");
+        for (String file : List.of("typing/train.jsonl", "typing/dev.jsonl", "relation/train.jsonl",
+                "relation/dev.jsonl", "corpus/corpus.jsonl", "entities.tsv", "manifest.json")) {
+            assertThat(exported.resolve(file)).as(file).isNotEmptyFile();
+        }
         // the databases live in the demo's persistent folder
         assertThat(dataDir.resolve("databases").resolve("databases").resolve("neo4j")).isDirectory();
     }

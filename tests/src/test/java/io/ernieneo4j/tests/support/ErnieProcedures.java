@@ -9,6 +9,7 @@ public final class ErnieProcedures {
             "ernie.align.dictionary.refresh",
             "ernie.align.stream",
             "ernie.align.write",
+            "ernie.dataset.export",
             "ernie.dataset.wordnet.load",
             "ernie.dataset.wordnet.split",
             "ernie.model.drop",

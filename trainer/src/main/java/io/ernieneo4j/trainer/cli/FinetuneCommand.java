@@ -132,6 +132,17 @@ final class FinetuneCommand {
                 description = "Train on a seeded sample of this many examples, 0 = all (default: ${DEFAULT-VALUE}).")
         int trainLimit;
 
+        @Option(names = "--dev-limit", defaultValue = "0",
+                description = "Score dev on a seeded sample of this many examples, 0 = all (default: "
+                        + "${DEFAULT-VALUE}).")
+        int devLimit;
+
+        @Option(names = "--transe-model", paramLabel = "NAME",
+                description = "The database's TransE model the --entities vectors come from, recorded in ernie.json: "
+                        + "ernie.model.load gives the model that model's vectors (ernie.dataset.export's "
+                        + "`modelName`; default: the --entities file name).")
+        String transeModel;
+
         @Option(names = "--checkpoint-steps", defaultValue = "0",
                 description = "Also checkpoint every N steps, besides each epoch end (default: ${DEFAULT-VALUE}).")
         int checkpointSteps;
@@ -206,7 +217,8 @@ final class FinetuneCommand {
             ErnieConfig architecture = BundledMiniLm.architecture(o.architecture);
             try (ErnieModel model = StartingWeights.load(init, architecture, task, data.labels.names(), device,
                     o.seed)) {
-                String transe = entities == null ? "none" : o.entityInput.entities.getFileName().toString();
+                String transe = entities == null ? "none" : o.transeModel != null ? o.transeModel
+                        : o.entityInput.entities.getFileName().toString();
                 Finetuner.Result result = new Finetuner(model, entities, data.labels, parameters, listener,
                         Termination.ALWAYS).fit(data.train, data.dev,
                         new ModelOutput(o.out, tokenizerJson, o.maxLength, transe), o.resume);
@@ -238,15 +250,20 @@ final class FinetuneCommand {
         List<EncodedExample> encode(ExampleEncoder encoder, List<SourceLine<T>> records);
     }
 
+    /** A seeded sample of {@code limit} records, or all of them when {@code limit} is 0 or not smaller. */
+    private static <T> List<SourceLine<T>> sample(List<SourceLine<T>> records, int limit, long seed) {
+        if (limit <= 0 || limit >= records.size()) {
+            return records;
+        }
+        List<SourceLine<T>> shuffled = new ArrayList<>(records);
+        java.util.Collections.shuffle(shuffled, new Random(seed));
+        return shuffled.subList(0, limit);
+    }
+
     private static <T> Encoded encode(Options o, WordPieceTokenizer tokenizer, EntityTable entities, Class<T> type,
                                       Function<T, List<String>> labelsOf, Encoding<T> encoding) throws Exception {
-        List<SourceLine<T>> train = SourceLine.read(o.train, type);
-        if (o.trainLimit > 0 && o.trainLimit < train.size()) {
-            List<SourceLine<T>> shuffled = new ArrayList<>(train);
-            java.util.Collections.shuffle(shuffled, new Random(o.seed));
-            train = shuffled.subList(0, o.trainLimit);
-        }
-        List<SourceLine<T>> dev = SourceLine.read(o.dev, type);
+        List<SourceLine<T>> train = sample(SourceLine.read(o.train, type), o.trainLimit, o.seed);
+        List<SourceLine<T>> dev = sample(SourceLine.read(o.dev, type), o.devLimit, o.seed);
         LabelSet labels = new LabelSet(train.stream().flatMap(l -> labelsOf.apply(l.record()).stream()).toList());
         UnknownEntities unknown = UnknownEntities.valueOf(o.unknownEntities.toUpperCase(java.util.Locale.ROOT));
         ExampleEncoder encoder = new ExampleEncoder(tokenizer, labels, entities, unknown);

@@ -1,0 +1,80 @@
+package io.ernieneo4j.plugin.dataset;
+
+import io.ernieneo4j.plugin.common.ConfigMap;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Configuration of {@code ernie.dataset.export}: which documents, TransE model, types and relationships become the
+ * trainer's files, how they are split, and where they go.
+ *
+ * @param directory         the folder to write, relative to the configured datasets folder
+ * @param documentLabel     label of the document nodes
+ * @param textProperty      their text
+ * @param modelName         the TransE model whose entity table names the entities and gives their vectors
+ * @param typeProperty      entity property holding the typing labels (a string or a list of strings)
+ * @param relationshipTypes relationship types that label entity pairs; empty: the TransE model's types
+ * @param negativeRatio     {@code no_relation} pairs per related pair, sampled per split
+ * @param splitRatios       shares of the documents in train, dev and test
+ * @param seed              seeds the split and the negative sample
+ * @param minLinkScore      mentions whose linker score is lower are left out, as ERNIE's inference does
+ * @param overwrite         whether a folder that already holds files may be replaced
+ */
+public record DatasetExportConfig(String directory, String documentLabel, String textProperty, String modelName,
+                                  String typeProperty, List<String> relationshipTypes, double negativeRatio,
+                                  List<Double> splitRatios, long seed, double minLinkScore, boolean overwrite,
+                                  Map<String, Object> toMap) {
+
+    public static final List<Double> DEFAULT_SPLIT_RATIOS = List.of(0.8, 0.1, 0.1);
+    public static final double DEFAULT_NEGATIVE_RATIO = 1.0;
+    public static final long DEFAULT_SEED = 42;
+    static final Set<String> KEYS = Set.of("directory", "documentLabel", "textProperty", "modelName", "typeProperty",
+            "relationshipTypes", "negativeRatio", "splitRatios", "seed", "minLinkScore", "overwrite");
+
+    public static DatasetExportConfig from(Map<String, Object> configuration) {
+        ConfigMap config = ConfigMap.of(configuration, KEYS);
+        return new DatasetExportConfig(
+                config.requireString("directory"),
+                config.requireString("documentLabel"),
+                config.string("textProperty", "text"),
+                config.requireString("modelName"),
+                config.requireString("typeProperty"),
+                config.stringList("relationshipTypes"),
+                config.doubleValue("negativeRatio", DEFAULT_NEGATIVE_RATIO, 0.0, 100.0),
+                splitRatios(config.toMap().get("splitRatios")),
+                config.longValue("seed", DEFAULT_SEED, Long.MIN_VALUE, Long.MAX_VALUE),
+                config.doubleValue("minLinkScore", 0.0, 0.0, 1.0),
+                config.bool("overwrite", false),
+                config.toMap());
+    }
+
+    /** Three shares (train, dev, test) in [0, 1] that sum to 1, train above 0. */
+    static List<Double> splitRatios(Object raw) {
+        if (raw == null) {
+            return DEFAULT_SPLIT_RATIOS;
+        }
+        List<Double> ratios = new ArrayList<>();
+        if (raw instanceof List<?> list) {
+            for (Object value : list) {
+                if (!(value instanceof Number n)) {
+                    ratios = null;
+                    break;
+                }
+                ratios.add(n.doubleValue());
+            }
+        } else {
+            ratios = null;
+        }
+        if (ratios == null || ratios.size() != 3 || ratios.stream().anyMatch(r -> !(r >= 0 && r <= 1))
+                || Math.abs(ratios.get(0) + ratios.get(1) + ratios.get(2) - 1) > 1e-6 || !(ratios.get(0) > 0)) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "Value for `splitRatios` was `%s`, but "
+                    + "must be three numbers [train, dev, test] within [0, 1] that sum to 1, train above 0 "
+                    + "(default %s).", raw, DEFAULT_SPLIT_RATIOS));
+        }
+        return List.copyOf(ratios);
+    }
+}

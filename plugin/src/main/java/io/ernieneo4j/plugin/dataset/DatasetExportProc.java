@@ -1,0 +1,125 @@
+package io.ernieneo4j.plugin.dataset;
+
+import io.ernieneo4j.plugin.common.ModelDirectory;
+import io.ernieneo4j.plugin.common.Neo4jRun;
+import io.ernieneo4j.plugin.common.PluginRuntime;
+import io.ernieneo4j.plugin.transe.TransEModelRegistry;
+import io.ernieneo4j.trainer.transe.TransEModelFiles;
+import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.Transaction;
+import org.neo4j.logging.Log;
+import org.neo4j.procedure.Context;
+import org.neo4j.procedure.Description;
+import org.neo4j.procedure.Mode;
+import org.neo4j.procedure.Name;
+import org.neo4j.procedure.Procedure;
+import org.neo4j.procedure.TerminationGuard;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * {@code ernie.dataset.export}: the trainer's files (typing, relation, corpus, entity vectors) from the documents,
+ * their aligned mentions, the entities' types and relationships and a TransE model, into a folder inside the one
+ * the administrator configured ({@link DatasetExport}).
+ */
+public class DatasetExportProc {
+
+    /** System property (or environment variable {@link #DIRECTORY_ENV}) naming the folder exports go to. */
+    public static final String DIRECTORY_PROPERTY = "ernie.datasets.dir";
+    public static final String DIRECTORY_ENV = "ERNIE_DATASETS_DIR";
+
+    @Context
+    public GraphDatabaseService db;
+
+    @Context
+    public Transaction tx;
+
+    @Context
+    public Log log;
+
+    @Context
+    public TerminationGuard guard;
+
+    @Procedure(name = "ernie.dataset.export", mode = Mode.READ)
+    @Description("Writes the trainer's files from the graph into a folder inside the one the administrator "
+            + "configured (`ernie.datasets.dir`): typing and relation examples (train, dev and test, split by "
+            + "document) from the documents' MENTIONS, the entities' types and the relationships between them, the "
+            + "corpus, and the TransE vectors of the entities mentioned (entities named by node id).")
+    public Stream<ExportResult> export(
+            @Name(value = "configuration", description = "`directory` (relative to ernie.datasets.dir), "
+                    + "`documentLabel`, `modelName` (a TransE model), `typeProperty` (all required), `textProperty` "
+                    + "('text'), `relationshipTypes` (default: the TransE model's), `negativeRatio` (1.0), "
+                    + "`splitRatios` ([0.8, 0.1, 0.1]), `seed` (42), `minLinkScore` (0.0), `overwrite` (false).")
+            Map<String, Object> configuration) {
+        long start = System.nanoTime();
+        DatasetExportConfig config = DatasetExportConfig.from(configuration);
+        Path folder = ModelDirectory.inside(config.directory(), "directory", "datasets folder", DIRECTORY_PROPERTY,
+                DIRECTORY_ENV, PluginRuntime.dataDirectory(db).resolve("ernie").resolve("datasets"));
+        requireEmptyOrOverwrite(folder, config);
+        TransEModelFiles.NamedModel model = TransEModelRegistry.load(db, config.modelName());
+        DatasetExport export = new DatasetExport(tx, config, model, Neo4jRun.progress(log, "ernie.dataset.export"),
+                Neo4jRun.termination(guard));
+        export.validate();
+        DatasetExport.Dataset dataset = export.compute();
+        long computed = System.nanoTime();
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("database", db.databaseName());
+        manifest.put("transeModel", config.modelName());
+        manifest.put("relationshipTypes", export.relationshipTypes());
+        manifest.put("documents", dataset.documents());
+        manifest.put("typeLabels", dataset.typeLabels());
+        manifest.put("relationLabels", dataset.relationLabels());
+        manifest.put("configuration", config.toMap());
+        Map<String, Long> files;
+        try {
+            files = export.write(dataset, folder, manifest);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the dataset to `" + config.directory() + "`: "
+                    + e.getMessage(), e);
+        }
+        return Stream.of(new ExportResult(config.directory(), folder.toString(), new LinkedHashMap<>(files),
+                new LinkedHashMap<>(dataset.documents()),
+                dataset.typeLabels(), dataset.relationLabels(), dataset.entityRows().size(),
+                dataset.mentionsWithoutVector(), dataset.unseenLabelExamples(), (computed - start) / 1_000_000,
+                (System.nanoTime() - computed) / 1_000_000, config.toMap()));
+    }
+
+    private static void requireEmptyOrOverwrite(Path folder, DatasetExportConfig config) {
+        if (config.overwrite() || !Files.isDirectory(folder)) {
+            return;
+        }
+        try (var existing = Files.list(folder)) {
+            if (existing.findAny().isPresent()) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "The folder `%s` already holds files; "
+                        + "pass `overwrite: true` to replace them.", config.directory()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public record ExportResult(
+            @Description("The folder, relative to ernie.datasets.dir.") String directory,
+            @Description("The folder's absolute path on the server.") String path,
+            @Description("Lines of each file written, by its path in the folder.") Map<String, Object> files,
+            @Description("Documents in train, dev and test.") Map<String, Object> documents,
+            @Description("The typing labels of the training examples.") List<String> typeLabels,
+            @Description("The relation labels of the training examples (`no_relation` for unrelated pairs).")
+            List<String> relationLabels,
+            @Description("Entities in entities.tsv: every entity the files mention.") long entityCount,
+            @Description("Mentions left out because the TransE model has no vector for their entity.")
+            long mentionsWithoutVector,
+            @Description("Dev and test examples left out because their label never occurs in training.")
+            long unseenLabelExamples,
+            @Description("Milliseconds reading the graph and building the examples.") long preProcessingMillis,
+            @Description("Milliseconds writing the files.") long writeMillis,
+            @Description("The configuration used.") Map<String, Object> configuration) {}
+}

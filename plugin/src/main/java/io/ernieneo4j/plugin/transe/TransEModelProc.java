@@ -4,12 +4,15 @@ import io.ernieneo4j.plugin.common.ConfigMap;
 import io.ernieneo4j.plugin.common.ModelDirectory;
 import io.ernieneo4j.plugin.common.PluginRuntime;
 import io.ernieneo4j.trainer.transe.TransEModelFiles;
+import io.ernieneo4j.plugin.common.Neo4jRun;
 import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.Transaction;
 import org.neo4j.procedure.Context;
 import org.neo4j.procedure.Description;
 import org.neo4j.procedure.Mode;
 import org.neo4j.procedure.Name;
 import org.neo4j.procedure.Procedure;
+import org.neo4j.procedure.TerminationGuard;
 import org.neo4j.procedure.UserFunction;
 
 import java.io.IOException;
@@ -23,7 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
-/** The stored TransE models of this database: list, drop, and export as OpenKE / Fast-TransX files. */
+/** The stored TransE models of this database: list, drop, and export to or import from OpenKE / Fast-TransX files. */
 public class TransEModelProc {
 
     /** System property (or environment variable {@link #OPENKE_DIRECTORY_ENV}) naming the folder exports go to. */
@@ -35,6 +38,12 @@ public class TransEModelProc {
 
     @Context
     public GraphDatabaseService db;
+
+    @Context
+    public Transaction tx;
+
+    @Context
+    public TerminationGuard guard;
 
     @Procedure(name = "ernie.transe.model.list", mode = Mode.READ)
     @Description("Lists the stored TransE models of this database with their size, settings and training figures.")
@@ -103,6 +112,21 @@ public class TransEModelProc {
                 (System.nanoTime() - start) / 1_000_000));
     }
 
+    @Procedure(name = "ernie.transe.model.import", mode = Mode.WRITE)
+    @Description("Reads OpenKE / Fast-TransX files (entity2id.txt, relation2id.txt, entity2vec.vec, relation2vec.vec) "
+            + "from a folder inside `ernie.openke.dir` and keeps them as a stored TransE model; entities are named by "
+            + "node id or by an `idProperty` value, relations by relationship type.")
+    public Stream<ImportResult> importModel(
+            @Name(value = "modelName", description = "The name to keep the model under.") String modelName,
+            @Name(value = "configuration", description = "`directory` (relative to ernie.openke.dir; required), "
+                    + "`idProperty` (match entity names to this node property instead of node ids), `nodeLabels`, "
+                    + "`norm` ('L1'|'L2', what the vectors were trained with; L1), `replace` (false), "
+                    + "`writeProperty` (also write each entity's vector onto its node).")
+            Map<String, Object> configuration) {
+        TransEModelImport.Config config = TransEModelImport.Config.from(configuration);
+        return Stream.of(new TransEModelImport(db, tx, Neo4jRun.termination(guard)).run(modelName, config));
+    }
+
     @UserFunction(name = "ernie.transe.relationEmbedding")
     @Description("Returns a stored TransE model's vector for a relationship type, e.g. as GDS's "
             + "`relationshipTypeEmbedding` for gds.ml.kge.predict with the TransE scoring function.")
@@ -132,6 +156,13 @@ public class TransEModelProc {
             @Description("Values per vector line.") long dimensions,
             @Description("The files written.") List<String> files,
             @Description("Milliseconds spent writing.") long writeMillis) {}
+
+    public record ImportResult(
+            @Description("The name the model is kept under.") String modelName,
+            @Description("Entities (nodes) with an embedding.") long entities,
+            @Description("Relationship types with a vector.") long relations,
+            @Description("Embedding size.") long dimensions,
+            @Description("Node properties written.") long nodesWritten) {}
 
     public record ModelResult(
             @Description("The model's name.") String modelName,

@@ -21,6 +21,7 @@ public final class ErnieProcedures {
             "ernie.transe.evaluate",
             "ernie.transe.model.drop",
             "ernie.transe.model.export",
+            "ernie.transe.model.import",
             "ernie.transe.model.list",
             "ernie.transe.predict.stream",
             "ernie.transe.predict.write",

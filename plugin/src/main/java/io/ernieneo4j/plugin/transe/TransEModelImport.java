@@ -146,6 +146,7 @@ final class TransEModelImport {
         long[] nodeIds = new long[names.size()];
         List<String> unmatched = new ArrayList<>();
         List<String> ambiguous = new ArrayList<>();
+        Map<Long, String> taken = new HashMap<>();
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i);
             Long id = byName == null ? nodeById(name, config.nodeLabels()) : byName.get(name);
@@ -153,6 +154,9 @@ final class TransEModelImport {
                 unmatched.add(name);
             } else if (id < 0) {
                 ambiguous.add(name);
+            } else if (taken.putIfAbsent(id, name) != null) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "Entity names `%s` and `%s` both name "
+                        + "node %d; nothing was imported.", taken.get(id), name, id));
             } else {
                 nodeIds[i] = id;
             }

@@ -183,6 +183,13 @@ class TransEModelExportTest extends ClasspathHarness {
             }
             return out;
         }));
+        variant("same-node", Map.of("entity2id.txt", lines -> {
+            List<String> out = new ArrayList<>(lines);
+            String[] first = out.get(1).split("\t");
+            String[] second = out.get(2).split("\t");
+            out.set(2, "0" + first[0] + "\t" + second[1]);
+            return out;
+        }));
         bolt.single("CREATE (:Copy {code: 'city-3'}) RETURN 1");
         List<Map<String, Object>> models = bolt.rows("CALL ernie.transe.model.list() YIELD modelName "
                 + "RETURN modelName");
@@ -197,6 +204,7 @@ class TransEModelExportTest extends ClasspathHarness {
                     "1 of 12 entity names match no node with label City by property `code`, e.g. [city-99]");
             failures.put("{directory: 'clock/roundtrip', nodeLabels: ['Copy']}",
                     "12 of 12 entity names match no node with label Copy by node id");
+            failures.put("{directory: 'clock/same-node'}", "both name node");
             failures.put("{directory: '../escaped'}", "Value for `directory` was `../escaped`, but must name a "
                     + "folder inside the configured OpenKE folder");
             failures.put("{directory: '/tmp/escaped'}", "must name a folder inside the configured OpenKE folder");

@@ -53,6 +53,11 @@ case "$cmd" in
   benchmark)
     [ $# -ge 1 ] || { echo "usage: ./ernie.sh benchmark NAME (e.g. WordNetLoadBenchmark)" >&2; exit 2; }
     name="$1"; shift
+    # the trainer's own benchmarks (ONNX Runtime cannot load beside Neo4j's jars) run in the trainer module
+    if [ -f "trainer/src/test/java/io/ernieneo4j/trainer/ernie/$name.java" ]; then
+      exec "${MVN[@]}" -q -pl trainer -Ptrainer-benchmark -Dbenchmark="$name" -Dbenchmark.args="$*" \
+        -DskipTests package
+    fi
     # benchmarks under src/test run the trainer alone; those under src/main run against the packaged plugin
     scope=runtime
     [ -f "tests/src/test/java/io/ernieneo4j/tests/benchmarks/$name.java" ] && scope=test

@@ -27,6 +27,12 @@ public final class BenchmarkReport {
         this.command = command;
     }
 
+    /** A benchmark's arguments: Maven's exec plugin hands {@code -Dbenchmark.args} over as one string. */
+    public static String[] arguments(String[] args) {
+        String joined = String.join(" ", args).trim();
+        return joined.isEmpty() ? new String[0] : joined.split("\\s+");
+    }
+
     public BenchmarkReport put(String figure, Object value) {
         figures.put(figure, value);
         System.out.printf("  %-36s %s%n", figure, value);

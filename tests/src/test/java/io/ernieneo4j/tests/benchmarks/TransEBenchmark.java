@@ -34,7 +34,7 @@ public final class TransEBenchmark {
 
     public static void main(String[] args) throws Exception {
         // Maven hands the arguments over as one string
-        String[] a = String.join(" ", args).trim().isEmpty() ? new String[0] : String.join(" ", args).trim().split("\\s+");
+        String[] a = BenchmarkReport.arguments(args);
         int runs = a.length > 0 ? Integer.parseInt(a[0]) : 3;
         int speedEpochs = a.length > 1 ? Integer.parseInt(a[1]) : 1000;
         int qualityEpochs = a.length > 2 ? Integer.parseInt(a[2]) : 1000;

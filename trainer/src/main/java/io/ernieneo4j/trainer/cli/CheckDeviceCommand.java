@@ -139,10 +139,9 @@ final class CheckDeviceCommand implements Callable<Integer> {
                     (double) comparison.get("pooledMaxAbsDiff")), (double) comparison.get("logitsMaxAbsDiff"));
             double gradientRelative = (double) comparison.get("gradientNormRelativeDiff");
             System.out.printf(Locale.ROOT, "CPU vs %s, inference (no dropout): max |diff| sequence %.3g (values up to "
-                            + "%.3g), pooled %.3g, entity states %.3g, logits %.3g%n", target,
+                            + "%.3g), pooled %.3g, logits %.3g%n", target,
                     comparison.get("sequenceMaxAbsDiff"), comparison.get("sequenceMaxAbs"),
-                    comparison.get("pooledMaxAbsDiff"), comparison.get("entityMaxAbsDiff"),
-                    comparison.get("logitsMaxAbsDiff"));
+                    comparison.get("pooledMaxAbsDiff"), comparison.get("logitsMaxAbsDiff"));
             System.out.printf(Locale.ROOT, "CPU vs %s, one backward pass (no dropout): loss %.6f vs %.6f, gradient "
                             + "norm %.6f vs %.6f (relative diff %.3g)%n", target, cpu.loss, onDevice.loss,
                     cpu.gradientNorm, onDevice.gradientNorm, gradientRelative);
@@ -243,17 +242,20 @@ final class CheckDeviceCommand implements Callable<Integer> {
         int dim = config.entityDim();
         long[] ids = new long[batch * length];
         long[] mask = new long[batch * length];
-        float[] vectors = new float[batch * length * dim];
-        float[] entityMask = new float[batch * length];
+        int slots = 1 + (length - 2 + 4) / 5; // [CLS] and the pieces 1, 6, 11, ... before the last
+        float[] vectors = new float[batch * slots * dim];
+        int[] positions = new int[batch * slots];
+        java.util.Arrays.fill(positions, -1);
         for (int b = 0; b < batch; b++) {
             int rowLength = b % 4 == 3 ? Math.max(3, length / 2 + b % length / 4) : length;
+            int slot = b * slots;
+            positions[slot++] = 0;
             for (int t = 0; t < rowLength; t++) {
-                int slot = b * length + t;
-                mask[slot] = 1;
-                ids[slot] = t == 0 ? WordPieces.CLS : t == rowLength - 1 ? WordPieces.SEP
+                mask[b * length + t] = 1;
+                ids[b * length + t] = t == 0 ? WordPieces.CLS : t == rowLength - 1 ? WordPieces.SEP
                         : 1_000 + random.nextInt(config.vocabSize() - 1_000);
                 if (t > 0 && t < rowLength - 1 && t % 5 == 1) {
-                    entityMask[slot] = 1f;
+                    positions[slot] = t;
                     double norm = 0;
                     for (int d = 0; d < dim; d++) {
                         float value = (float) random.nextGaussian();
@@ -263,10 +265,12 @@ final class CheckDeviceCommand implements Callable<Integer> {
                     for (int d = 0; d < dim; d++) {
                         vectors[slot * dim + d] /= (float) Math.sqrt(norm);
                     }
+                    slot++;
                 }
             }
         }
-        return new EncoderBatch(batch, length, ids, new long[batch * length], mask, dim, vectors, entityMask);
+        return new EncoderBatch(batch, length, ids, new long[batch * length], mask, 0, 0, null, null)
+                .withSlots(dim, slots, vectors, positions);
     }
 
     /** One-hot relation targets (B, LABELS), seeded. */
@@ -286,7 +290,7 @@ final class CheckDeviceCommand implements Callable<Integer> {
     }
 
     /** What one model computes on the batch: outputs on the host, and where its tensors were. */
-    private record Outputs(float[] sequence, float[] pooled, float[] entities, float[] logits, float loss,
+    private record Outputs(float[] sequence, float[] pooled, float[] logits, float loss,
                            double gradientNorm, List<String> offDevice) {}
 
     /** Inference outputs, then one forward + backward without dropout: the loss and the global gradient norm. */
@@ -302,7 +306,6 @@ final class CheckDeviceCommand implements Callable<Integer> {
             onDevice("logits", new NDList(logits), device, offDevice);
             float[] sequence = encoded.get(0).toFloatArray();
             float[] pooled = encoded.get(1).toFloatArray();
-            float[] entities = encoded.size() > 2 ? encoded.get(2).toFloatArray() : new float[0];
             float[] logitValues = logits.toFloatArray();
 
             Engine engine = model.manager().getEngine();
@@ -314,7 +317,7 @@ final class CheckDeviceCommand implements Callable<Integer> {
                 lossValue = loss.getFloat();
             }
             double norm = gradientNormThenClear(model, scope, device, offDevice);
-            return new Outputs(sequence, pooled, entities, logitValues, lossValue, norm, offDevice);
+            return new Outputs(sequence, pooled, logitValues, lossValue, norm, offDevice);
         }
     }
 
@@ -368,7 +371,6 @@ final class CheckDeviceCommand implements Callable<Integer> {
         comparison.put("sequenceMaxAbsDiff", maxAbsDiff(cpu.sequence, device.sequence));
         comparison.put("sequenceMaxAbs", maxAbs(cpu.sequence));
         comparison.put("pooledMaxAbsDiff", maxAbsDiff(cpu.pooled, device.pooled));
-        comparison.put("entityMaxAbsDiff", maxAbsDiff(cpu.entities, device.entities));
         comparison.put("logitsMaxAbsDiff", maxAbsDiff(cpu.logits, device.logits));
         comparison.put("logitsMaxAbs", maxAbs(cpu.logits));
         comparison.put("lossCpu", (double) cpu.loss);

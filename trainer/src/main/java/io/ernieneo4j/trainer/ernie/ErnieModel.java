@@ -65,7 +65,7 @@ public final class ErnieModel implements AutoCloseable {
         this.manager = NDManager.newBaseManager(device);
         Shape ids = new Shape(1, 2);
         Shape[] inputs = config.hasKnowledgeEncoder()
-                ? new Shape[] {ids, ids, ids, ids.add(config.entityDim()), ids}
+                ? new Shape[] {ids, ids, ids, new Shape(1, 1, config.entityDim()), new Shape(1, 1), new Shape(1, 1, 2)}
                 : new Shape[] {ids, ids, ids};
         encoder.initialize(manager, DataType.FLOAT32, inputs);
         Map<String, Parameter> names = new LinkedHashMap<>(ParameterNames.of(encoder));

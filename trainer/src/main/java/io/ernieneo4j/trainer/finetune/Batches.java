@@ -25,10 +25,7 @@ final class Batches {
             return EncoderBatch.withEntities(texts, examples.stream().map(EncodedExample::entityRows).toList(),
                     entities);
         }
-        EncoderBatch tokens = EncoderBatch.tokens(texts);
-        int slots = tokens.batch() * tokens.length();
-        return new EncoderBatch(tokens.batch(), tokens.length(), tokens.ids(), tokens.tokenTypes(),
-                tokens.attentionMask(), config.entityDim(), new float[slots * config.entityDim()], new float[slots]);
+        return EncoderBatch.withoutEntities(texts, config.entityDim());
     }
 
     static List<EncodedExample> pick(List<EncodedExample> examples, int[] indices) {

@@ -56,9 +56,10 @@ class AlignmentTest {
         assertThat(alignment.dropped()).isEqualTo(2);
 
         EncoderBatch batch = EncoderBatch.withEntities(List.of(text), List.of(alignment.rows()), table);
-        assertThat(batch.entityMask()[dog]).isEqualTo(1f);
-        assertThat(batch.entityVectors()[(hyper * 3) + 1]).isEqualTo(1f);
-        assertThat(batch.entityMask()[0]).as("[CLS] is forced on inside the encoder, not here").isZero();
+        assertThat(batch.entitySlots()).as("[CLS] and the two aligned pieces").isEqualTo(3);
+        assertThat(batch.entityPositions()).containsExactly(0, dog, hyper);
+        assertThat(batch.entityVectors()).as("[CLS] slot zero, then the rows' vectors")
+                .startsWith(0f, 0f, 0f).endsWith(0f, 1f, 0f);
     }
 
     @Test

@@ -6,12 +6,15 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.ernieneo4j.trainer.data.Mention;
+import io.ernieneo4j.trainer.engine.DjlRuntime;
 import io.ernieneo4j.trainer.ernie.io.OnnxCheckpoint;
 import io.ernieneo4j.trainer.wordnet.Synset;
 import io.ernieneo4j.trainer.wordnet.WordNet;
 
 import java.nio.LongBuffer;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -19,25 +22,44 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Inference throughput (sequences/s), MiniLM-sized, on the same real sentences in the same batches: ONNX Runtime
- * running all-MiniLM-L6-v2, the same BERT on DJL, and the ERNIE on it (K-Encoder with aligned entities). Not a test:
- * run it with {@code java -cp ... io.ernieneo4j.trainer.ernie.ErnieThroughputBenchmark [sentences] [batch] [threads]}
- * (see MODEL_NOTES.md).
- *
- * <p>Sentences are WordNet noun definitions written {@code lemma : definition}, with the synset aligned to the lemma
- * (the shape of the typing data); sorted by length so a batch pads only to its own longest text. Entity vectors are
- * seeded random unit vectors (the throughput does not depend on their values).
+ * Inference throughput of the bare model (sequences/s) on the same real sentences in the same batches:
+ * <ul>
+ *   <li>MiniLM-sized: ONNX Runtime running all-MiniLM-L6-v2 (the plain BERT), the same BERT on DJL, and the ERNIE on
+ *       it (K-Encoder with the aligned entity);</li>
+ *   <li>BERT-base-sized (12 x 768, random weights: speed does not depend on values): the BERT and the ERNIE on DJL.
+ *       There is no BERT-base ONNX on Maven Central, so no ONNX Runtime figure at this size.</li>
+ * </ul>
+ * Sentences are WordNet noun definitions written {@code lemma : definition}, the synset aligned to the lemma (the
+ * shape of the typing data), sorted by length so that a batch pads only to its own longest text. Entity vectors are
+ * seeded random unit vectors. Each figure is the median of the rounds after a warm-up round.
+ * {@code ./ernie.sh benchmark ErnieThroughputBenchmark [sentences] [batch] [rounds] [bertBaseSentences]}. It lives in
+ * the trainer's tests, not beside the other benchmarks under {@code tests/}: on that class path (Neo4j, GDS, Netty)
+ * ONNX Runtime 1.29 dies of a SIGSEGV while loading its native library.
  */
 public final class ErnieThroughputBenchmark {
 
     private ErnieThroughputBenchmark() {}
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] commandLine) throws Exception {
+        String[] args = String.join(" ", commandLine).trim().isEmpty()  // Maven hands them over as one string
+                ? new String[0] : String.join(" ", commandLine).trim().split("\\s+");
         int sentences = args.length > 0 ? Integer.parseInt(args[0]) : 512;
         int batchSize = args.length > 1 ? Integer.parseInt(args[1]) : 16;
-        int threads = args.length > 2 ? Integer.parseInt(args[2]) : Runtime.getRuntime().availableProcessors();
-        System.setProperty("ernie.djl.threads", Integer.toString(threads));
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        int bertBaseSentences = args.length > 3 ? Integer.parseInt(args[3]) : 256;
+        BenchmarkResults report = new BenchmarkResults("ernie-throughput", String.format(Locale.ROOT,
+                "./ernie.sh benchmark ErnieThroughputBenchmark %d %d %d %d", sentences, batchSize, rounds,
+                bertBaseSentences));
+        Path onnx = MiniLm.onnx();
+        OrtEnvironment environment = OrtEnvironment.getEnvironment();
         MiniLm.startDjl();
+        int threads = DjlRuntime.started().orElseThrow().threads();
+        report.put("loadAverageAtStart", loadAverage())
+                .put("threads", threads)
+                .put("ompWaitPolicy", String.valueOf(System.getenv("OMP_WAIT_POLICY")))
+                .put("sentences", sentences)
+                .put("batchSize", batchSize)
+                .put("roundsAfterWarmUp", rounds);
 
         List<Synset> nouns = WordNet.load().synsets().values().stream()
                 .filter(s -> s.pos().equals("n"))
@@ -47,7 +69,6 @@ public final class ErnieThroughputBenchmark {
         List<String> ids = nouns.stream().map(Synset::id).toList();
         EntityTable entities = EntityTable.of(ids,
                 ids.stream().map(id -> unitVector(id.hashCode())).toArray(float[][]::new));
-
         List<EncoderBatch> plainBatches = new ArrayList<>();
         List<EncoderBatch> ernieBatches = new ArrayList<>();
         long pieces = 0;
@@ -70,32 +91,82 @@ public final class ErnieThroughputBenchmark {
                 ernieBatches.add(EncoderBatch.withEntities(texts, batch.stream().map(Item::rows).toList(), entities));
             }
         }
-        System.out.printf(Locale.ROOT, "%d sentences (%.1f pieces on average), batches of %d, %d threads, "
-                        + "OMP_WAIT_POLICY=%s%n", sentences, (double) pieces / sentences, batchSize, threads,
-                System.getenv("OMP_WAIT_POLICY"));
+        report.put("meanPieces", Math.round(10.0 * pieces / sentences) / 10.0);
 
-        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        ErnieConfig miniLm = ErnieConfig.miniLm();
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         options.setIntraOpNumThreads(threads);
-        try (OrtSession session = environment.createSession(MiniLm.onnx().toString(), options);
-             OnnxCheckpoint checkpoint = OnnxCheckpoint.open(MiniLm.onnx());
-             ErnieModel bert = ErnieModel.fromCheckpoint(MiniLm.BERT, Device.cpu(), checkpoint,
-                     name -> name.startsWith("pooler."), 1);
-             ErnieModel ernie = ErnieModel.fromCheckpoint(MiniLm.ERNIE, Device.cpu(), checkpoint,
-                     ErnieModel.ENTITY_SIDE.or(name -> name.startsWith("pooler.")), 1)) {
-            for (int round = 0; round < 3; round++) {
-                double ort = measure(sentences, () -> {
-                    for (EncoderBatch batch : plainBatches) {
-                        onnxRuntime(environment, session, batch);
-                    }
-                });
-                double plain = measure(sentences, () -> run(bert, plainBatches));
-                double knowledge = measure(sentences, () -> run(ernie, ernieBatches));
-                System.out.printf(Locale.ROOT, "round %d: ONNX Runtime BERT %.1f seq/s, DJL BERT %.1f seq/s, "
-                                + "DJL ERNIE %.1f seq/s; ERNIE/ORT %.2f, ERNIE time / BERT time %.2f%n",
-                        round, ort, plain, knowledge, knowledge / ort, plain / knowledge);
+        double[][] miniLmFigures = DjlRuntime.call(() -> {
+            try (OrtSession session = environment.createSession(onnx.toString(), options);
+                 OnnxCheckpoint checkpoint = OnnxCheckpoint.open(onnx);
+                 ErnieModel bert = ErnieModel.fromCheckpoint(miniLm.plainBert(), Device.cpu(), checkpoint,
+                         name -> name.startsWith("pooler."), 1);
+                 ErnieModel ernie = ErnieModel.fromCheckpoint(miniLm, Device.cpu(), checkpoint,
+                         ErnieModel.ENTITY_SIDE.or(name -> name.startsWith("pooler.")), 1)) {
+                return rounds(rounds, sentences,
+                        () -> plainBatches.forEach(batch -> onnxRuntime(environment, session, batch)),
+                        () -> run(bert, plainBatches),
+                        () -> run(ernie, ernieBatches));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        double ort = median(miniLmFigures[0]);
+        double plain = median(miniLmFigures[1]);
+        double knowledge = median(miniLmFigures[2]);
+        report.put("miniLmOnnxRuntimeBertSequencesPerSecond", round(ort))
+                .put("miniLmDjlBertSequencesPerSecond", round(plain))
+                .put("miniLmDjlErnieSequencesPerSecond", round(knowledge))
+                .put("miniLmErnieOverOnnxRuntime", round2(knowledge / ort))
+                .put("miniLmErnieTimeOverBertTime", round2(plain / knowledge))
+                .put("miniLmRoundsOnnxRuntime", Arrays.toString(miniLmFigures[0]))
+                .put("miniLmRoundsDjlBert", Arrays.toString(miniLmFigures[1]))
+                .put("miniLmRoundsDjlErnie", Arrays.toString(miniLmFigures[2]));
+
+        if (bertBaseSentences > 0) {
+            int batches = Math.max(1, Math.min(ernieBatches.size(), bertBaseSentences / batchSize));
+            // the same share of short and long texts as the MiniLM run: every k-th batch
+            int step = Math.max(1, ernieBatches.size() / batches);
+            List<EncoderBatch> plainSample = new ArrayList<>();
+            List<EncoderBatch> ernieSample = new ArrayList<>();
+            int sampled = 0;
+            for (int i = 0; i < ernieBatches.size() && plainSample.size() < batches; i += step) {
+                plainSample.add(plainBatches.get(i));
+                ernieSample.add(ernieBatches.get(i));
+                sampled += plainBatches.get(i).batch();
+            }
+            int sampledSentences = sampled;
+            ErnieConfig bertBase = ErnieConfig.bertBase();
+            double[][] bertBaseFigures = DjlRuntime.call(() -> {
+                try (ErnieModel bert = ErnieModel.random(bertBase.plainBert(), Device.cpu(), 1);
+                     ErnieModel ernie = ErnieModel.random(bertBase, Device.cpu(), 1)) {
+                    return rounds(Math.max(1, rounds / 2), sampledSentences,
+                            () -> run(bert, plainSample),
+                            () -> run(ernie, ernieSample));
+                }
+            });
+            report.put("bertBaseSentences", sampledSentences)
+                    .put("bertBaseDjlBertSequencesPerSecond", round(median(bertBaseFigures[0])))
+                    .put("bertBaseDjlErnieSequencesPerSecond", round(median(bertBaseFigures[1])))
+                    .put("bertBaseErnieTimeOverBertTime",
+                            round2(median(bertBaseFigures[0]) / median(bertBaseFigures[1])));
+        }
+        report.write();
+    }
+
+    /** One warm-up round, then {@code rounds} rounds of every pass in turn: sequences/s per pass and round. */
+    private static double[][] rounds(int rounds, int sentences, Runnable... passes) {
+        double[][] figures = new double[passes.length][rounds];
+        for (int round = -1; round < rounds; round++) {
+            for (int p = 0; p < passes.length; p++) {
+                long start = System.nanoTime();
+                passes[p].run();
+                if (round >= 0) {
+                    figures[p][round] = round(sentences / ((System.nanoTime() - start) / 1e9));
+                }
             }
         }
+        return figures;
     }
 
     private static void run(ErnieModel model, List<EncoderBatch> batches) {
@@ -120,10 +191,23 @@ public final class ErnieThroughputBenchmark {
         }
     }
 
-    private static double measure(int sentences, Runnable pass) {
-        long start = System.nanoTime();
-        pass.run();
-        return sentences / ((System.nanoTime() - start) / 1e9);
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static double loadAverage() {
+        return round2(java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 10) / 10.0;
+    }
+
+    private static double round2(double value) {
+        return Math.round(value * 100) / 100.0;
     }
 
     private static float[] unitVector(long seed) {

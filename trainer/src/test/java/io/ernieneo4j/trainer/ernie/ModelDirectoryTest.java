@@ -144,13 +144,13 @@ class ModelDirectoryTest {
                 EntityAlignment.align(cat, List.of(new Mention(2, 5, "02084071-n")), entities).rows()), entities);
     }
 
-    /** Token states, entity states and typing logits. */
+    /** Token states, pooled [CLS] and typing logits. */
     private static float[][] run(ErnieModel model, EncoderBatch batch) {
         try (NDManager scope = model.manager().newSubManager()) {
             NDList outputs = model.predict(batch.toNDList(scope));
             float[] logits = model.classify(batch.toNDList(scope)).toFloatArray();
             assertThat(logits).hasSize(2 * TYPES.size());
-            return new float[][] {outputs.get(0).toFloatArray(), outputs.get(2).toFloatArray(), logits};
+            return new float[][] {outputs.get(0).toFloatArray(), outputs.get(1).toFloatArray(), logits};
         }
     }
 

@@ -1,7 +1,6 @@
 package io.ernieneo4j.trainer.ernie.nn;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -25,10 +24,12 @@ import java.util.List;
  * block tree; see {@code ParameterNames}.
  *
  * <p>Input: word-piece ids (B, T) int64, token types (B, T) int64, attention mask (B, T) (1 = token, 0 = padding)
- * and, when the encoder has a K-Encoder, entity vectors (B, T, H_e) float32 (zero where there is no entity) and the
- * entity mask (B, T) (1 where a mention starts). The entity mask is forced to 1 at position 0 ([CLS]) here, so no
- * row of the entity attention is fully masked. Output: the last layer's tokens (B, T, H_w), the pooled [CLS]
- * (B, H_w) and, with a K-Encoder, the last layer's entity states (B, T, H_e).
+ * and, when the encoder has a K-Encoder, the entity slots of {@code EncoderBatch}: vectors (B, E, H_e), slot mask
+ * (B, E) and placement on the pieces (B, E, T). Slot 0 is the [CLS] slot, so no row of the entity attention is fully
+ * masked. The entity side runs over the E slots only; the reference runs it over all T positions and masks all but
+ * these, which gives the same tokens. Output: the last layer's tokens (B, T, H_w) and the pooled [CLS] (B, H_w). The
+ * last layer's entity states are not computed: nothing reads them (the reference computes them and freezes their
+ * weights as unused).
  */
 public final class ErnieBlock extends AbstractBlock {
 
@@ -46,7 +47,7 @@ public final class ErnieBlock extends AbstractBlock {
         List<ErnieLayerBlock> encoderLayers = new ArrayList<>();
         List<LayerType> types = config.layerTypes();
         for (int i = 0; i < types.size(); i++) {
-            encoderLayers.add(addChildBlock("encoder.layer." + i, new ErnieLayerBlock(config, types.get(i))));
+            encoderLayers.add(addChildBlock("encoder.layer." + i, new ErnieLayerBlock(config, types.get(i), i < types.size() - 1)));
         }
         this.layers = Collections.unmodifiableList(encoderLayers);
         this.pooler = addChildBlock("pooler", new PoolerBlock(config.hiddenSize()));
@@ -65,11 +66,12 @@ public final class ErnieBlock extends AbstractBlock {
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         boolean withEntities = config.hasKnowledgeEncoder();
-        int expected = withEntities ? 5 : 3;
+        int expected = withEntities ? 6 : 3;
         if (inputs.size() != expected) {
             throw new IllegalArgumentException("An encoder " + (withEntities ? "with" : "without")
                     + " a K-Encoder takes " + expected + " inputs (ids, token types, attention mask"
-                    + (withEntities ? ", entity vectors, entity mask" : "") + "), got " + inputs.size() + ".");
+                    + (withEntities ? ", entity slot vectors, slot mask, slot placement" : "") + "), got "
+                    + inputs.size() + ".");
         }
         try (NDManager scope = NDManager.subManagerOf(inputs.head())) {
             scope.tempAttachAll(inputs);
@@ -80,9 +82,11 @@ public final class ErnieBlock extends AbstractBlock {
             NDArray states = embeddings.forward(parameterStore, new NDList(ids, inputs.get(1)), training).head();
             NDList layerInputs;
             if (withEntities) {
-                NDArray entityMask = withClsSlot(inputs.get(4).toType(DataType.FLOAT32, false));
-                layerInputs = new NDList(states, tokenMask, inputs.get(3),
-                        additive(entityMask, batch, length), entityMask.reshape(batch, length, 1));
+                NDArray slotMask = inputs.get(4).toType(DataType.FLOAT32, false);
+                long slots = slotMask.getShape().get(1);
+                NDArray placement = inputs.get(5).toType(DataType.FLOAT32, false);
+                layerInputs = new NDList(states, tokenMask, inputs.get(3), additive(slotMask, batch, slots),
+                        slotMask.reshape(batch, slots, 1), placement, placement.transpose(0, 2, 1));
             } else {
                 layerInputs = new NDList(states, tokenMask);
             }
@@ -95,10 +99,7 @@ public final class ErnieBlock extends AbstractBlock {
             }
             NDArray sequence = layerInputs.get(0);
             NDArray pooled = pooler.forward(parameterStore, new NDList(sequence), training).head();
-            NDList outputs = withEntities
-                    ? new NDList(sequence, pooled, layerInputs.get(2))
-                    : new NDList(sequence, pooled);
-            return scope.ret(outputs);
+            return scope.ret(new NDList(sequence, pooled));
         }
     }
 
@@ -107,21 +108,11 @@ public final class ErnieBlock extends AbstractBlock {
         return mask.toType(DataType.FLOAT32, false).sub(1f).mul(-MASKED).reshape(batch, 1, 1, length);
     }
 
-    /** The entity mask with position 0 set to 1: the [CLS] slot, a zero vector that every entity query may see. */
-    private static NDArray withClsSlot(NDArray entityMask) {
-        long batch = entityMask.getShape().get(0);
-        NDArray cls = entityMask.getManager().ones(new Shape(batch, 1), DataType.FLOAT32, entityMask.getDevice());
-        return NDArrays.concat(new NDList(cls, entityMask.get(":, 1:")), 1);
-    }
-
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape ids = inputShapes[0];
         Shape tokens = ids.add(config.hiddenSize());
-        Shape pooled = new Shape(ids.get(0), config.hiddenSize());
-        return config.hasKnowledgeEncoder()
-                ? new Shape[] {tokens, pooled, ids.add(config.entityDim())}
-                : new Shape[] {tokens, pooled};
+        return new Shape[] {tokens, new Shape(ids.get(0), config.hiddenSize())};
     }
 
     @Override
@@ -130,11 +121,15 @@ public final class ErnieBlock extends AbstractBlock {
         embeddings.initialize(manager, dataType, ids, ids);
         Shape tokens = ids.add(config.hiddenSize());
         Shape mask = new Shape(ids.get(0), 1, 1, ids.get(1));
-        Shape entities = ids.add(config.entityDim());
-        Shape entityMask = ids.add(1);
+        Shape slots = inputShapes.length > 3 ? inputShapes[3] : ids.add(config.entityDim());
+        long batch = slots.get(0);
+        long slotCount = slots.get(1);
+        Shape slotMask = new Shape(batch, 1, 1, slotCount);
+        Shape placement = new Shape(batch, slotCount, ids.get(1));
         for (ErnieLayerBlock layer : layers) {
             if (config.hasKnowledgeEncoder()) {
-                layer.initialize(manager, dataType, tokens, mask, entities, mask, entityMask);
+                layer.initialize(manager, dataType, tokens, mask, slots, slotMask, new Shape(batch, slotCount, 1),
+                        placement, new Shape(batch, ids.get(1), slotCount));
             } else {
                 layer.initialize(manager, dataType, tokens, mask);
             }

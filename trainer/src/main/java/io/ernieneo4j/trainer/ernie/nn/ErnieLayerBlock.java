@@ -20,9 +20,10 @@ import io.ernieneo4j.trainer.ernie.LayerType;
  *   <li>{@code norm}: token and entity attention in parallel, the entity result masked, then the fusion.</li>
  * </ul>
  *
- * <p>Input: tokens (B, T, H_w), the additive token mask (B, 1, 1, T) and, in an ERNIE, the entity states
- * (B, T, H_e), the additive entity mask (B, 1, 1, T) and the multiplicative entity mask (B, T, 1). Output: tokens
- * and, when entity states came in, entity states.
+ * <p>Input: tokens (B, T, H_w), the additive token mask (B, 1, 1, T) and, in an ERNIE, the entity slot states
+ * (B, E, H_e), the additive slot mask (B, 1, 1, E), the multiplicative slot mask (B, E, 1), and the slots' placement
+ * on the pieces (B, E, T) and its transpose (B, T, E). Output: tokens and, when entity states came in, entity slot
+ * states (passed through unchanged by a {@code sim} layer; not computed by the last layer, where nothing reads them).
  */
 public final class ErnieLayerBlock extends AbstractBlock {
 
@@ -32,8 +33,12 @@ public final class ErnieLayerBlock extends AbstractBlock {
     /** A {@link ResidualOutputBlock} in a plain layer, a {@link FusionOutputBlock} in a fusion layer. */
     private final Block output;
 
-    public ErnieLayerBlock(ErnieConfig config, LayerType type) {
+    /** Whether this layer's fusion output computes entity states; false in the last layer. */
+    private final boolean entityOutput;
+
+    public ErnieLayerBlock(ErnieConfig config, LayerType type, boolean entityOutput) {
         this.type = type;
+        this.entityOutput = entityOutput;
         this.attention = addChildBlock("attention", new AttentionBlock(config, type == LayerType.NORM));
         this.intermediate = addChildBlock("intermediate",
                 new IntermediateBlock(config.intermediateSize(), type.fuses()));
@@ -74,8 +79,18 @@ public final class ErnieLayerBlock extends AbstractBlock {
             attended = both.get(0);
             maskedEntities = both.get(1).mul(entityMask);
         }
-        NDArray inner = intermediate.forward(parameterStore, new NDList(attended, maskedEntities), training).head();
-        return output.forward(parameterStore, new NDList(inner, attended, maskedEntities), training);
+        NDArray inner = intermediate.forward(
+                parameterStore, new NDList(attended, maskedEntities, inputs.get(6)), training).head();
+        NDList fusionInputs = new NDList(inner, attended);
+        if (entityOutput) {
+            fusionInputs.add(maskedEntities);
+            fusionInputs.add(inputs.get(5));
+        }
+        NDList outputs = output.forward(parameterStore, fusionInputs, training);
+        if (!entityOutput) {
+            outputs.add(maskedEntities); // unused by any later layer: this is the last one
+        }
+        return outputs;
     }
 
     @Override
@@ -97,7 +112,7 @@ public final class ErnieLayerBlock extends AbstractBlock {
         Shape inner = intermediate.getOutputShapes(new Shape[] {tokens})[0];
         if (type.fuses()) {
             intermediate.initialize(manager, dataType, tokens, inputShapes[2]);
-            output.initialize(manager, dataType, inner, tokens, inputShapes[2]);
+            output.initialize(manager, dataType, inner, tokens, inputShapes[2], inputShapes[5]);
         } else {
             intermediate.initialize(manager, dataType, tokens);
             output.initialize(manager, dataType, inner, tokens);

@@ -14,11 +14,12 @@ import io.ernieneo4j.trainer.ernie.ErnieConfig;
 
 /**
  * The outer half of the fusion feed-forward: from the shared inner state h, {@code w = LayerNorm(dropout(dense(h)) +
- * w̃)} and {@code e = LayerNorm_ent(dropout(dense_ent(h)) + ẽ)}. The entity result is not masked here; the next
- * layer masks it again.
+ * w̃)} and {@code e = LayerNorm_ent(dropout(dense_ent(h)) + ẽ)}. The entity side is computed at the entity slots'
+ * pieces only (h is gathered there by the placement). The entity result is not masked here; the next layer masks
+ * it again.
  *
- * <p>Input: h (B, T, I), the attended tokens w̃ (B, T, H_w) and the entity states ẽ (B, T, H_e). Output: tokens and
- * entity states.
+ * <p>Input: h (B, T, I), the attended tokens w̃ (B, T, H_w) and, when entity states are wanted, the entity slot
+ * states ẽ (B, E, H_e) and the slots' placement (B, E, T). Output: tokens, and entity slot states when asked for.
  */
 public final class FusionOutputBlock extends AbstractBlock {
 
@@ -44,16 +45,21 @@ public final class FusionOutputBlock extends AbstractBlock {
         NDList inner = new NDList(inputs.get(0));
         NDArray tokens = dropout.forward(parameterStore, dense.forward(parameterStore, inner, training), training)
                 .head().add(inputs.get(1));
-        NDArray entities = dropout.forward(parameterStore, entityDense.forward(parameterStore, inner, training),
+        NDArray tokensOut = layerNorm.forward(parameterStore, new NDList(tokens), training).head();
+        if (inputs.size() < 4) {
+            return new NDList(tokensOut);
+        }
+        NDList atSlots = new NDList(inputs.get(3).matMul(inputs.get(0)));
+        NDArray entities = dropout.forward(parameterStore, entityDense.forward(parameterStore, atSlots, training),
                 training).head().add(inputs.get(2));
-        return new NDList(
-                layerNorm.forward(parameterStore, new NDList(tokens), training).head(),
-                entityLayerNorm.forward(parameterStore, new NDList(entities), training).head());
+        return new NDList(tokensOut, entityLayerNorm.forward(parameterStore, new NDList(entities), training).head());
     }
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[1], inputShapes[2]};
+        return inputShapes.length < 4
+                ? new Shape[] {inputShapes[1]}
+                : new Shape[] {inputShapes[1], inputShapes[2]};
     }
 
     @Override

@@ -1,11 +1,13 @@
 package io.ernieneo4j.trainer.ernie.nn;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
@@ -14,9 +16,11 @@ import ai.djl.util.PairList;
 /**
  * The inner half of a feed-forward: {@code gelu(dense(w))} in a plain layer, and in a fusion layer the reference's
  * {@code gelu(dense(w) + dense_ent(e))}, two Linears with their own biases summed before the exact (erf) GELU. For a
- * token without an entity e is 0, so only {@code dense_ent}'s bias reaches it.
+ * token without an entity e is 0, so only {@code dense_ent}'s bias reaches it. The entity states come as slots:
+ * {@code dense_ent}'s weight is applied to the E slots only and placed on their pieces, its bias is added everywhere.
  *
- * <p>Input: tokens (B, T, H_w) and, in a fusion layer, entity states (B, T, H_e). Output: (B, T, I).
+ * <p>Input: tokens (B, T, H_w) and, in a fusion layer, masked entity slot states (B, E, H_e) and the slots' placement
+ * transposed (B, T, E). Output: (B, T, I).
  */
 public final class IntermediateBlock extends AbstractBlock {
 
@@ -38,7 +42,12 @@ public final class IntermediateBlock extends AbstractBlock {
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray inner = dense.forward(parameterStore, new NDList(inputs.get(0)), training).head();
         if (entityDense != null) {
-            inner = inner.add(entityDense.forward(parameterStore, new NDList(inputs.get(1)), training).head());
+            Device device = inner.getDevice();
+            PairList<String, Parameter> entityParameters = entityDense.getParameters();
+            NDArray weight = parameterStore.getValue(entityParameters.get("weight"), device, training);
+            NDArray bias = parameterStore.getValue(entityParameters.get("bias"), device, training);
+            NDArray perSlot = Linear.linear(inputs.get(1), weight).head();
+            inner = inner.add(inputs.get(2).matMul(perSlot)).add(bias);
         }
         // DJL's PyTorch gelu is torch's default, the exact erf form BERT was trained with.
         return new NDList(Activation.gelu(inner));

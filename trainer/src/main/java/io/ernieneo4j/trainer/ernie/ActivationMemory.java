@@ -5,7 +5,8 @@ package io.ernieneo4j.trainer.ernie;
  * model runs). Counts the float tensors each part makes per sequence: the embeddings; per layer Q, K, V, two
  * attention maps (scores and probabilities), the attention output, its dense, residual and LayerNorm, the
  * feed-forward's dense and GELU, and its dense, residual and LayerNorm; a fusing layer adds the entity states, its
- * entity attention ({@code norm} only) and the fusion's projections. DJL keeps every array of a batch until the
+ * entity attention ({@code norm} only) and the fusion's projections. The entity side runs over the aligned pieces
+ * only; the estimate counts one entity per piece, the most a batch can hold, so it is an upper bound. DJL keeps every array of a batch until the
  * batch's scope closes, so a batch holds all its layers at once ({@link #batchBytes}); {@link #layerBytes} is the
  * least a batch can take, one layer's worth.
  */

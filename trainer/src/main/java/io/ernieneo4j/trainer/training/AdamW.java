@@ -114,8 +114,7 @@ public final class AdamW {
                 nonFinite = gradients.entrySet().stream()
                         .filter(entry -> !Float.isFinite(entry.getValue().square().sum().getFloat()))
                         .map(Map.Entry::getKey).toList();
-                // NaN * 0 stays NaN: overwrite
-                gradients.values().forEach(gradient -> gradient.set(new float[Math.toIntExact(gradient.size())]));
+                clearGradients();
                 return norm;
             }
             nonFinite = List.of();
@@ -133,12 +132,22 @@ public final class AdamW {
                 weight.getNDArrayInternal().adamUpdate(
                         new NDList(weight, gradient, means.get(name), variances.get(name)), new NDList(weight),
                         rate, biasCorrection, decay, rescale, -1f, BETA1, BETA2, EPSILON, true, true);
-                gradient.subi(gradient);
             }
+            clearGradients();
             return norm;
         } finally {
             JniUtils.setGradMode(gradMode);
         }
+    }
+
+    /**
+     * Zeroes every gradient in place ({@code grad.zero_()}), NaN included. Not {@code set(float[])}: DJL's set makes
+     * a CPU tensor's storage alias a Java direct buffer that only the calling wrapper keeps alive, so the parameter's
+     * gradient would point at freed memory once the wrapper is gone, and the next backward pass would write into it
+     * (the heap corruption behind the native SIGSEGVs in libc that long runs died of after a skipped step).
+     */
+    private void clearGradients() {
+        parameters.values().forEach(parameter -> JniUtils.zeroGrad((PtNDArray) parameter.getArray()));
     }
 
     private NDArray anyWeight() {

@@ -46,6 +46,34 @@ class AdamWTest {
     }
 
     @Test
+    void aStepWithANonFiniteGradientChangesNothingAndTheNextStepIsNormal() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Map<String, Parameter> parameters = new LinkedHashMap<>();
+            parameters.put("a.weight", parameter(manager, "a.weight"));
+            parameters.put("b.weight", parameter(manager, "b.weight"));
+            AdamW optimizer = new AdamW(parameters, name -> false, 0f, 0f);
+            NDArray a = parameters.get("a.weight").getArray();
+            NDArray b = parameters.get("b.weight").getArray();
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                collector.backward(a.mul(Float.NaN).sum().add(b.mul(2f).sum()));
+            }
+            assertThat(optimizer.step(1e-3f)).isNaN();
+            assertThat(optimizer.nonFiniteGradients()).containsExactly("a.weight");
+            assertThat(a.toFloatArray()).containsOnly(1f);
+            assertThat(b.toFloatArray()).containsOnly(1f);
+            // cleared in place: the next backward pass accumulates from zero, into the parameters' own gradients
+            assertThat(a.getGradient().toFloatArray()).containsOnly(0f);
+            assertThat(b.getGradient().toFloatArray()).containsOnly(0f);
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                collector.backward(a.mul(3f).sum().add(b.mul(3f).sum()));
+            }
+            assertThat(a.getGradient().toFloatArray()).containsOnly(3f);
+            assertThat(optimizer.step(1e-3f)).isCloseTo(6f, within(1e-5f));
+            assertThat(a.toFloatArray()[0]).isCloseTo(1f - 1e-3f, within(1e-6f));
+        }
+    }
+
+    @Test
     void aFactorThatIsNotPositiveIsRefused() {
         assertThatThrownBy(() -> new AdamW(Map.of(), name -> false, 0f, 0f, name -> true, 0f))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must be positive");

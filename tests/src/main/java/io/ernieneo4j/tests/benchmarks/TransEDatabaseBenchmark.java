@@ -21,8 +21,8 @@ import java.util.Map;
 public final class TransEDatabaseBenchmark {
 
     public static void main(String[] args) throws Exception {
-        String joined = String.join(" ", args).trim(); // Maven hands the arguments over as one string
-        int epochs = joined.isEmpty() ? 1000 : Integer.parseInt(joined);
+        String[] a = BenchmarkReport.arguments(args);
+        int epochs = a.length > 0 ? Integer.parseInt(a[0]) : 1000;
         Path plugins = Path.of(System.getProperty("ernie.plugins.dir", "tests/target/plugins"));
         Path work = Files.createTempDirectory("ernie-transe-bench");
         BenchmarkReport report = new BenchmarkReport("transe-database",

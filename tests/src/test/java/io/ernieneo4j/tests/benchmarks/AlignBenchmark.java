@@ -59,8 +59,7 @@ public final class AlignBenchmark {
 
     public static void main(String[] args) throws Exception {
         // Maven hands the arguments over as one string
-        String joined = String.join(" ", args).trim();
-        String[] a = joined.isEmpty() ? new String[0] : joined.split("\\s+");
+        String[] a = BenchmarkReport.arguments(args);
         double throughputSeconds = a.length > 0 ? Double.parseDouble(a[0]) : 10;
         int transeEpochs = a.length > 1 ? Integer.parseInt(a[1]) : 100;
         BenchmarkReport report = new BenchmarkReport("align",

@@ -55,8 +55,8 @@ public final class ErnieInferenceBenchmark {
     private static final int ROUNDS = 3;
 
     public static void main(String[] args) throws Exception {
-        String joined = String.join(" ", args).trim(); // Maven hands the arguments over as one string
-        int documents = joined.isEmpty() ? 200 : Integer.parseInt(joined);
+        String[] a = BenchmarkReport.arguments(args);
+        int documents = a.length > 0 ? Integer.parseInt(a[0]) : 200;
         BenchmarkReport report = new BenchmarkReport("ernie-inference",
                 "./ernie.sh benchmark ErnieInferenceBenchmark " + documents);
         Path work = Files.createTempDirectory("ernie-inference-bench");

@@ -47,7 +47,8 @@ public final class ErnieBlock extends AbstractBlock {
         List<ErnieLayerBlock> encoderLayers = new ArrayList<>();
         List<LayerType> types = config.layerTypes();
         for (int i = 0; i < types.size(); i++) {
-            encoderLayers.add(addChildBlock("encoder.layer." + i, new ErnieLayerBlock(config, types.get(i), i < types.size() - 1)));
+            boolean last = i == types.size() - 1;
+            encoderLayers.add(addChildBlock("encoder.layer." + i, new ErnieLayerBlock(config, types.get(i), !last)));
         }
         this.layers = Collections.unmodifiableList(encoderLayers);
         this.pooler = addChildBlock("pooler", new PoolerBlock(config.hiddenSize()));
@@ -121,15 +122,14 @@ public final class ErnieBlock extends AbstractBlock {
         embeddings.initialize(manager, dataType, ids, ids);
         Shape tokens = ids.add(config.hiddenSize());
         Shape mask = new Shape(ids.get(0), 1, 1, ids.get(1));
-        Shape slots = inputShapes.length > 3 ? inputShapes[3] : ids.add(config.entityDim());
-        long batch = slots.get(0);
-        long slotCount = slots.get(1);
-        Shape slotMask = new Shape(batch, 1, 1, slotCount);
-        Shape placement = new Shape(batch, slotCount, ids.get(1));
         for (ErnieLayerBlock layer : layers) {
             if (config.hasKnowledgeEncoder()) {
-                layer.initialize(manager, dataType, tokens, mask, slots, slotMask, new Shape(batch, slotCount, 1),
-                        placement, new Shape(batch, ids.get(1), slotCount));
+                Shape slots = inputShapes[3];
+                long batch = slots.get(0);
+                long slotCount = slots.get(1);
+                layer.initialize(manager, dataType, tokens, mask, slots, new Shape(batch, 1, 1, slotCount),
+                        new Shape(batch, slotCount, 1), new Shape(batch, slotCount, ids.get(1)),
+                        new Shape(batch, ids.get(1), slotCount));
             } else {
                 layer.initialize(manager, dataType, tokens, mask);
             }

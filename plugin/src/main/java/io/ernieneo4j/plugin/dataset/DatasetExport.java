@@ -64,8 +64,8 @@ public final class DatasetExport {
     /** An entity's links: the neighbours its chosen-type relationships lead to, and every neighbour. */
     private record Links(Map<Long, Integer> outgoing, Set<Long> neighbours) {}
 
-    /** A document with its mentions of entities the TransE model knows. */
-    private record Kept(DocumentMentions.Document document, List<Mention> mentions) {}
+    /** A document with its mentions of entities the TransE model knows, and their linker scores. */
+    private record Kept(DocumentMentions.Document document, List<Mention> mentions, List<Double> scores) {}
 
     private final Transaction tx;
     private final DatasetExportConfig config;
@@ -145,16 +145,19 @@ public final class DatasetExport {
         long mentions = 0;
         for (DocumentMentions.Document document : read) {
             List<Mention> kept = new ArrayList<>();
-            for (Mention m : document.mentions()) {
+            List<Double> scores = new ArrayList<>();
+            for (int k = 0; k < document.mentions().size(); k++) {
+                Mention m = document.mentions().get(k);
                 mentions++;
                 if (rows.containsKey(m.entity())) {
                     kept.add(m);
+                    scores.add(document.scores().get(k));
                 } else {
                     withoutVector++;
                 }
             }
             if (!kept.isEmpty()) {
-                documents.add(new Kept(document, List.copyOf(kept)));
+                documents.add(new Kept(document, List.copyOf(kept), List.copyOf(scores)));
             }
         }
         if (documents.isEmpty()) {
@@ -186,7 +189,7 @@ public final class DatasetExport {
                 Mention mention = kept.mentions().get(k);
                 entityRows.add(rows.get(mention.entity()));
                 List<String> labels = typesOf(mention.entity());
-                if (!labels.isEmpty()) {
+                if (!labels.isEmpty() && kept.scores().get(k) >= config.typingMinLinkScore()) {
                     typing.get(part[d]).add(new TypingExample(document.id() + "#" + k, document.text(), mention,
                             labels, kept.mentions()));
                 }
@@ -210,8 +213,9 @@ public final class DatasetExport {
             unseen += before - typing.get(p).size() - relations.get(p).size();
         }
         if (typing.get(0).isEmpty()) {
-            throw invalid("No entity mentioned in the training documents has a `%s` property: there are no typing "
-                    + "examples to write.", config.typeProperty());
+            throw invalid("No entity mentioned in the training documents (with a linker score of at least %s) has a "
+                    + "`%s` property: there are no typing examples to write.", config.typingMinLinkScore(),
+                    config.typeProperty());
         }
         if (relations.get(0).stream().noneMatch(r -> !LabelSet.NO_RELATION.equals(r.label()))) {
             throw invalid("No two entities mentioned in one training document are connected by a relationship of "

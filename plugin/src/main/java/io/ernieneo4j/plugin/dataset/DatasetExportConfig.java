@@ -22,21 +22,32 @@ import java.util.Set;
  * @param splitRatios       shares of the documents in train, dev and test
  * @param seed              seeds the split and the negative sample
  * @param minLinkScore      mentions whose linker score is lower are left out, as ERNIE's inference does
+ * @param typingMinLinkScore the linker score a mention needs to become a typing example (its label is the linked
+ *                          entity's type, so a wrong link is a wrong label); at least {@code minLinkScore}, which is
+ *                          the default. The mention is still an entity input of every example of its document.
  * @param overwrite         whether a folder that already holds files may be replaced
  */
 public record DatasetExportConfig(String directory, String documentLabel, String textProperty, String modelName,
                                   String typeProperty, List<String> relationshipTypes, double negativeRatio,
-                                  List<Double> splitRatios, long seed, double minLinkScore, boolean overwrite,
+                                  List<Double> splitRatios, long seed, double minLinkScore,
+                                  double typingMinLinkScore, boolean overwrite,
                                   Map<String, Object> toMap) {
 
     public static final List<Double> DEFAULT_SPLIT_RATIOS = List.of(0.8, 0.1, 0.1);
     public static final double DEFAULT_NEGATIVE_RATIO = 1.0;
     public static final long DEFAULT_SEED = 42;
     static final Set<String> KEYS = Set.of("directory", "documentLabel", "textProperty", "modelName", "typeProperty",
-            "relationshipTypes", "negativeRatio", "splitRatios", "seed", "minLinkScore", "overwrite");
+            "relationshipTypes", "negativeRatio", "splitRatios", "seed", "minLinkScore", "typingMinLinkScore", "overwrite");
 
     public static DatasetExportConfig from(Map<String, Object> configuration) {
         ConfigMap config = ConfigMap.of(configuration, KEYS);
+        double minLinkScore = config.doubleValue("minLinkScore", 0.0, 0.0, 1.0);
+        double typingMinLinkScore = config.doubleValue("typingMinLinkScore", minLinkScore, 0.0, 1.0);
+        if (typingMinLinkScore < minLinkScore) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "Value for `typingMinLinkScore` was %s, "
+                    + "but must be at least `minLinkScore` (%s): mentions under `minLinkScore` are not read at all.",
+                    typingMinLinkScore, minLinkScore));
+        }
         return new DatasetExportConfig(
                 config.requireString("directory"),
                 config.requireString("documentLabel"),
@@ -47,7 +58,8 @@ public record DatasetExportConfig(String directory, String documentLabel, String
                 config.doubleValue("negativeRatio", DEFAULT_NEGATIVE_RATIO, 0.0, 100.0),
                 splitRatios(config.toMap().get("splitRatios")),
                 config.longValue("seed", DEFAULT_SEED, Long.MIN_VALUE, Long.MAX_VALUE),
-                config.doubleValue("minLinkScore", 0.0, 0.0, 1.0),
+                minLinkScore,
+                typingMinLinkScore,
                 config.bool("overwrite", false),
                 config.toMap());
     }

@@ -57,7 +57,8 @@ public class DatasetExportProc {
             @Name(value = "configuration", description = "`directory` (relative to ernie.datasets.dir), "
                     + "`documentLabel`, `modelName` (a TransE model), `typeProperty` (all required), `textProperty` "
                     + "('text'), `relationshipTypes` (default: the TransE model's), `negativeRatio` (1.0), "
-                    + "`splitRatios` ([0.8, 0.1, 0.1]), `seed` (42), `minLinkScore` (0.0), `overwrite` (false).")
+                    + "`splitRatios` ([0.8, 0.1, 0.1]), `seed` (42), `minLinkScore` (0.0), `typingMinLinkScore` "
+                    + "(`minLinkScore`), `overwrite` (false).")
             Map<String, Object> configuration) {
         long start = System.nanoTime();
         DatasetExportConfig config = DatasetExportConfig.from(configuration);

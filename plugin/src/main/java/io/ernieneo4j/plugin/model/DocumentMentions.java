@@ -11,8 +11,10 @@ import org.neo4j.graphdb.ResourceIterator;
 import org.neo4j.graphdb.Transaction;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -37,8 +39,8 @@ public record DocumentMentions(String modelName, String documentLabel, String te
         return keys;
     }
 
-    /** One document's text and mentions. */
-    public record Document(long id, String text, List<Mention> mentions) {}
+    /** One document's text and mentions, by start, with each mention's linker score (same order). */
+    public record Document(long id, String text, List<Mention> mentions, List<Double> scores) {}
 
     /** What a document weighs before it is read: its text's length and its {@code MENTIONS}, at any score. */
     public record DocumentSize(int textLength, int mentions) {}
@@ -70,17 +72,19 @@ public record DocumentMentions(String modelName, String documentLabel, String te
             if (!(text instanceof String s) || s.isEmpty()) {
                 continue;
             }
-            List<Mention> mentions = new ArrayList<>();
+            List<Map.Entry<Mention, Double>> scored = new ArrayList<>();
             for (Relationship r : node.getRelationships(Direction.OUTGOING, MENTIONS)) {
                 double score = ((Number) r.getProperty("score", 1.0)).doubleValue();
                 if (score >= minLinkScore) {
-                    mentions.add(new Mention(((Number) r.getProperty("start")).intValue(),
-                            ((Number) r.getProperty("end")).intValue(), Long.toString(r.getEndNode().getId())));
+                    scored.add(Map.entry(new Mention(((Number) r.getProperty("start")).intValue(),
+                            ((Number) r.getProperty("end")).intValue(), Long.toString(r.getEndNode().getId())),
+                            score));
                 }
             }
-            if (!mentions.isEmpty()) {
-                mentions.sort(java.util.Comparator.comparingInt(Mention::start));
-                documents.add(new Document(node.getId(), s, List.copyOf(mentions)));
+            if (!scored.isEmpty()) {
+                scored.sort(Comparator.comparingInt(e -> e.getKey().start()));
+                documents.add(new Document(node.getId(), s, scored.stream().map(Map.Entry::getKey).toList(),
+                        scored.stream().map(Map.Entry::getValue).toList()));
             }
         }
         return documents;

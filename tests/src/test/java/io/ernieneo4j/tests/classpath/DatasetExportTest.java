@@ -266,6 +266,47 @@ class DatasetExportTest extends ClasspathHarness {
 
     @Test
     @Order(3)
+    void typingMinLinkScoreKeepsOnlyTheConfidentLinksAsTypingExamples() throws Exception {
+        List<Double> scores = bolt.rows("MATCH (:Document)-[m:MENTIONS]->(e) WHERE e.id <> 'zorse' "
+                + "RETURN m.score AS score ORDER BY score").stream().map(r -> (Double) r.get("score")).toList();
+        double median = scores.get(scores.size() / 2);
+        assertThat(scores.get(0)).as("the linker scores differ").isLessThan(median);
+        bolt.single("CALL ernie.dataset.export({directory: 'kg/confident', documentLabel: 'Document', "
+                + "modelName: 'kg', typeProperty: 'lexname', seed: 42, typingMinLinkScore: $min})",
+                Map.of("min", median));
+        Path all = datasets.resolve("kg").resolve("v1");
+        Path confident = datasets.resolve("kg").resolve("confident");
+        // the same documents, relations and entity inputs; typing only from the links scored at least the median
+        for (String file : FILES) {
+            if (!file.startsWith("typing/")) {
+                assertThat(Files.readString(confident.resolve(file))).as(file)
+                        .isEqualTo(Files.readString(all.resolve(file)));
+            }
+        }
+        Set<String> expected = new TreeSet<>();
+        for (var r : bolt.rows("MATCH (d:Document)-[m:MENTIONS]->(e) WHERE e.id <> 'zorse' AND m.score >= $min "
+                + "RETURN id(d) AS d, m.start AS start", Map.of("min", median))) {
+            expected.add(r.get("d") + "@" + r.get("start"));
+        }
+        Map<String, TypingExample> allExamples = new HashMap<>();
+        Set<String> kept = new TreeSet<>();
+        for (String part : List.of("train", "dev", "test")) {
+            SourceLine.read(all.resolve("typing").resolve(part + ".jsonl"), TypingExample.class)
+                    .forEach(l -> allExamples.put(l.record().id(), l.record()));
+            Path file = confident.resolve("typing").resolve(part + ".jsonl");
+            if (Files.size(file) > 0) {
+                for (var line : SourceLine.read(file, TypingExample.class)) {
+                    TypingExample t = line.record();
+                    assertThat(t).as("the same example as without the option").isEqualTo(allExamples.get(t.id()));
+                    kept.add(t.id().substring(0, t.id().indexOf('#')) + "@" + t.mention().start());
+                }
+            }
+        }
+        assertThat(kept).isEqualTo(expected).hasSizeLessThan(allExamples.size());
+    }
+
+    @Test
+    @Order(4)
     void badInputIsAClearErrorAndWritesNothing() throws Exception {
         bolt.single("CREATE (:Marker)-[:NEVER_BETWEEN_MENTIONS]->(:Marker) RETURN 1");
         String base = "directory: 'bad', documentLabel: 'Document', modelName: 'kg', typeProperty: 'lexname'";
@@ -291,6 +332,9 @@ class DatasetExportTest extends ClasspathHarness {
         errors.put("{" + base + ", splitRatios: [0.9, 0.1]}", "Value for `splitRatios` was `[0.9, 0.1]`");
         errors.put("{" + base + ", splitRatios: [0.0, 0.5, 0.5]}", "train above 0");
         errors.put("{" + base + ", splitRatios: 'random'}", "Value for `splitRatios` was `random`");
+        errors.put("{" + base + ", minLinkScore: 0.5, typingMinLinkScore: 0.4}",
+                "Value for `typingMinLinkScore` was 0.4, but must be at least `minLinkScore` (0.5)");
+        errors.put("{" + base + ", typingMinLinkScore: 1.5}", "Value for `typingMinLinkScore` was `1.5`");
         errors.put("{" + base + ", negativeRatio: -1}", "Value for `negativeRatio` was `-1.0`, but must be within");
         errors.put("{" + base.replace("'Document'", "'Marker'") + ", minLinkScore: 0.5}",
                 "No `Marker` node has a non-empty `text` and MENTIONS with a score of at least 0.5; align the "
@@ -312,7 +356,7 @@ class DatasetExportTest extends ClasspathHarness {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aModelTrainedOnTheFilesTypesTheSameDocumentsInTheDatabase() throws Exception {
         Path folder = datasets.resolve("kg").resolve("v1");
         Path tokenizerJson = ernieModels.resolve("tokenizer.json");
@@ -380,7 +424,7 @@ class DatasetExportTest extends ClasspathHarness {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void listTypesAreLabelsAndPredictedRelationshipsAreNoFacts() throws Exception {
         bolt.single("MATCH (s:Synset) WHERE s.lexname = 'noun.artifact' SET s.tags = ['made', 'thing'] "
                 + "RETURN count(s)");

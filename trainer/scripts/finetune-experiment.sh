@@ -2,12 +2,15 @@
 # ERNIE vs --no-entities on the WordNet typing and relation tasks, MiniLM on CPU, same seeds and budget.
 #   trainer/scripts/finetune-experiment.sh [SEEDS] [EPOCHS] [TASKS]     (defaults: "1 2 3" 2 "typing relation")
 # Training examples per task: TYPING_LIMIT (default 0 = all 9,153) and RELATION_LIMIT (default 4000) in the environment.
-# Needs: ./ernie.sh trainer datasets wordnet --out target/wordnet (run first). Results: target/exp/*/metrics.json.
+# VARIANTS (default "ernie bert"): ernie, bert (--no-entities) and ernie+dea, ERNIE started from an encoder whose
+# entity side was first pretrained with MLM + dEA while MiniLM's own weights stayed frozen (pretrain
+# --freeze-pretrained; 24,000 corpus texts that mention no typing dev/test synset; 1 epoch at lr 1e-3).
+# Needs: ./ernie.sh trainer datasets wordnet --out target/wordnet (run first). Results: $EXP (target/exp)/*/metrics.json.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SEEDS="${1:-1 2 3}"; EPOCHS="${2:-2}"; TASKS="${3:-typing relation}"
 declare -A LIMIT=([typing]="${TYPING_LIMIT:-0}" [relation]="${RELATION_LIMIT:-4000}")
-DATA=target/wordnet; EXP=target/exp
+DATA=target/wordnet; EXP=${EXP:-target/exp}
 export OMP_WAIT_POLICY=PASSIVE
 ./ernie.sh mvn -q -pl trainer -DskipTests package
 # a private copy of the classes: rebuilding the project during a long experiment must not change the code it runs
@@ -26,19 +29,46 @@ finetune() {
 # entity vectors: all WordNet pointers, minus every fact the relation dev/test sets ask about
 [ -f $EXP/wordnet-transe.tsv ] || run transe --wordnet --exclude-pairs $DATA/relation/dev.jsonl \
   --exclude-pairs $DATA/relation/test.jsonl --epochs 200 --out $EXP/wordnet-transe.tsv
+VARIANTS=" ${VARIANTS:-ernie bert} "
+if [[ $VARIANTS == *" ernie+dea "* ]] && [ ! -f $EXP/pretrained-frozen/metrics.json ]; then
+  python3 - "$DATA" "$EXP/corpus-24k.jsonl" <<'PY'
+import json, random, sys
+data, out = sys.argv[1], sys.argv[2]
+held = set()
+for part in ("dev", "test"):
+    for line in open(f"{data}/typing/{part}.jsonl"):
+        d = json.loads(line)
+        held.add(d["mention"]["entity"])
+        held.update(e["entity"] for e in d.get("entities", []))
+keep = [line for line in open(f"{data}/corpus/corpus.jsonl")
+        if (d := json.loads(line))["id"].split("#")[0] not in held and not any(e["entity"] in held for e in d["entities"])]
+random.Random(7).shuffle(keep)
+open(out, "w").writelines(keep[:24000])
+PY
+  resume=(); [ -f $EXP/pretrained-frozen/checkpoint/state.json ] && resume=(--resume)
+  run pretrain --corpus $EXP/corpus-24k.jsonl --entities $EXP/wordnet-transe.tsv --out $EXP/pretrained-frozen \
+    --freeze-pretrained --epochs 1 --batch-size 32 --learning-rate 1e-3 --max-length 64 --seed 42 "${resume[@]}"
+fi
 for seed in $SEEDS; do
   for task in $TASKS; do
     common=(--train $DATA/$task/train.jsonl --dev $DATA/$task/dev.jsonl --train-limit "${LIMIT[$task]}"
             --epochs "$EPOCHS" --batch-size 32 --learning-rate 1e-4 --head-learning-rate 1e-3 --max-length 64
             --seed "$seed" --patience 0 --unknown-entities skip)
-    finetune $task-ernie-$seed "${common[@]}" --entities $EXP/wordnet-transe.tsv
-    finetune $task-bert-$seed "${common[@]}" --no-entities
+    if [[ $VARIANTS == *" ernie "* ]]; then
+      finetune $task-ernie-$seed "${common[@]}" --entities $EXP/wordnet-transe.tsv
+    fi
+    if [[ $VARIANTS == *" bert "* ]]; then
+      finetune $task-bert-$seed "${common[@]}" --no-entities
+    fi
+    if [[ $VARIANTS == *" ernie+dea "* ]]; then
+      finetune $task-ernie+dea-$seed "${common[@]}" --entities $EXP/wordnet-transe.tsv --init $EXP/pretrained-frozen
+    fi
   done
 done
 python3 - "$EXP" <<'PY'
 import json, glob, sys, statistics as st
 for task, key in (("typing", ("micro", "f1")), ("relation", ("macroF1",))):
-    for variant in ("ernie", "bert"):
+    for variant in ("ernie", "ernie+dea", "bert"):
         vals = []
         for f in sorted(glob.glob(f"{sys.argv[1]}/{task}-{variant}-*/metrics.json")):
             d = json.load(open(f))["dev"]

@@ -124,6 +124,12 @@ final class PretrainCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}).")
     String unknownEntities;
 
+    @Option(names = "--freeze-pretrained",
+            description = "Keep the starting weights as they are: only what they lack (the K-Encoder's entity side, "
+                    + "when starting from a plain BERT) and the MLM and dEA heads train. Teaches the entity side "
+                    + "without moving the BERT away from its pretraining.")
+    boolean freezePretrained;
+
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE}).")
     String device;
 
@@ -136,7 +142,7 @@ final class PretrainCommand implements Callable<Integer> {
         PretrainParameters parameters = new PretrainParameters(FinetuneParameters.builder().optEpochs(epochs)
                 .optBatchSize(batchSize).optLearningRate(learningRate).optWarmupFraction(warmup)
                 .optWeightDecay(weightDecay).optClipNorm(clipNorm).optPatience(0).optSeed(seed)
-                .optCheckpointSteps(checkpointSteps).build(), maskProbability, maxPredictions);
+                .optCheckpointSteps(checkpointSteps).build(), maskProbability, maxPredictions, freezePretrained);
         try (WordPieceTokenizer pieces = WordPieceTokenizer.open(tokenizerJson, maxLength)) {
             ExampleEncoder encoder = new ExampleEncoder(pieces, null, table,
                     UnknownEntities.valueOf(unknownEntities.toUpperCase(Locale.ROOT)));

@@ -12,8 +12,11 @@ import java.util.Locale;
  * @param training        the optimiser and schedule, as fine-tuning takes them
  * @param maskProbability share of word pieces predicted (BERT: 0.15)
  * @param maxPredictions  masked-LM predictions per sequence at most (reference: 40 at length 256)
+ * @param freezePretrained whether the weights the starting checkpoint provided stay as they are: only what it lacks
+ *                        (the K-Encoder's entity side when starting from a plain BERT) and the two heads train
  */
-public record PretrainParameters(FinetuneParameters training, float maskProbability, int maxPredictions) {
+public record PretrainParameters(FinetuneParameters training, float maskProbability, int maxPredictions,
+                                 boolean freezePretrained) {
 
     public PretrainParameters {
         if (!(maskProbability > 0 && maskProbability < 1)) {

@@ -33,11 +33,14 @@ import io.ernieneo4j.trainer.training.TrainingState;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Pretrains an ERNIE encoder with ERNIE's objectives, summed: masked LM (BERT's 15%, 80/10/10, decoder tied to the
@@ -107,8 +110,13 @@ public final class Pretrainer {
         int batchesPerEpoch = BatchPlan.batchesPerEpoch(corpus.size(), training.batchSize());
         LearningRateSchedule schedule = LearningRateSchedule.warmupThenLinearDecay(training.learningRate(),
                 training.warmupFraction(), training.epochs() * batchesPerEpoch);
-        AdamW optimizer = new AdamW(trained, Finetuner.unusedEntityOutput(model.config()), training.weightDecay(),
-                training.clipNorm());
+        Predicate<String> frozen = Finetuner.unusedEntityOutput(model.config());
+        if (parameters.freezePretrained()) {
+            Set<String> provided = new HashSet<>(model.parameters().keySet());
+            provided.removeAll(model.untrainedParameters());
+            frozen = frozen.or(provided::contains);
+        }
+        AdamW optimizer = new AdamW(trained, frozen, training.weightDecay(), training.clipNorm());
         TrainingLoop loop = new TrainingLoop(model, List.of(maskedLm, entityPrediction), optimizer, schedule,
                 training.seed(), training.checkpointSteps(), listener, termination);
         int[] lengths = corpus.stream().mapToInt(EncodedExample::length).toArray();

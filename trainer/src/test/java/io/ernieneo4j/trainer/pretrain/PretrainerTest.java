@@ -31,8 +31,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -73,7 +75,7 @@ class PretrainerTest {
 
     private static PretrainParameters parameters() {
         return new PretrainParameters(FinetuneParameters.builder().optEpochs(3).optBatchSize(12)
-                .optLearningRate(1e-3f).optWarmupFraction(0.1f).optSeed(5).build(), 0.15f, 20);
+                .optLearningRate(1e-3f).optWarmupFraction(0.1f).optSeed(5).build(), 0.15f, 20, false);
     }
 
     private static double meanLoss(Pretrainer pretrainer, ErnieModel model, List<EncodedExample> corpus) {
@@ -120,11 +122,37 @@ class PretrainerTest {
     }
 
     @Test
+    void freezePretrainedTrainsOnlyWhatTheStartingWeightsLack(@TempDir Path directory) throws IOException {
+        List<EncodedExample> corpus = new ExampleEncoder(tokenizer, null, entities, UnknownEntities.FAIL)
+                .corpus(SourceLine.read(corpus(directory), CorpusDocument.class)).subList(0, 24);
+        PretrainParameters p = new PretrainParameters(FinetuneParameters.builder().optEpochs(1).optBatchSize(8)
+                .optLearningRate(1e-3f).optSeed(5).build(), 0.15f, 20, true);
+        try (ErnieModel model = FinetuneFixture.tinyModel(ErnieTask.ENCODER, List.of())) {
+            Map<String, float[]> before = new java.util.HashMap<>();
+            model.parameters().forEach((name, w) -> before.put(name, w.getArray().toFloatArray()));
+            assertFalse(model.untrainedParameters().isEmpty(), "MiniLM has no entity side");
+            new Pretrainer(model, entities, p, TrainingListener.NONE, Termination.ALWAYS).fit(corpus,
+                    new ModelOutput(directory.resolve("frozen"), MiniLm.tokenizerJson(), 64, "v"), false);
+            int changed = 0;
+            for (var entry : model.parameters().entrySet()) {
+                boolean same = java.util.Arrays.equals(before.get(entry.getKey()),
+                        entry.getValue().getArray().toFloatArray());
+                if (!model.untrainedParameters().contains(entry.getKey())) {
+                    assertTrue(same, entry.getKey() + " came from MiniLM and must stay as it was");
+                } else if (!same) {
+                    changed++;
+                }
+            }
+            assertTrue(changed > 0, "the entity side trains");
+        }
+    }
+
+    @Test
     void resumedRunEqualsUnbrokenRun(@TempDir Path directory) throws IOException {
         List<EncodedExample> corpus = new ExampleEncoder(tokenizer, null, entities, UnknownEntities.FAIL)
                 .corpus(SourceLine.read(corpus(directory), CorpusDocument.class)).subList(0, 24);
         PretrainParameters p = new PretrainParameters(FinetuneParameters.builder().optEpochs(2).optBatchSize(8)
-                .optLearningRate(1e-3f).optSeed(5).optCheckpointSteps(2).build(), 0.15f, 20);
+                .optLearningRate(1e-3f).optSeed(5).optCheckpointSteps(2).build(), 0.15f, 20, false);
         float[] unbroken;
         try (ErnieModel model = FinetuneFixture.tinyModel(ErnieTask.ENCODER, List.of())) {
             new Pretrainer(model, entities, p, TrainingListener.NONE, Termination.ALWAYS).fit(corpus,

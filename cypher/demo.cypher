@@ -1,6 +1,6 @@
 // The demo pipeline: ./ernie.sh demo runs these statements in order through Bolt, then leaves Neo4j running.
 // Each later feature adds its steps here; every statement can be pasted into Neo4j Browser as it is. One step, the
-// fine-tuning of ERNIE (15), is not Cypher but a shell command: its `// $` lines.
+// fine-tuning of ERNIE (16), is not Cypher but a shell command: its `// $` lines.
 
 // 1. The stack: plugin, Neo4j, GDS and DJL's PyTorch engine (started offline inside the database).
 CALL ernie.version();
@@ -21,7 +21,7 @@ CALL ernie.dataset.wordnet.split({variant: 'WN18RR', seed: 42})
 YIELD trainMarked, devMarked, testMarked;
 
 // 6. TransE over the training relationships, in the database; every synset's embedding lands in `transe`.
-//    Once: a later run keeps the stored model, whose vectors the fine-tuned ERNIE models (15) were trained with
+//    Once: a later run keeps the stored model, whose vectors the fine-tuned ERNIE models (16) were trained with
 //    (CALL ernie.transe.model.drop('wordnet') to train it again).
 CALL ernie.transe.model.list() YIELD modelName
 WITH collect(modelName) AS models WHERE NOT 'wordnet' IN models
@@ -85,19 +85,32 @@ CALL ernie.align.write({documentLabel: 'Text', textProperty: 'text', entityLabel
                         onlyNew: true})
 YIELD documents, relationshipsWritten, computeMillis, writeMillis;
 
-// 14. The trainer's files, written by the database into <data>/ernie/datasets/wordnet-demo (<data> is Neo4j's data
-//     directory: demo-data/databases for ./ernie.sh demo). Typing: every linked mention, typed with its synset's
+// 14. WordNet says which sense each example sentence illustrates, so the example's mention of its own synset's lemma
+//     is re-linked to that synset with score 1.0 (a gold link), whichever sense the linker chose. The typing
+//     examples of step 15 are these gold links only (typingMinLinkScore: 1.0): a typing label is the linked synset's
+//     lexname, so a wrong link is a wrong label. The linker's other links stay the examples' entity inputs. Idempotent.
+MATCH (t:Text {kind: 'example'})-[m:MENTIONS]->(linked:Synset)
+MATCH (own:Synset {id: split(t.id, '#')[0]})
+WHERE any(lemma IN linked.lemmas WHERE lemma IN own.lemmas) AND NOT (linked = own AND m.score = 1.0)
+CREATE (t)-[gold:MENTIONS]->(own)
+SET gold = properties(m), gold.score = 1.0
+DELETE m
+RETURN count(gold) AS goldLinks, sum(CASE WHEN linked = own THEN 0 ELSE 1 END) AS relinked;
+
+// 15. The trainer's files, written by the database into <data>/ernie/datasets/wordnet-demo (<data> is Neo4j's data
+//     directory: demo-data/databases for ./ernie.sh demo). Typing: the gold links of step 14, typed with their synset's
 //     lexname. Relations: every pair of synsets of a text that a relationship of the ten main WordNet types connects,
 //     labelled with its type, and half as many unconnected pairs (no_relation). Entity vectors: TransE 'wordnet'.
 CALL ernie.dataset.export({directory: 'wordnet-demo', documentLabel: 'Text', modelName: 'wordnet',
-                           typeProperty: 'lexname', negativeRatio: 0.5, overwrite: true,
+                           typeProperty: 'lexname', typingMinLinkScore: 1.0, negativeRatio: 0.5,
+                           overwrite: true,
                            relationshipTypes: ['HYPERNYM', 'HYPONYM', 'INSTANCE_HYPERNYM', 'INSTANCE_HYPONYM',
                                                'PART_MERONYM', 'PART_HOLONYM', 'MEMBER_MERONYM', 'MEMBER_HOLONYM',
                                                'DERIVATIONALLY_RELATED_FORM', 'ANTONYM']})
 YIELD files, documents, typeLabels, relationLabels, entityCount, mentionsWithoutVector, preProcessingMillis,
       writeMillis;
 
-// 15. Fine-tune ERNIE from MiniLM on the exported files. Not Cypher: shell commands, run from the checkout.
+// 16. Fine-tune ERNIE from MiniLM on the exported files. Not Cypher: shell commands, run from the checkout.
 //     ./ernie.sh demo runs them itself (the trainer's own code, with its progress bar) when <data>/ernie/ernie-models
 //     does not hold the finished models yet: ≈5 min for typing (9,000 examples, 2 epochs) and ≈3 min for relations
 //     (3,000 examples, 2 epochs) on 2 cores. Later runs reuse them.
@@ -112,7 +125,7 @@ YIELD files, documents, typeLabels, relationLabels, entityCount, mentionsWithout
 // $     --out <data>/ernie/ernie-models/wordnet-relation --train-limit 3000 --dev-limit 500 --epochs 2 \
 // $     --learning-rate 1e-4 --head-learning-rate 1e-3 --batch-size 32 --max-length 64
 
-// 16. The two models, loaded into the database (from <data>/ernie/ernie-models) with TransE 'wordnet''s vectors.
+// 17. The two models, loaded into the database (from <data>/ernie/ernie-models) with TransE 'wordnet''s vectors.
 CALL ernie.model.load('wordnet-typing', {path: 'wordnet-typing', replace: true})
 YIELD modelName, task, labels, parameters, device
 RETURN modelName, task, size(labels) AS labels, parameters, device;
@@ -121,29 +134,29 @@ CALL ernie.model.load('wordnet-relation', {path: 'wordnet-relation', replace: tr
 YIELD modelName, task, labels, parameters, device
 RETURN modelName, task, size(labels) AS labels, parameters, device;
 
-// 17. ERNIE types the synsets the documents mention (`ernieTypes`, `ernieTypesScores` on each synset) ...
+// 18. ERNIE types the synsets the documents mention (`ernieTypes`, `ernieTypesScores` on each synset) ...
 CALL ernie.type.write({modelName: 'wordnet-typing', documentLabel: 'Document', threshold: 0.3})
 YIELD predictions, nodesWritten, computeMillis, writeMillis;
 
-// 18. ... and classifies the relation of every pair of synsets mentioned in one document, writing the relations it
+// 19. ... and classifies the relation of every pair of synsets mentioned in one document, writing the relations it
 //     finds as (head)-[:TYPE {predicted: true, score, evidence}]->(tail). Both are idempotent.
 CALL ernie.relation.write({modelName: 'wordnet-relation', documentLabel: 'Document', threshold: 0.5})
 YIELD predictions, relationshipsCreated, relationshipsUpdated, alreadyKnown, computeMillis, writeMillis;
 
 // Three queries to look at the result (./ernie.sh demo prints them at the end):
-// 19. The relations ERNIE predicted, with the sentence each was read from.
+// 20. The relations ERNIE predicted, with the sentence each was read from.
 MATCH (h:Synset)-[r {predicted: true, model: 'wordnet-relation'}]->(t:Synset)
 MATCH (d:Document) WHERE id(d) = r.evidence
 RETURN h.lemmas[0] AS head, type(r) AS relation, t.lemmas[0] AS tail, round(r.score, 3) AS score, d.text AS evidence
 ORDER BY score DESC LIMIT 10;
 
-// 20. The types ERNIE gave the mentioned synsets, next to WordNet's own lexname.
+// 21. The types ERNIE gave the mentioned synsets, next to WordNet's own lexname.
 MATCH (d:Document)-[m:MENTIONS]->(s:Synset) WHERE s.ernieTypes IS NOT NULL
 RETURN m.mention AS mention, s.lexname AS wordnet, s.ernieTypes AS ernie,
        [x IN s.ernieTypesScores | round(x, 3)] AS scores, d.text AS document
 ORDER BY document, m.start LIMIT 15;
 
-// 21. Each predicted relation against WordNet: how the two synsets are linked there (up to 4 steps; predictions and
+// 22. Each predicted relation against WordNet: how the two synsets are linked there (up to 4 steps; predictions and
 //     MENTIONS left out).
 MATCH (h:Synset)-[r {predicted: true, model: 'wordnet-relation'}]->(t:Synset)
 OPTIONAL MATCH p = shortestPath((h)-[*..4]-(t))

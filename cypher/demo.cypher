@@ -112,7 +112,7 @@ YIELD files, documents, typeLabels, relationLabels, entityCount, mentionsWithout
 
 // 16. Fine-tune ERNIE from MiniLM on the exported files. Not Cypher: shell commands, run from the checkout.
 //     ./ernie.sh demo runs them itself (the trainer's own code, with its progress bar) when <data>/ernie/ernie-models
-//     does not hold the finished models yet: ≈5 min for typing (9,000 examples, 2 epochs) and ≈3 min for relations
+//     does not hold the finished models yet: ≈4 min for typing (9,000 examples, 2 epochs) and ≈2 min for relations
 //     (3,000 examples, 2 epochs) on 2 cores. Later runs reuse them.
 // $ ./ernie.sh trainer finetune typing --train <data>/ernie/datasets/wordnet-demo/typing/train.jsonl \
 // $     --dev <data>/ernie/datasets/wordnet-demo/typing/dev.jsonl \

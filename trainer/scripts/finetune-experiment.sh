@@ -2,6 +2,8 @@
 # ERNIE vs --no-entities on the WordNet typing and relation tasks, MiniLM on CPU, same seeds and budget.
 #   trainer/scripts/finetune-experiment.sh [SEEDS] [EPOCHS] [TASKS]     (defaults: "1 2 3" 2 "typing relation")
 # Training examples per task: TYPING_LIMIT (default 0 = all 9,153) and RELATION_LIMIT (default 4000) in the environment.
+# ENTITY_SCALE (default 1): finetune's --entity-scale, the factor the entity vectors are fed at (10 = unit scale per
+# component for TransE's unit-norm 100-d vectors).
 # VARIANTS (default "ernie bert"): ernie, bert (--no-entities) and ernie+dea, ERNIE started from an encoder whose
 # entity side was first pretrained with MLM + dEA while MiniLM's own weights stayed frozen (pretrain
 # --freeze-pretrained; 24,000 corpus texts that mention no typing dev/test synset; 1 epoch at lr 1e-3).
@@ -53,7 +55,7 @@ for seed in $SEEDS; do
   for task in $TASKS; do
     common=(--train $DATA/$task/train.jsonl --dev $DATA/$task/dev.jsonl --train-limit "${LIMIT[$task]}"
             --epochs "$EPOCHS" --batch-size 32 --learning-rate 1e-4 --head-learning-rate 1e-3 --max-length 64
-            --seed "$seed" --patience 0 --unknown-entities skip)
+            --seed "$seed" --patience 0 --unknown-entities skip --entity-scale "${ENTITY_SCALE:-1}")
     if [[ $VARIANTS == *" ernie "* ]]; then
       finetune $task-ernie-$seed "${common[@]}" --entities $EXP/wordnet-transe.tsv
     fi

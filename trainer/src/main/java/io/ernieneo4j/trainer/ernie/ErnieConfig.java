@@ -22,6 +22,9 @@ import java.util.Locale;
  * @param entityHeads      entity attention heads (4 in the paper)
  * @param dropout          dropout on embeddings, attention probabilities and every dense output
  * @param layerNormEps     LayerNorm epsilon, inside the square root (TF style)
+ * @param entityScale      what the entity vectors are multiplied by on the way in (null: 1, the reference). TransE
+ *                         vectors have unit norm, so each of their 100 components is about 0.1; a fresh entity side
+ *                         learns faster when they come in at unit scale per component ({@code √entityDim})
  */
 public record ErnieConfig(
         int vocabSize,
@@ -34,7 +37,8 @@ public record ErnieConfig(
         int entityDim,
         int entityHeads,
         float dropout,
-        float layerNormEps) {
+        float layerNormEps,
+        Float entityScale) {
 
     public static final int BERT_UNCASED_VOCAB = 30_522;
     public static final int TRANSE_DIM = 100;
@@ -44,6 +48,11 @@ public record ErnieConfig(
 
     public ErnieConfig {
         layerTypes = List.copyOf(layerTypes);
+        entityScale = entityScale == null ? 1f : entityScale;
+        if (!(entityScale > 0f) || entityScale.isInfinite()) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "Value for `entityScale` was `%s`, but must be a positive number.", entityScale));
+        }
         positive("vocabSize", vocabSize);
         positive("hiddenSize", hiddenSize);
         positive("attentionHeads", attentionHeads);
@@ -81,7 +90,7 @@ public record ErnieConfig(
     /** An ERNIE on a BERT of the given shape, with {@link #defaultLayerTypes} and the paper's entity side. */
     public static ErnieConfig bert(int hiddenSize, int heads, int intermediateSize, int layers) {
         return new ErnieConfig(BERT_UNCASED_VOCAB, hiddenSize, heads, intermediateSize, defaultLayerTypes(layers),
-                512, 2, TRANSE_DIM, ENTITY_HEADS, DROPOUT, LAYER_NORM_EPS);
+                512, 2, TRANSE_DIM, ENTITY_HEADS, DROPOUT, LAYER_NORM_EPS, 1f);
     }
 
     /**
@@ -104,7 +113,13 @@ public record ErnieConfig(
     /** The same BERT with other layer types, e.g. all {@code sim} for the plain BERT it starts from. */
     public ErnieConfig withLayerTypes(List<LayerType> types) {
         return new ErnieConfig(vocabSize, hiddenSize, attentionHeads, intermediateSize, types, maxPositions,
-                typeVocabSize, entityDim, entityHeads, dropout, layerNormEps);
+                typeVocabSize, entityDim, entityHeads, dropout, layerNormEps, entityScale);
+    }
+
+    /** The same architecture with the entity vectors multiplied by {@code scale} on the way in. */
+    public ErnieConfig withEntityScale(float scale) {
+        return new ErnieConfig(vocabSize, hiddenSize, attentionHeads, intermediateSize, layerTypes, maxPositions,
+                typeVocabSize, entityDim, entityHeads, dropout, layerNormEps, scale);
     }
 
     /** The plain BERT of the same shape: every layer {@code sim}. */

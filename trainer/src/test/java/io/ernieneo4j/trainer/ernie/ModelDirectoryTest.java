@@ -19,12 +19,13 @@ import static io.ernieneo4j.trainer.ernie.LayerType.NORM;
 import static io.ernieneo4j.trainer.ernie.LayerType.SIM;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 class ModelDirectoryTest {
 
     /** A small ERNIE on the real vocabulary: 3 layers of 32, the paper's entity side. */
     private static final ErnieConfig SMALL = new ErnieConfig(ErnieConfig.BERT_UNCASED_VOCAB, 32, 2, 64,
-            List.of(SIM, MIX, NORM), 64, 2, 100, 4, 0.1f, 1e-12f);
+            List.of(SIM, MIX, NORM), 64, 2, 100, 4, 0.1f, 1e-12f, 1f);
     private static final List<String> TYPES = List.of("noun.animal", "noun.person", "noun.artifact");
 
     private static EntityTable entities;
@@ -60,6 +61,37 @@ class ModelDirectoryTest {
                 assertThat(after[2]).isEqualTo(before[2]);
             }
         }
+    }
+
+    @Test
+    void entityScaleMultipliesTheVectorsAndTravelsWithTheModel() throws IOException {
+        ErnieConfig scaled = SMALL.withEntityScale(10f);
+        EntityTable tenfold = EntityTable.of(List.of("02084071-n"), new float[][] {filled(100, 1f)});
+        try (ErnieModel plain = ErnieModel.random(SMALL, ErnieTask.TYPING, TYPES, Device.cpu(), 5);
+             ErnieModel model = ErnieModel.random(scaled, ErnieTask.TYPING, TYPES, Device.cpu(), 5);
+             WordPieceTokenizer tokenizer = WordPieceTokenizer.open(MiniLm.tokenizerJson(), 64)) {
+            float[][] outputs = run(model, batch(tokenizer, entities));
+            float[][] expected = run(plain, batch(tokenizer, tenfold));
+            assertThat(outputs[2]).containsExactly(expected[2], within(1e-5f));
+            assertThat(outputs[2]).as("the scale changes what the model computes")
+                    .isNotEqualTo(run(plain, batch(tokenizer, entities))[2]);
+
+            ModelDirectory.save(model, tokenizer.file(), 64, "wordnet-transe", directory);
+            assertThat(directory.resolve("ernie.json")).content().contains("\"entityScale\" : 10.0");
+            try (ModelDirectory.Loaded loaded = ModelDirectory.load(directory, Device.cpu())) {
+                assertThat(loaded.model().config()).isEqualTo(scaled);
+                assertThat(run(loaded.model(), batch(loaded.tokenizer(), entities))[2]).isEqualTo(outputs[2]);
+            }
+        }
+        // a manifest written before the setting existed reads as the reference's scale, 1
+        Path manifest = directory.resolve("ernie.json");
+        Files.writeString(manifest, Files.readString(manifest).replaceAll(",\\s*\"entityScale\" : 10.0", ""));
+        assertThat(manifest).content().doesNotContain("entityScale");
+        try (ModelDirectory.Loaded loaded = ModelDirectory.load(directory, Device.cpu())) {
+            assertThat(loaded.model().config()).isEqualTo(SMALL);
+        }
+        assertThatThrownBy(() -> SMALL.withEntityScale(0f))
+                .hasMessage("Value for `entityScale` was `0.0`, but must be a positive number.");
     }
 
     @Test
@@ -137,6 +169,10 @@ class ModelDirectoryTest {
     }
 
     private static EncoderBatch batch(WordPieceTokenizer tokenizer) {
+        return batch(tokenizer, entities);
+    }
+
+    private static EncoderBatch batch(WordPieceTokenizer tokenizer, EntityTable entities) {
         TokenizedText dog = tokenizer.encode("the dog barked all night");
         TokenizedText cat = tokenizer.encode("a dog");
         return EncoderBatch.withEntities(List.of(dog, cat), List.of(

@@ -133,7 +133,7 @@ public final class SafetensorsCheckpoint implements CheckpointTensors {
                 Collections.nCopies(layers, LayerType.SIM), json.path("max_position_embeddings").asInt(512),
                 json.path("type_vocab_size").asInt(2), ErnieConfig.TRANSE_DIM, ErnieConfig.ENTITY_HEADS,
                 (float) json.path("hidden_dropout_prob").asDouble(ErnieConfig.DROPOUT),
-                (float) json.path("layer_norm_eps").asDouble(ErnieConfig.LAYER_NORM_EPS));
+                (float) json.path("layer_norm_eps").asDouble(ErnieConfig.LAYER_NORM_EPS), 1f);
     }
 
     private static int required(Path file, JsonNode json, String key) throws IOException {

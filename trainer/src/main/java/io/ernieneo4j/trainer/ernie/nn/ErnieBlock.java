@@ -86,7 +86,9 @@ public final class ErnieBlock extends AbstractBlock {
                 NDArray slotMask = inputs.get(4).toType(DataType.FLOAT32, false);
                 long slots = slotMask.getShape().get(1);
                 NDArray placement = inputs.get(5).toType(DataType.FLOAT32, false);
-                layerInputs = new NDList(states, tokenMask, inputs.get(3), additive(slotMask, batch, slots),
+                NDArray slotVectors = config.entityScale() == 1f ? inputs.get(3)
+                        : inputs.get(3).mul(config.entityScale());
+                layerInputs = new NDList(states, tokenMask, slotVectors, additive(slotMask, batch, slots),
                         slotMask.reshape(batch, slots, 1), placement, placement.transpose(0, 2, 1));
             } else {
                 layerInputs = new NDList(states, tokenMask);

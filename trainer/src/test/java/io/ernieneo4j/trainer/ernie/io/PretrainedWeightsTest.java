@@ -20,7 +20,7 @@ class PretrainedWeightsTest {
 
     /** A 1-layer BERT of width 8 on a 20-piece vocabulary: 5 embedding, 16 layer and 2 pooler tensors. */
     private static final ErnieConfig TINY_BERT = new ErnieConfig(20, 8, 2, 16, List.of(LayerType.SIM), 10, 2, 4, 2,
-            0.1f, 1e-12f);
+            0.1f, 1e-12f, 1f);
 
     @BeforeAll
     static void start() {

@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SafetensorsCheckpointTest {
 
     private static final ErnieConfig TINY_BERT = new ErnieConfig(20, 8, 2, 16, List.of(LayerType.SIM), 10, 2,
-            ErnieConfig.TRANSE_DIM, ErnieConfig.ENTITY_HEADS, 0.1f, 1e-12f);
+            ErnieConfig.TRANSE_DIM, ErnieConfig.ENTITY_HEADS, 0.1f, 1e-12f, 1f);
 
     @TempDir
     Path dir;

@@ -62,7 +62,7 @@ class TfTensorBundleTest {
     }
 
     private static final ErnieConfig TINY_BERT = new ErnieConfig(20, 8, 2, 16, List.of(LayerType.SIM), 10, 2, 4, 2,
-            0.1f, 1e-12f);
+            0.1f, 1e-12f, 1f);
 
     @TempDir
     Path dir;

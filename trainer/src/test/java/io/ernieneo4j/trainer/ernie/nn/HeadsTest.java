@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.within;
 class HeadsTest {
 
     private static final ErnieConfig TINY = new ErnieConfig(50, 8, 2, 16,
-            List.of(SIM, MIX, NORM), 16, 2, 4, 2, 0.1f, 1e-12f);
+            List.of(SIM, MIX, NORM), 16, 2, 4, 2, 0.1f, 1e-12f, 1f);
 
     private static NDManager manager;
 

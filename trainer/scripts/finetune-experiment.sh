@@ -7,7 +7,8 @@
 # VARIANTS (default "ernie bert"): ernie, bert (--no-entities) and ernie+dea, ERNIE started from an encoder whose
 # entity side was first pretrained with MLM + dEA while MiniLM's own weights stayed frozen (pretrain
 # --freeze-pretrained; 24,000 corpus texts that mention no typing dev/test synset; 1 epoch at lr 1e-3).
-# Needs: ./ernie.sh trainer datasets wordnet --out target/wordnet (run first). Results: $EXP (target/exp)/*/metrics.json.
+# Needs: ./ernie.sh trainer datasets wordnet --out target/wordnet (run first).
+# Results: $EXP (default target/exp)/*/metrics.json.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SEEDS="${1:-1 2 3}"; EPOCHS="${2:-2}"; TASKS="${3:-typing relation}"
@@ -43,7 +44,8 @@ for part in ("dev", "test"):
         held.add(d["mention"]["entity"])
         held.update(e["entity"] for e in d.get("entities", []))
 keep = [line for line in open(f"{data}/corpus/corpus.jsonl")
-        if (d := json.loads(line))["id"].split("#")[0] not in held and not any(e["entity"] in held for e in d["entities"])]
+        if (d := json.loads(line))["id"].split("#")[0] not in held
+        and not any(e["entity"] in held for e in d["entities"])]
 random.Random(7).shuffle(keep)
 open(out, "w").writelines(keep[:24000])
 PY

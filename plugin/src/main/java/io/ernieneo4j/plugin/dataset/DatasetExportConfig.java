@@ -37,7 +37,8 @@ public record DatasetExportConfig(String directory, String documentLabel, String
     public static final double DEFAULT_NEGATIVE_RATIO = 1.0;
     public static final long DEFAULT_SEED = 42;
     static final Set<String> KEYS = Set.of("directory", "documentLabel", "textProperty", "modelName", "typeProperty",
-            "relationshipTypes", "negativeRatio", "splitRatios", "seed", "minLinkScore", "typingMinLinkScore", "overwrite");
+            "relationshipTypes", "negativeRatio", "splitRatios", "seed", "minLinkScore", "typingMinLinkScore",
+            "overwrite");
 
     public static DatasetExportConfig from(Map<String, Object> configuration) {
         ConfigMap config = ConfigMap.of(configuration, KEYS);

@@ -27,9 +27,7 @@ class AdamWTest {
     @Test
     void theFastGroupMovesByItsFactorAndTheOthersByTheScheduledRate() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            Map<String, Parameter> parameters = new LinkedHashMap<>();
-            parameters.put("encoder.weight", parameter(manager, "encoder.weight"));
-            parameters.put("typing.weight", parameter(manager, "typing.weight"));
+            Map<String, Parameter> parameters = parameters(manager, "encoder.weight", "typing.weight");
             AdamW optimizer = new AdamW(parameters, name -> false, 0f, 0f, name -> name.startsWith("typing."), 20f);
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDArray loss = parameters.values().stream().map(p -> p.getArray().mul(3f).sum())
@@ -48,9 +46,7 @@ class AdamWTest {
     @Test
     void aStepWithANonFiniteGradientChangesNothingAndTheNextStepIsNormal() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            Map<String, Parameter> parameters = new LinkedHashMap<>();
-            parameters.put("a.weight", parameter(manager, "a.weight"));
-            parameters.put("b.weight", parameter(manager, "b.weight"));
+            Map<String, Parameter> parameters = parameters(manager, "a.weight", "b.weight");
             AdamW optimizer = new AdamW(parameters, name -> false, 0f, 0f);
             NDArray a = parameters.get("a.weight").getArray();
             NDArray b = parameters.get("b.weight").getArray();
@@ -80,9 +76,15 @@ class AdamWTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must be positive");
     }
 
-    private static Parameter parameter(NDManager manager, String name) {
-        NDArray array = manager.ones(new ai.djl.ndarray.types.Shape(2, 2));
-        array.setRequiresGradient(true);
-        return Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT).optArray(array).build();
+    /** 2 x 2 weights of ones that record gradients, by name, in the given order. */
+    private static Map<String, Parameter> parameters(NDManager manager, String... names) {
+        Map<String, Parameter> parameters = new LinkedHashMap<>();
+        for (String name : names) {
+            NDArray array = manager.ones(new ai.djl.ndarray.types.Shape(2, 2));
+            array.setRequiresGradient(true);
+            parameters.put(name, Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT).optArray(array)
+                    .build());
+        }
+        return parameters;
     }
 }

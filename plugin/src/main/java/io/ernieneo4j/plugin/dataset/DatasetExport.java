@@ -6,7 +6,7 @@ import io.ernieneo4j.trainer.data.DatasetFiles;
 import io.ernieneo4j.trainer.data.Mention;
 import io.ernieneo4j.trainer.data.RelationExample;
 import io.ernieneo4j.trainer.data.TypingExample;
-import io.ernieneo4j.trainer.finetune.LabelSet;
+import io.ernieneo4j.trainer.infer.LabelSet;
 import io.ernieneo4j.trainer.run.Progress;
 import io.ernieneo4j.trainer.run.Termination;
 import io.ernieneo4j.trainer.transe.TransEModelFiles;

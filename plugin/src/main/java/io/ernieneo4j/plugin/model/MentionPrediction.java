@@ -6,7 +6,7 @@ import io.ernieneo4j.trainer.engine.DjlRuntime;
 import io.ernieneo4j.trainer.ernie.ActivationMemory;
 import io.ernieneo4j.trainer.ernie.ErnieManifest;
 import io.ernieneo4j.trainer.ernie.ErnieTask;
-import io.ernieneo4j.trainer.finetune.ErniePredictor;
+import io.ernieneo4j.trainer.infer.ErniePredictor;
 import io.ernieneo4j.trainer.run.Progress;
 import io.ernieneo4j.trainer.run.Termination;
 import org.neo4j.graphdb.GraphDatabaseService;

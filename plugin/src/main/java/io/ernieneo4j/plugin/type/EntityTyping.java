@@ -6,7 +6,7 @@ import io.ernieneo4j.plugin.model.MentionPrediction;
 import io.ernieneo4j.trainer.data.Mention;
 import io.ernieneo4j.trainer.data.TypingExample;
 import io.ernieneo4j.trainer.ernie.ErnieTask;
-import io.ernieneo4j.trainer.finetune.ErniePredictor;
+import io.ernieneo4j.trainer.infer.ErniePredictor;
 import io.ernieneo4j.trainer.run.Termination;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Label;

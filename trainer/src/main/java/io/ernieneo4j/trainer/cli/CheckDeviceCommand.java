@@ -19,7 +19,6 @@ import io.ernieneo4j.trainer.ernie.ErnieConfig;
 import io.ernieneo4j.trainer.ernie.ErnieModel;
 import io.ernieneo4j.trainer.ernie.ErnieTask;
 import io.ernieneo4j.trainer.ernie.WordPieces;
-import io.ernieneo4j.trainer.finetune.Finetuner;
 import io.ernieneo4j.trainer.training.AdamW;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -410,7 +409,7 @@ final class CheckDeviceCommand implements Callable<Integer> {
      */
     private Map<String, Object> train(ErnieModel model, EncoderBatch batch, float[] targets, Device device,
                                       List<String> offDevice) {
-        AdamW optimizer = new AdamW(model.parameters(), Finetuner.unusedEntityOutput(model.config()), 0.01f, 1f);
+        AdamW optimizer = new AdamW(model.parameters(), model.config().unusedEntityOutput(), 0.01f, 1f);
         Engine engine = model.manager().getEngine();
         List<Float> losses = new ArrayList<>();
         int untimed = Math.min(warmup, steps - 1);

@@ -11,15 +11,15 @@ import io.ernieneo4j.trainer.ernie.ErnieConfig;
 import io.ernieneo4j.trainer.ernie.ErnieModel;
 import io.ernieneo4j.trainer.ernie.ErnieTask;
 import io.ernieneo4j.trainer.ernie.WordPieceTokenizer;
-import io.ernieneo4j.trainer.finetune.EncodedExample;
-import io.ernieneo4j.trainer.finetune.ExampleEncoder;
-import io.ernieneo4j.trainer.finetune.FinetuneParameters;
+import io.ernieneo4j.trainer.infer.EncodedExample;
+import io.ernieneo4j.trainer.infer.ExampleEncoder;
+import io.ernieneo4j.trainer.training.TrainingParameters;
 import io.ernieneo4j.trainer.finetune.Finetuner;
-import io.ernieneo4j.trainer.finetune.LabelSet;
-import io.ernieneo4j.trainer.finetune.ModelOutput;
-import io.ernieneo4j.trainer.finetune.SourceLine;
+import io.ernieneo4j.trainer.infer.LabelSet;
+import io.ernieneo4j.trainer.training.ModelOutput;
+import io.ernieneo4j.trainer.infer.SourceLine;
 import io.ernieneo4j.trainer.finetune.StartingWeights;
-import io.ernieneo4j.trainer.finetune.UnknownEntities;
+import io.ernieneo4j.trainer.infer.UnknownEntities;
 import io.ernieneo4j.trainer.run.Termination;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -207,7 +207,7 @@ final class FinetuneCommand {
         Device device = DeviceChoice.resolve(o.device);
         Path tokenizerJson = o.tokenizer != null ? o.tokenizer : BundledMiniLm.tokenizerJson();
         EntityTable entities = o.entityInput.none ? null : EntityTable.load(o.entityInput.entities);
-        FinetuneParameters parameters = FinetuneParameters.builder().optEpochs(o.epochs).optBatchSize(o.batchSize)
+        TrainingParameters parameters = TrainingParameters.builder().optEpochs(o.epochs).optBatchSize(o.batchSize)
                 .optLearningRate(o.learningRate).optHeadLearningRate(o.headLearningRate)
                 .optWarmupFraction(o.warmup).optWeightDecay(o.weightDecay).optClipNorm(o.clipNorm)
                 .optPatience(o.patience).optSeed(o.seed).optCheckpointSteps(o.checkpointSteps)

@@ -10,13 +10,13 @@ import io.ernieneo4j.trainer.ernie.ErnieConfig;
 import io.ernieneo4j.trainer.ernie.ErnieModel;
 import io.ernieneo4j.trainer.ernie.ErnieTask;
 import io.ernieneo4j.trainer.ernie.WordPieceTokenizer;
-import io.ernieneo4j.trainer.finetune.EncodedExample;
-import io.ernieneo4j.trainer.finetune.ExampleEncoder;
-import io.ernieneo4j.trainer.finetune.FinetuneParameters;
-import io.ernieneo4j.trainer.finetune.ModelOutput;
-import io.ernieneo4j.trainer.finetune.SourceLine;
+import io.ernieneo4j.trainer.infer.EncodedExample;
+import io.ernieneo4j.trainer.infer.ExampleEncoder;
+import io.ernieneo4j.trainer.training.TrainingParameters;
+import io.ernieneo4j.trainer.training.ModelOutput;
+import io.ernieneo4j.trainer.infer.SourceLine;
 import io.ernieneo4j.trainer.finetune.StartingWeights;
-import io.ernieneo4j.trainer.finetune.UnknownEntities;
+import io.ernieneo4j.trainer.infer.UnknownEntities;
 import io.ernieneo4j.trainer.pretrain.PretrainParameters;
 import io.ernieneo4j.trainer.pretrain.Pretrainer;
 import io.ernieneo4j.trainer.run.Termination;
@@ -139,7 +139,7 @@ final class PretrainCommand implements Callable<Integer> {
         Device chosen = DeviceChoice.resolve(device);
         Path tokenizerJson = tokenizer != null ? tokenizer : BundledMiniLm.tokenizerJson();
         EntityTable table = EntityTable.load(entities);
-        PretrainParameters parameters = new PretrainParameters(FinetuneParameters.builder().optEpochs(epochs)
+        PretrainParameters parameters = new PretrainParameters(TrainingParameters.builder().optEpochs(epochs)
                 .optBatchSize(batchSize).optLearningRate(learningRate).optWarmupFraction(warmup)
                 .optWeightDecay(weightDecay).optClipNorm(clipNorm).optPatience(0).optSeed(seed)
                 .optCheckpointSteps(checkpointSteps).build(), maskProbability, maxPredictions, freezePretrained);

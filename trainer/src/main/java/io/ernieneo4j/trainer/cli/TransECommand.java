@@ -4,7 +4,7 @@ import io.ernieneo4j.trainer.data.DatasetFiles;
 import io.ernieneo4j.trainer.data.Mention;
 import io.ernieneo4j.trainer.data.RelationExample;
 import io.ernieneo4j.trainer.data.Triple;
-import io.ernieneo4j.trainer.finetune.SourceLine;
+import io.ernieneo4j.trainer.infer.SourceLine;
 import io.ernieneo4j.trainer.run.Progress;
 import io.ernieneo4j.trainer.run.Termination;
 import io.ernieneo4j.trainer.transe.TransE;

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Predicate;
 
 /**
  * The architecture of an ERNIE encoder: a BERT (hidden size, heads, feed-forward size, vocabulary) whose layers are
@@ -132,6 +133,15 @@ public record ErnieConfig(
     }
 
     /** Whether any layer takes entity input; a plain BERT does not. */
+    /**
+     * The parameters nothing reads: the last layer's entity output ({@code output.dense_ent},
+     * {@code output.LayerNorm_ent}), which the reference's optimiser leaves out too.
+     */
+    public Predicate<String> unusedEntityOutput() {
+        String last = "encoder.layer." + (layers() - 1) + ".output.";
+        return name -> name.startsWith(last + "dense_ent.") || name.startsWith(last + "LayerNorm_ent.");
+    }
+
     public boolean hasKnowledgeEncoder() {
         return layerTypes.stream().anyMatch(LayerType::fuses);
     }

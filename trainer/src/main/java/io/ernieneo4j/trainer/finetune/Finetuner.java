@@ -6,11 +6,19 @@ import io.ernieneo4j.trainer.ernie.EntityTable;
 import io.ernieneo4j.trainer.ernie.ErnieConfig;
 import io.ernieneo4j.trainer.ernie.ErnieModel;
 import io.ernieneo4j.trainer.ernie.ModelDirectory;
+import io.ernieneo4j.trainer.infer.BatchPlan;
+import io.ernieneo4j.trainer.infer.Batches;
+import io.ernieneo4j.trainer.infer.EncodedExample;
+import io.ernieneo4j.trainer.infer.Evaluator;
+import io.ernieneo4j.trainer.infer.LabelSet;
+import io.ernieneo4j.trainer.infer.TaskMetrics;
 import io.ernieneo4j.trainer.run.Termination;
 import io.ernieneo4j.trainer.training.AdamW;
 import io.ernieneo4j.trainer.training.LearningRateSchedule;
+import io.ernieneo4j.trainer.training.ModelOutput;
 import io.ernieneo4j.trainer.training.TrainingListener;
 import io.ernieneo4j.trainer.training.TrainingLoop;
+import io.ernieneo4j.trainer.training.TrainingParameters;
 import io.ernieneo4j.trainer.training.TrainingState;
 
 import java.io.IOException;
@@ -28,7 +36,7 @@ public final class Finetuner {
     private final ErnieModel model;
     private final EntityTable entities;
     private final LabelSet labels;
-    private final FinetuneParameters parameters;
+    private final TrainingParameters parameters;
     private final TrainingListener listener;
     private final Termination termination;
 
@@ -38,7 +46,7 @@ public final class Finetuner {
     /**
      * @param entities the frozen entity table, or null to train without entity input
      */
-    public Finetuner(ErnieModel model, EntityTable entities, LabelSet labels, FinetuneParameters parameters,
+    public Finetuner(ErnieModel model, EntityTable entities, LabelSet labels, TrainingParameters parameters,
                      TrainingListener listener, Termination termination) {
         if (model.labels().size() != labels.size()) {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
@@ -50,15 +58,6 @@ public final class Finetuner {
         this.parameters = parameters;
         this.listener = listener;
         this.termination = termination;
-    }
-
-    /**
-     * The reference's optimiser leaves out the last layer's entity output ({@code output.dense_ent},
-     * {@code output.LayerNorm_ent}): nothing reads it.
-     */
-    public static Predicate<String> unusedEntityOutput(ErnieConfig config) {
-        String last = "encoder.layer." + (config.layers() - 1) + ".output.";
-        return name -> name.startsWith(last + "dense_ent.") || name.startsWith(last + "LayerNorm_ent.");
     }
 
     /**
@@ -75,7 +74,7 @@ public final class Finetuner {
         int batchesPerEpoch = BatchPlan.batchesPerEpoch(train.size(), parameters.batchSize());
         LearningRateSchedule schedule = LearningRateSchedule.warmupThenLinearDecay(parameters.learningRate(),
                 parameters.warmupFraction(), parameters.epochs() * batchesPerEpoch);
-        AdamW optimizer = new AdamW(model.parameters(), unusedEntityOutput(model.config()),
+        AdamW optimizer = new AdamW(model.parameters(), model.config().unusedEntityOutput(),
                 parameters.weightDecay(), parameters.clipNorm(), model.untrainedParameters()::contains,
                 parameters.headRateFactor());
         TrainingLoop loop = new TrainingLoop(model, List.of(), optimizer, schedule, parameters.seed(),

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.ernieneo4j.trainer.ernie.ErnieTask;
+import io.ernieneo4j.trainer.infer.EncodedExample;
 
 import java.util.List;
 

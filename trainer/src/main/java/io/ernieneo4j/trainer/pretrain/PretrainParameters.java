@@ -1,6 +1,6 @@
 package io.ernieneo4j.trainer.pretrain;
 
-import io.ernieneo4j.trainer.finetune.FinetuneParameters;
+import io.ernieneo4j.trainer.training.TrainingParameters;
 
 import java.util.Locale;
 
@@ -15,7 +15,7 @@ import java.util.Locale;
  * @param freezePretrained whether the weights the starting checkpoint provided stay as they are: only what it lacks
  *                        (the K-Encoder's entity side when starting from a plain BERT) and the two heads train
  */
-public record PretrainParameters(FinetuneParameters training, float maskProbability, int maxPredictions,
+public record PretrainParameters(TrainingParameters training, float maskProbability, int maxPredictions,
                                  boolean freezePretrained) {
 
     public PretrainParameters {

@@ -18,11 +18,10 @@ import io.ernieneo4j.trainer.ernie.io.PretrainedWeights;
 import io.ernieneo4j.trainer.ernie.nn.EntityPredictionHead;
 import io.ernieneo4j.trainer.ernie.nn.MaskedLmHead;
 import io.ernieneo4j.trainer.ernie.nn.ParameterNames;
-import io.ernieneo4j.trainer.finetune.BatchPlan;
-import io.ernieneo4j.trainer.finetune.EncodedExample;
-import io.ernieneo4j.trainer.finetune.Finetuner;
-import io.ernieneo4j.trainer.finetune.FinetuneParameters;
-import io.ernieneo4j.trainer.finetune.ModelOutput;
+import io.ernieneo4j.trainer.infer.BatchPlan;
+import io.ernieneo4j.trainer.infer.EncodedExample;
+import io.ernieneo4j.trainer.training.TrainingParameters;
+import io.ernieneo4j.trainer.training.ModelOutput;
 import io.ernieneo4j.trainer.run.Termination;
 import io.ernieneo4j.trainer.training.AdamW;
 import io.ernieneo4j.trainer.training.LearningRateSchedule;
@@ -106,11 +105,11 @@ public final class Pretrainer {
         if (corpus.isEmpty()) {
             throw new IllegalArgumentException("Pretraining needs at least one text.");
         }
-        FinetuneParameters training = parameters.training();
+        TrainingParameters training = parameters.training();
         int batchesPerEpoch = BatchPlan.batchesPerEpoch(corpus.size(), training.batchSize());
         LearningRateSchedule schedule = LearningRateSchedule.warmupThenLinearDecay(training.learningRate(),
                 training.warmupFraction(), training.epochs() * batchesPerEpoch);
-        Predicate<String> frozen = Finetuner.unusedEntityOutput(model.config());
+        Predicate<String> frozen = model.config().unusedEntityOutput();
         if (parameters.freezePretrained()) {
             Set<String> provided = new HashSet<>(model.parameters().keySet());
             provided.removeAll(model.untrainedParameters());

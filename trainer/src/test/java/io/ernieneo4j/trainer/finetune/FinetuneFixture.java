@@ -10,6 +10,7 @@ import io.ernieneo4j.trainer.ernie.ErnieTask;
 import io.ernieneo4j.trainer.ernie.MiniLm;
 import io.ernieneo4j.trainer.ernie.io.CheckpointTensors;
 import io.ernieneo4j.trainer.ernie.io.OnnxCheckpoint;
+import io.ernieneo4j.trainer.infer.SourceLine;
 import ai.djl.Device;
 import java.io.IOException;
 

@@ -10,9 +10,18 @@ import io.ernieneo4j.trainer.ernie.ErnieTask;
 import io.ernieneo4j.trainer.ernie.MiniLm;
 import io.ernieneo4j.trainer.ernie.ModelDirectory;
 import io.ernieneo4j.trainer.ernie.WordPieceTokenizer;
+import io.ernieneo4j.trainer.infer.EncodedExample;
+import io.ernieneo4j.trainer.infer.ExampleEncoder;
+import io.ernieneo4j.trainer.infer.LabelSet;
+import io.ernieneo4j.trainer.infer.RelationMetrics;
+import io.ernieneo4j.trainer.infer.SourceLine;
+import io.ernieneo4j.trainer.infer.TypingMetrics;
+import io.ernieneo4j.trainer.infer.UnknownEntities;
 import io.ernieneo4j.trainer.run.Termination;
 import io.ernieneo4j.trainer.training.EpochRecord;
+import io.ernieneo4j.trainer.training.ModelOutput;
 import io.ernieneo4j.trainer.training.TrainingListener;
+import io.ernieneo4j.trainer.training.TrainingParameters;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,8 +67,8 @@ class FinetunerTest {
         tokenizer.close();
     }
 
-    private static FinetuneParameters.Builder quick() {
-        return FinetuneParameters.builder().optEpochs(3).optBatchSize(16).optLearningRate(1e-3f)
+    private static TrainingParameters.Builder quick() {
+        return TrainingParameters.builder().optEpochs(3).optBatchSize(16).optLearningRate(1e-3f)
                 .optWarmupFraction(0.1f).optPatience(0).optSeed(7);
     }
 
@@ -101,7 +110,7 @@ class FinetunerTest {
         List<EncodedExample> train = encoder.typing(typingTrain.subList(0, 64));
         double majority = train.stream().collect(Collectors.groupingBy(e -> e.labels()[0], Collectors.counting()))
                 .values().stream().mapToLong(Long::longValue).max().orElseThrow() / (double) train.size();
-        FinetuneParameters parameters = FinetuneParameters.builder().optEpochs(8).optBatchSize(16)
+        TrainingParameters parameters = TrainingParameters.builder().optEpochs(8).optBatchSize(16)
                 .optLearningRate(1e-4f).optHeadLearningRate(1e-3f).optPatience(0).optSeed(7).build();
         try (ErnieModel model = StartingWeights.load(MiniLm.onnx(), ErnieConfig.miniLm(), ErnieTask.TYPING,
                 labels.names(), Device.cpu(), 7)) {
@@ -138,7 +147,7 @@ class FinetunerTest {
         ExampleEncoder encoder = new ExampleEncoder(tokenizer, labels, entities, UnknownEntities.FAIL);
         List<EncodedExample> train = encoder.typing(typingTrain.subList(0, 96));
         List<EncodedExample> dev = encoder.typing(typingDev.subList(0, 20));
-        FinetuneParameters parameters = quick().optEpochs(2).optCheckpointSteps(4).build();
+        TrainingParameters parameters = quick().optEpochs(2).optCheckpointSteps(4).build();
 
         List<EpochRecord> unbroken = run(labels, parameters, train, dev, out.resolve("unbroken"),
                 Termination.ALWAYS, false).state().history();
@@ -157,7 +166,7 @@ class FinetunerTest {
         }
     }
 
-    private static Finetuner.Result run(LabelSet labels, FinetuneParameters parameters, List<EncodedExample> train,
+    private static Finetuner.Result run(LabelSet labels, TrainingParameters parameters, List<EncodedExample> train,
                                         List<EncodedExample> dev, Path out, Termination termination, boolean resume)
             throws IOException {
         try (ErnieModel model = FinetuneFixture.tinyModel(ErnieTask.TYPING, labels.names())) {

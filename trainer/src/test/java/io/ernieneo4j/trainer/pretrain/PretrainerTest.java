@@ -10,14 +10,14 @@ import io.ernieneo4j.trainer.ernie.ErnieTask;
 import io.ernieneo4j.trainer.ernie.MiniLm;
 import io.ernieneo4j.trainer.ernie.ModelDirectory;
 import io.ernieneo4j.trainer.ernie.WordPieceTokenizer;
-import io.ernieneo4j.trainer.finetune.EncodedExample;
-import io.ernieneo4j.trainer.finetune.ExampleEncoder;
+import io.ernieneo4j.trainer.infer.EncodedExample;
+import io.ernieneo4j.trainer.infer.ExampleEncoder;
 import io.ernieneo4j.trainer.finetune.FinetuneFixture;
-import io.ernieneo4j.trainer.finetune.FinetuneParameters;
-import io.ernieneo4j.trainer.finetune.ModelOutput;
-import io.ernieneo4j.trainer.finetune.SourceLine;
+import io.ernieneo4j.trainer.training.TrainingParameters;
+import io.ernieneo4j.trainer.training.ModelOutput;
+import io.ernieneo4j.trainer.infer.SourceLine;
 import io.ernieneo4j.trainer.finetune.StartingWeights;
-import io.ernieneo4j.trainer.finetune.UnknownEntities;
+import io.ernieneo4j.trainer.infer.UnknownEntities;
 import io.ernieneo4j.trainer.run.Termination;
 import io.ernieneo4j.trainer.training.TrainingListener;
 import io.ernieneo4j.trainer.training.TrainingState;
@@ -74,7 +74,7 @@ class PretrainerTest {
     }
 
     private static PretrainParameters parameters() {
-        return new PretrainParameters(FinetuneParameters.builder().optEpochs(3).optBatchSize(12)
+        return new PretrainParameters(TrainingParameters.builder().optEpochs(3).optBatchSize(12)
                 .optLearningRate(1e-3f).optWarmupFraction(0.1f).optSeed(5).build(), 0.15f, 20, false);
     }
 
@@ -125,7 +125,7 @@ class PretrainerTest {
     void freezePretrainedTrainsOnlyWhatTheStartingWeightsLack(@TempDir Path directory) throws IOException {
         List<EncodedExample> corpus = new ExampleEncoder(tokenizer, null, entities, UnknownEntities.FAIL)
                 .corpus(SourceLine.read(corpus(directory), CorpusDocument.class)).subList(0, 24);
-        PretrainParameters p = new PretrainParameters(FinetuneParameters.builder().optEpochs(1).optBatchSize(8)
+        PretrainParameters p = new PretrainParameters(TrainingParameters.builder().optEpochs(1).optBatchSize(8)
                 .optLearningRate(1e-3f).optSeed(5).build(), 0.15f, 20, true);
         try (ErnieModel model = FinetuneFixture.tinyModel(ErnieTask.ENCODER, List.of())) {
             Map<String, float[]> before = new java.util.HashMap<>();
@@ -151,7 +151,7 @@ class PretrainerTest {
     void resumedRunEqualsUnbrokenRun(@TempDir Path directory) throws IOException {
         List<EncodedExample> corpus = new ExampleEncoder(tokenizer, null, entities, UnknownEntities.FAIL)
                 .corpus(SourceLine.read(corpus(directory), CorpusDocument.class)).subList(0, 24);
-        PretrainParameters p = new PretrainParameters(FinetuneParameters.builder().optEpochs(2).optBatchSize(8)
+        PretrainParameters p = new PretrainParameters(TrainingParameters.builder().optEpochs(2).optBatchSize(8)
                 .optLearningRate(1e-3f).optSeed(5).optCheckpointSteps(2).build(), 0.15f, 20, false);
         float[] unbroken;
         try (ErnieModel model = FinetuneFixture.tinyModel(ErnieTask.ENCODER, List.of())) {

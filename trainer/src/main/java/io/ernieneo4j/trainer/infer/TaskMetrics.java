@@ -1,4 +1,4 @@
-package io.ernieneo4j.trainer.finetune;
+package io.ernieneo4j.trainer.infer;
 
 /** The scores of a model on one split; {@link #headline} is the number early stopping and reports compare. */
 public sealed interface TaskMetrics permits TypingMetrics, RelationMetrics {

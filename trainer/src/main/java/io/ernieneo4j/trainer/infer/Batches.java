@@ -1,14 +1,15 @@
-package io.ernieneo4j.trainer.finetune;
+package io.ernieneo4j.trainer.infer;
 
 import io.ernieneo4j.trainer.ernie.EncoderBatch;
 import io.ernieneo4j.trainer.ernie.EntityTable;
 import io.ernieneo4j.trainer.ernie.ErnieConfig;
 import io.ernieneo4j.trainer.ernie.TokenizedText;
 
+import java.util.Arrays;
 import java.util.List;
 
 /** The encoder inputs of a batch of examples, with or without entity input. */
-final class Batches {
+public final class Batches {
 
     private Batches() {}
 
@@ -16,7 +17,7 @@ final class Batches {
      * The inputs for {@code config}: tokens only for a plain BERT; for ERNIE, the aligned entities' vectors, or, with
      * no entity table (the {@code --no-entities} baseline), the same inputs with no entity anywhere.
      */
-    static EncoderBatch inputs(ErnieConfig config, List<EncodedExample> examples, EntityTable entities) {
+    public static EncoderBatch inputs(ErnieConfig config, List<EncodedExample> examples, EntityTable entities) {
         List<TokenizedText> texts = examples.stream().map(EncodedExample::pieces).toList();
         if (!config.hasKnowledgeEncoder()) {
             return EncoderBatch.tokens(texts);
@@ -28,7 +29,8 @@ final class Batches {
         return EncoderBatch.withoutEntities(texts, config.entityDim());
     }
 
-    static List<EncodedExample> pick(List<EncodedExample> examples, int[] indices) {
-        return java.util.Arrays.stream(indices).mapToObj(examples::get).toList();
+    /** The examples at {@code indices}, in that order. */
+    public static List<EncodedExample> pick(List<EncodedExample> examples, int[] indices) {
+        return Arrays.stream(indices).mapToObj(examples::get).toList();
     }
 }

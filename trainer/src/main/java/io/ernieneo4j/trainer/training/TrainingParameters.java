@@ -1,4 +1,4 @@
-package io.ernieneo4j.trainer.finetune;
+package io.ernieneo4j.trainer.training;
 
 import java.util.Locale;
 
@@ -22,12 +22,12 @@ import java.util.Locale;
  * @param checkpointSteps  also checkpoint every this many steps (0 = only at the end of each epoch)
  * @param threshold        typing: a type is predicted when its logit exceeds this (0 = probability 0.5)
  */
-public record FinetuneParameters(int epochs, int batchSize, float learningRate, float headLearningRate,
+public record TrainingParameters(int epochs, int batchSize, float learningRate, float headLearningRate,
                                  float warmupFraction,
                                  float weightDecay, float clipNorm, int patience, long seed, int evalBatchSize,
                                  int checkpointSteps, float threshold) {
 
-    public FinetuneParameters {
+    public TrainingParameters {
         atLeast("epochs", epochs, 1);
         atLeast("batchSize", batchSize, 1);
         atLeast("evalBatchSize", evalBatchSize, 1);
@@ -127,8 +127,8 @@ public record FinetuneParameters(int epochs, int batchSize, float learningRate, 
             return this;
         }
 
-        public FinetuneParameters build() {
-            return new FinetuneParameters(epochs, batchSize, learningRate, headLearningRate, warmupFraction,
+        public TrainingParameters build() {
+            return new TrainingParameters(epochs, batchSize, learningRate, headLearningRate, warmupFraction,
                     weightDecay, clipNorm, patience, seed, evalBatchSize, checkpointSteps, threshold);
         }
     }

@@ -1,4 +1,4 @@
-package io.ernieneo4j.trainer.finetune;
+package io.ernieneo4j.trainer.infer;
 
 import io.ernieneo4j.trainer.data.RelationExample;
 import io.ernieneo4j.trainer.data.TypingExample;

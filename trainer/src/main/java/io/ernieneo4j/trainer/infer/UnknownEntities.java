@@ -1,4 +1,4 @@
-package io.ernieneo4j.trainer.finetune;
+package io.ernieneo4j.trainer.infer;
 
 /** What to do with a mention whose entity the entity table does not hold. */
 public enum UnknownEntities {

@@ -1,4 +1,4 @@
-package io.ernieneo4j.trainer.finetune;
+package io.ernieneo4j.trainer.infer;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;

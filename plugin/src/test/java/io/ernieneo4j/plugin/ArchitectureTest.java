@@ -1,0 +1,23 @@
+package io.ernieneo4j.plugin;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+/** The plugin runs models through the trainer's inference API; training code stays out of the database's jar path. */
+class ArchitectureTest {
+
+    @Test
+    void theOnlyWayIntoTheModelIsTheInferenceApi() {
+        JavaClasses plugin = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.ernieneo4j.plugin");
+        noClasses().that().resideInAPackage("io.ernieneo4j.plugin..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.ernieneo4j.trainer.finetune..",
+                        "io.ernieneo4j.trainer.training..", "io.ernieneo4j.trainer.pretrain..",
+                        "io.ernieneo4j.trainer.cli..")
+                .check(plugin);
+    }
+}

@@ -1,0 +1,56 @@
+package io.ernieneo4j.trainer;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/**
+ * The trainer's layers: every import points down. Foundations (data, run, engine) under the model (ernie, its io and
+ * nn), under the one inference API (infer), under the training machinery (training), under the two kinds of run
+ * (finetune, pretrain), under the command line; TransE, alignment and WordNet beside the model.
+ */
+class ArchitectureTest {
+
+    private static JavaClasses trainer;
+
+    @BeforeAll
+    static void importTrainer() {
+        trainer = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.ernieneo4j.trainer");
+    }
+
+    @Test
+    void importsOnlyPointDown() {
+        layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("cli").definedBy("..trainer.cli..")
+                .layer("finetune").definedBy("..trainer.finetune..")
+                .layer("pretrain").definedBy("..trainer.pretrain..")
+                .layer("training").definedBy("..trainer.training..")
+                .layer("infer").definedBy("..trainer.infer..")
+                .layer("model").definedBy("..trainer.ernie..")
+                .layer("transe").definedBy("..trainer.transe..")
+                .layer("align").definedBy("..trainer.align..")
+                .layer("wordnet").definedBy("..trainer.wordnet..")
+                .layer("foundations").definedBy("..trainer.data..", "..trainer.run..", "..trainer.engine..")
+                .whereLayer("cli").mayNotBeAccessedByAnyLayer()
+                .whereLayer("finetune").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("pretrain").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("training").mayOnlyBeAccessedByLayers("finetune", "pretrain", "cli")
+                .whereLayer("infer").mayOnlyBeAccessedByLayers("training", "finetune", "pretrain", "cli")
+                .whereLayer("model").mayOnlyBeAccessedByLayers("infer", "training", "finetune", "pretrain", "cli")
+                .whereLayer("align").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("wordnet").mayOnlyBeAccessedByLayers("align", "cli")
+                .whereLayer("transe").mayOnlyBeAccessedByLayers("cli")
+                .check(trainer);
+    }
+
+    @Test
+    void topLevelPackagesFormNoCycle() {
+        slices().matching("io.ernieneo4j.trainer.(*)..").should().beFreeOfCycles().check(trainer);
+    }
+}

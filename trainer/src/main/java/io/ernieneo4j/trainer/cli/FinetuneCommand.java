@@ -70,8 +70,9 @@ final class FinetuneCommand {
         Path out;
 
         @Option(names = "--init", paramLabel = "PATH",
-                description = "Starting weights: a BERT in ONNX (default: the bundled all-MiniLM-L6-v2) or a model "
-                        + "folder written by `pretrain`.")
+                description = "Starting weights: a BERT in ONNX (default: the bundled all-MiniLM-L6-v2), a model "
+                        + "folder written by `pretrain`, or thunlp's ERNIE folder (ernie_config.json and its "
+                        + "weights converted to model.safetensors; see docs/reference-checkpoint.md).")
         Path init;
 
         @Option(names = "--architecture", defaultValue = "minilm",

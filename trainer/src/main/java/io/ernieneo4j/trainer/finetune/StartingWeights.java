@@ -8,6 +8,7 @@ import io.ernieneo4j.trainer.ernie.ErnieTask;
 import io.ernieneo4j.trainer.ernie.ModelDirectory;
 import io.ernieneo4j.trainer.ernie.io.CheckpointTensors;
 import io.ernieneo4j.trainer.ernie.io.OnnxCheckpoint;
+import io.ernieneo4j.trainer.ernie.io.ReferenceCheckpoint;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,7 +19,8 @@ import java.util.Map;
 
 /**
  * Where fine-tuning starts: a BERT exported to ONNX (MiniLM by default; its text side, with the entity side, pooler
- * and head fresh) or a saved ERNIE model directory (e.g. from {@code pretrain}: everything but the head).
+ * and head fresh), a saved ERNIE model directory (e.g. from {@code pretrain}: everything but the head) or a folder
+ * of the reference implementation's (thunlp's released ERNIE, converted to safetensors: everything but the head).
  */
 public final class StartingWeights {
 
@@ -31,6 +33,9 @@ public final class StartingWeights {
      */
     public static ErnieModel load(Path source, ErnieConfig onnxArchitecture, ErnieTask task, List<String> labels,
                                   Device device, long seed) throws IOException {
+        if (Files.isDirectory(source) && ReferenceCheckpoint.isIn(source)) {
+            return ReferenceCheckpoint.load(source, task, labels, device, seed);
+        }
         if (Files.isDirectory(source)) {
             try (ModelDirectory.Loaded saved = ModelDirectory.load(source, device)) {
                 return ErnieModel.fromCheckpoint(saved.manifest().architecture(), task, labels, device,

@@ -2,6 +2,7 @@ package io.ernieneo4j.trainer.ernie.io;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The float32 tensors of a pretrained checkpoint under their Hugging Face names, in PyTorch layout (a Linear weight
@@ -23,4 +24,39 @@ public interface CheckpointTensors extends AutoCloseable {
 
     @Override
     void close() throws IOException;
+
+    /**
+     * The tensors whose names pass {@code keep}, e.g. a checkpoint's encoder without the heads it was trained with;
+     * closing the view closes this checkpoint.
+     */
+    default CheckpointTensors only(Predicate<String> keep) {
+        CheckpointTensors all = this;
+        List<String> kept = all.names().stream().filter(keep).toList();
+        return new CheckpointTensors() {
+            @Override
+            public String source() {
+                return all.source();
+            }
+
+            @Override
+            public List<String> names() {
+                return kept;
+            }
+
+            @Override
+            public long[] shape(String name) {
+                return all.shape(name);
+            }
+
+            @Override
+            public float[] read(String name) throws IOException {
+                return all.read(name);
+            }
+
+            @Override
+            public void close() throws IOException {
+                all.close();
+            }
+        };
+    }
 }

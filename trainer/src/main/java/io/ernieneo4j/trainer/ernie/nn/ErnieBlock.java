@@ -66,6 +66,18 @@ public final class ErnieBlock extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
+        return encode(parameterStore, inputs, training, false);
+    }
+
+    /**
+     * Inference keeping the token states after every layer (B, T, H_w) each, then the pooled [CLS]: what the golden
+     * test compares with the reference's {@code output_all_encoded_layers}.
+     */
+    NDList everyLayer(ParameterStore parameterStore, NDList inputs) {
+        return encode(parameterStore, inputs, false, true);
+    }
+
+    private NDList encode(ParameterStore parameterStore, NDList inputs, boolean training, boolean everyLayer) {
         boolean withEntities = config.hasKnowledgeEncoder();
         int expected = withEntities ? 6 : 3;
         if (inputs.size() != expected) {
@@ -93,16 +105,23 @@ public final class ErnieBlock extends AbstractBlock {
             } else {
                 layerInputs = new NDList(states, tokenMask);
             }
+            NDList outputs = new NDList();
             for (ErnieLayerBlock layer : layers) {
                 NDList out = layer.forward(parameterStore, layerInputs, training);
                 layerInputs.set(0, out.get(0));
                 if (withEntities) {
                     layerInputs.set(2, out.get(1));
                 }
+                if (everyLayer) {
+                    outputs.add(out.get(0));
+                }
             }
             NDArray sequence = layerInputs.get(0);
-            NDArray pooled = pooler.forward(parameterStore, new NDList(sequence), training).head();
-            return scope.ret(new NDList(sequence, pooled));
+            if (!everyLayer) {
+                outputs.add(sequence);
+            }
+            outputs.add(pooler.forward(parameterStore, new NDList(sequence), training).head());
+            return scope.ret(outputs);
         }
     }
 

@@ -129,6 +129,11 @@ final class AlignFeature {
                 documents.add(node.getId());
             }
         }
+        if (withoutText > 0 && documents.isEmpty() && skipped == 0) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "`textProperty`: no `%s` node has a property `%s`; name the property that holds the text.",
+                    label, textProperty));
+        }
         AlignmentDictionary dictionary = dictionary(config.dictionary(), false).dictionary();
         Aligner aligner = new Aligner(dictionary, config.parameters());
         long preProcessingMillis = (System.nanoTime() - start) / 1_000_000;

@@ -1,6 +1,7 @@
 package io.ernieneo4j.plugin.model;
 
 import io.ernieneo4j.plugin.common.ConfigMap;
+import io.ernieneo4j.plugin.common.NodeArguments;
 import io.ernieneo4j.trainer.data.Mention;
 import org.neo4j.graphdb.Direction;
 import org.neo4j.graphdb.Label;
@@ -63,11 +64,16 @@ public record DocumentMentions(String modelName, String documentLabel, String te
                 config.intValue("batchSize", 32, 1, 4096));
     }
 
-    /** The documents with a non-empty text and at least one mention over {@code minLinkScore}. */
+    /**
+     * The documents with a non-empty text and at least one mention over {@code minLinkScore}. A {@code textProperty}
+     * that no selected document has is an error (a misspelt key would otherwise read nothing).
+     */
     @SuppressWarnings("deprecation")
     public List<Document> read(Transaction tx) {
         List<Document> documents = new ArrayList<>();
-        for (Node node : nodes(tx)) {
+        List<Node> nodes = nodes(tx);
+        requireTextProperty(nodes);
+        for (Node node : nodes) {
             Object text = node.getProperty(textProperty, null);
             if (!(text instanceof String s) || s.isEmpty()) {
                 continue;
@@ -96,7 +102,9 @@ public record DocumentMentions(String modelName, String documentLabel, String te
      */
     public List<DocumentSize> sizes(Transaction tx) {
         List<DocumentSize> sizes = new ArrayList<>();
-        for (Node node : nodes(tx)) {
+        List<Node> nodes = nodes(tx);
+        requireTextProperty(nodes);
+        for (Node node : nodes) {
             Object text = node.getProperty(textProperty, null);
             int mentions = node.getDegree(MENTIONS, Direction.OUTGOING);
             if (text instanceof String s && !s.isEmpty() && mentions > 0) {
@@ -106,7 +114,7 @@ public record DocumentMentions(String modelName, String documentLabel, String te
         return sizes;
     }
 
-    @SuppressWarnings("deprecation")
+    /** Every node of the label, or the nodes given in {@code documents}, each of which must have the label. */
     private List<Node> nodes(Transaction tx) {
         List<Node> nodes = new ArrayList<>();
         if (documentIds == null) {
@@ -116,11 +124,25 @@ public record DocumentMentions(String modelName, String documentLabel, String te
             return nodes;
         }
         for (Object id : documentIds) {
-            Node node = id instanceof Node n ? n : tx.getNodeById(((Number) id).longValue());
-            if (node.hasLabel(Label.label(documentLabel))) {
-                nodes.add(node);
+            Node node = NodeArguments.node(tx, id, "documents");
+            if (!node.hasLabel(Label.label(documentLabel))) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT,
+                        "`documents` names node %s, which has no label `%s` (`documentLabel`).",
+                        id instanceof Node given ? given.getElementId() : id, documentLabel));
             }
+            nodes.add(node);
         }
         return nodes;
+    }
+
+    private void requireTextProperty(List<Node> nodes) {
+        if (nodes.isEmpty() || nodes.stream().anyMatch(node -> node.hasProperty(textProperty))) {
+            return;
+        }
+        Set<String> present = new java.util.TreeSet<>();
+        nodes.stream().limit(100).forEach(node -> node.getPropertyKeys().forEach(present::add));
+        throw new IllegalArgumentException(String.format(Locale.ROOT,
+                "`textProperty`: no `%s` node selected has a property `%s` (their properties include %s).",
+                documentLabel, textProperty, present));
     }
 }

@@ -15,9 +15,15 @@ import org.neo4j.logging.Log;
 import org.neo4j.procedure.TerminationGuard;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 /**
  * A loaded ERNIE model run over the aligned mentions of documents — what entity typing and relation classification
@@ -58,9 +64,12 @@ public final class MentionPrediction {
     /**
      * What a run gives.
      *
-     * @param skipped examples the model could not take (a mention beyond its maximum length)
+     * @param tooLong               examples the model could not take (a mention beyond its maximum length)
+     * @param mentionsWithoutVector mentions fed without entity input: their entity has no vector in the model's
+     *                              TransE model
      */
-    public record Run<R>(List<R> rows, long documents, long examples, long skipped, long computeMillis) {}
+    public record Run<R>(List<R> rows, long documents, long examples, long tooLong, long mentionsWithoutVector,
+                         long computeMillis) {}
 
     private final GraphDatabaseService db;
     private final Transaction tx;
@@ -81,62 +90,126 @@ public final class MentionPrediction {
         return termination;
     }
 
-    /** Runs {@code task} over the documents {@code request} selects, with the model it names. */
+    /**
+     * The rows of {@code task} over the documents {@code request} selects, computed as they are pulled: one batch of
+     * documents at a time, so a caller that reads a few rows (or {@code LIMIT}s them) runs only that far.
+     */
+    public <E, R> Stream<R> stream(DocumentMentions request, Task<E, R> task) {
+        Batches<E, R> batches = new Batches<>(request, task);
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(batches, Spliterator.ORDERED), false)
+                .flatMap(List::stream);
+    }
+
+    /** Runs {@code task} over every document {@code request} selects and keeps every row (for the write modes). */
     public <E, R> Run<R> run(DocumentMentions request, Task<E, R> task) {
         long start = System.nanoTime();
-        return ErnieModelCatalog.use(db.databaseName(), request.modelName(), model -> {
-            ErniePredictor predictor = DjlRuntime.call(() ->
+        Batches<E, R> batches = new Batches<>(request, task);
+        List<R> rows = new ArrayList<>();
+        batches.forEachRemaining(rows::addAll);
+        return new Run<>(rows, batches.documents.size(), batches.examples, batches.tooLong,
+                batches.mentionsWithoutVector, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /**
+     * The rows of consecutive documents, a batch at a time. The examples of consecutive documents share batches:
+     * short documents alone would make batches of a few sequences, too small to keep the intra-op threads busy.
+     * Each batch holds the model (it cannot be dropped meanwhile) and must find the same model the run started with.
+     */
+    private final class Batches<E, R> implements Iterator<List<R>> {
+        private final DocumentMentions request;
+        private final Task<E, R> task;
+        private final List<DocumentMentions.Document> documents;
+        private final ErnieModelCatalog.LoadedModel model;
+        private final ErniePredictor predictor;
+        private final long start = System.nanoTime();
+        private int next;
+        private int logged;
+        private long examples;
+        private long tooLong;
+        private long mentionsWithoutVector;
+        private long rows;
+
+        Batches(DocumentMentions request, Task<E, R> task) {
+            this.request = request;
+            this.task = task;
+            this.model = ErnieModelCatalog.use(db.databaseName(), request.modelName(), loaded -> loaded);
+            this.predictor = DjlRuntime.call(() ->
                     new ErniePredictor(model.loaded().model(), model.loaded().tokenizer(), model.entities()));
-            List<DocumentMentions.Document> documents = request.read(tx);
-            List<R> rows = new ArrayList<>();
-            long examples = 0;
-            long skipped = 0;
-            int logged = 0;
-            // examples of consecutive documents share batches: short documents alone would make batches of a few
-            // sequences, too small to keep the intra-op threads busy
-            List<E> pending = new ArrayList<>();
+            predictor.requireTask(task.task());
+            this.documents = request.read(tx);
+            if (documents.isEmpty()) {
+                logSummary();
+            }
+        }
+
+        @Override
+        public boolean hasNext() {
+            return next < documents.size();
+        }
+
+        @Override
+        public List<R> next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            List<E> inputs = new ArrayList<>();
             List<DocumentMentions.Document> owners = new ArrayList<>();
-            for (int d = 0; d < documents.size(); d++) {
+            int first = next;
+            while (next < documents.size() && (inputs.isEmpty() || inputs.size() < request.batchSize())) {
                 termination.assertRunning();
-                DocumentMentions.Document document = documents.get(d);
+                DocumentMentions.Document document = documents.get(next++);
+                mentionsWithoutVector += document.mentions().stream()
+                        .filter(m -> model.entities().row(m.entity()).isEmpty()).count();
                 for (E example : task.examples(document)) {
-                    pending.add(example);
+                    inputs.add(example);
                     owners.add(document);
                 }
-                if (pending.size() < request.batchSize() && d + 1 < documents.size()) {
-                    continue;
-                }
-                List<E> inputs = List.copyOf(pending);
-                String source = owners.isEmpty() || owners.get(0).id() == document.id()
-                        ? "document " + document.id() : "documents " + owners.get(0).id() + " to " + document.id();
-                // the batches, one after another, on the model's inference executor
-                List<ErniePredictor.Prediction<E>> predictions = inputs.isEmpty() ? List.of()
-                        : model.infer(termination, () -> DjlRuntime.call(() ->
+            }
+            String source = next - first == 1 ? "document " + documents.get(first).id()
+                    : "documents " + documents.get(first).id() + " to " + documents.get(next - 1).id();
+            // the batches, one after another, on the model's inference executor
+            List<ErniePredictor.Prediction<E>> predictions = inputs.isEmpty() ? List.of()
+                    : ErnieModelCatalog.use(db.databaseName(), request.modelName(), loaded -> {
+                        if (loaded != model) {
+                            throw new IllegalStateException(String.format(Locale.ROOT, "ERNIE model `%s` was "
+                                    + "replaced while this call ran; run it again.", request.modelName()));
+                        }
+                        return loaded.infer(termination, () -> DjlRuntime.call(() ->
                                 task.predict(predictor, inputs, source, request.batchSize())));
-                examples += inputs.size();
-                for (int k = 0; k < predictions.size(); k++) {
-                    ErniePredictor.Prediction<E> prediction = predictions.get(k);
-                    if (prediction.probabilities() == null) {
-                        skipped++;
-                    } else {
-                        task.addRows(owners.get(k), prediction, predictor.labels(), request, rows);
-                    }
-                }
-                pending.clear();
-                owners.clear();
-                // at most one line per 10% of the documents
-                int percent = (int) (100L * (d + 1) / documents.size());
-                if (percent / 10 > logged / 10 && d + 1 < documents.size()) {
-                    logged = percent;
-                    progress.info(String.format(Locale.ROOT, "%d%% (%d of %d documents, %.1f documents/s)",
-                            percent, d + 1, documents.size(), perSecond(d + 1, start)));
+                    });
+            examples += inputs.size();
+            List<R> batchRows = new ArrayList<>();
+            for (int k = 0; k < predictions.size(); k++) {
+                ErniePredictor.Prediction<E> prediction = predictions.get(k);
+                if (prediction.probabilities() == null) {
+                    tooLong++;
+                } else {
+                    task.addRows(owners.get(k), prediction, predictor.labels(), request, batchRows);
                 }
             }
+            rows += batchRows.size();
+            logProgress();
+            return batchRows;
+        }
+
+        /** At most one line per 10% of the documents, then a summary. */
+        private void logProgress() {
+            int percent = (int) (100L * next / documents.size());
+            if (next == documents.size()) {
+                logSummary();
+            } else if (percent / 10 > logged / 10) {
+                logged = percent;
+                progress.info(String.format(Locale.ROOT, "%d%% (%d of %d documents, %.1f documents/s)",
+                        percent, next, documents.size(), perSecond(next, start)));
+            }
+        }
+
+        private void logSummary() {
             progress.info(String.format(Locale.ROOT, "%d documents, %d examples (%d beyond the model's maximum "
-                            + "length), %d rows, %.1f documents/s", documents.size(), examples, skipped, rows.size(),
+                            + "length), %d mentions without a TransE vector, %d rows, %.1f documents/s",
+                    documents.size(), examples, tooLong, mentionsWithoutVector, rows,
                     perSecond(documents.size(), start)));
-            return new Run<>(rows, documents.size(), examples, skipped, (System.nanoTime() - start) / 1_000_000);
-        });
+        }
     }
 
     /**

@@ -46,7 +46,7 @@ public class RelationProc {
                     + "('text'), `documents` (nodes or ids; default all), `minLinkScore` (0.0), `threshold` (0.5), "
                     + "`batchSize` (32).") Map<String, Object> configuration) {
         DocumentMentions request = DocumentMentions.from(ConfigMap.of(configuration, DocumentMentions.KEYS), tx);
-        return prediction("ernie.relation.stream").run(request, RelationClassification.TASK).rows().stream();
+        return prediction("ernie.relation.stream").stream(request, RelationClassification.TASK);
     }
 
     @Procedure(name = "ernie.relation.write", mode = Mode.WRITE)
@@ -64,7 +64,8 @@ public class RelationProc {
         RelationClassification.Written written = RelationClassification.write(db, prediction.termination(),
                 run.rows(), request.modelName());
         return Stream.of(new WriteResult(written.predictions(), written.created(), written.updated(),
-                written.alreadyKnown(), run.computeMillis(), (System.nanoTime() - writeStart) / 1_000_000,
+                written.alreadyKnown(), run.documents(), run.examples(), run.tooLong(), run.mentionsWithoutVector(),
+                run.computeMillis(), (System.nanoTime() - writeStart) / 1_000_000,
                 config.toMap()));
     }
 
@@ -99,6 +100,12 @@ public class RelationProc {
             @Description("Relationships created.") long relationshipsCreated,
             @Description("Earlier predicted relationships updated.") long relationshipsUpdated,
             @Description("Predictions already stated by a relationship that was not predicted (left alone).") long alreadyKnown,
+            @Description("Documents read (with text and a mention over `minLinkScore`).") long documents,
+            @Description("Mention pairs classified (examples given to the model).") long examples,
+            @Description("Mention pairs not classified: a mention beyond the model's maximum length.")
+            long examplesTooLong,
+            @Description("Mentions fed without entity input: no vector in the model's TransE model.")
+            long mentionsWithoutVector,
             @Description("Milliseconds predicting.") long computeMillis,
             @Description("Milliseconds writing.") long writeMillis,
             @Description("The configuration used.") Map<String, Object> configuration) {}

@@ -48,7 +48,7 @@ public class TypeProc {
                     + "('text'), `documents` (nodes or ids; default all), `minLinkScore` (0.0), `threshold` (0.5), "
                     + "`batchSize` (32).") Map<String, Object> configuration) {
         DocumentMentions request = DocumentMentions.from(ConfigMap.of(configuration, DocumentMentions.KEYS), tx);
-        return prediction("ernie.type.stream").run(request, EntityTyping.TASK).rows().stream();
+        return prediction("ernie.type.stream").stream(request, EntityTyping.TASK);
     }
 
     @Procedure(name = "ernie.type.write", mode = Mode.WRITE)
@@ -68,7 +68,8 @@ public class TypeProc {
         long writeStart = System.nanoTime();
         long nodes = EntityTyping.write(db, prediction.termination(), run.rows(), property, writeLabels,
                 request.modelName());
-        return Stream.of(new WriteResult(run.rows().size(), nodes, run.computeMillis(),
+        return Stream.of(new WriteResult(run.rows().size(), nodes, run.documents(), run.examples(), run.tooLong(),
+                run.mentionsWithoutVector(), run.computeMillis(),
                 (System.nanoTime() - writeStart) / 1_000_000, config.toMap()));
     }
 
@@ -100,6 +101,11 @@ public class TypeProc {
     public record WriteResult(
             @Description("Type predictions over the threshold.") long predictions,
             @Description("Entity nodes written.") long nodesWritten,
+            @Description("Documents read (with text and a mention over `minLinkScore`).") long documents,
+            @Description("Mentions typed (examples given to the model).") long examples,
+            @Description("Mentions not typed: beyond the model's maximum length.") long examplesTooLong,
+            @Description("Mentions fed without entity input: no vector in the model's TransE model.")
+            long mentionsWithoutVector,
             @Description("Milliseconds predicting.") long computeMillis,
             @Description("Milliseconds writing.") long writeMillis,
             @Description("The configuration used.") Map<String, Object> configuration) {}

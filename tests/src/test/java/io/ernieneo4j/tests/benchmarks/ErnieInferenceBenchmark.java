@@ -15,7 +15,7 @@ import io.ernieneo4j.trainer.ernie.ErnieConfig;
 import io.ernieneo4j.trainer.ernie.ErnieModel;
 import io.ernieneo4j.trainer.ernie.ErnieTask;
 import io.ernieneo4j.trainer.ernie.ModelDirectory;
-import io.ernieneo4j.trainer.finetune.ErniePredictor;
+import io.ernieneo4j.trainer.infer.ErniePredictor;
 import io.ernieneo4j.trainer.transe.TransEModelFiles;
 
 import java.io.InputStream;

@@ -82,6 +82,10 @@ class AlignProceduresTest extends ClasspathHarness {
         assertThatThrownBy(() -> bolt.single(WRITE.formatted("")))
                 .hasMessageMatching("(?s).*`text` of node \\d+ must be a string, but was Long\\..*");
         bolt.single("MATCH (d:Doc {title: 'bad'}) DELETE d RETURN 1");
+        // a misspelt text property is an error, not "every document without text"
+        assertThatThrownBy(() -> bolt.single("CALL ernie.align.write({documentLabel: 'Doc', textProperty: 'txt', "
+                + "entityLabels: 'Synset', nameProperties: 'lemmas'})"))
+                .hasMessageContaining("`textProperty`: no `Doc` node has a property `txt`");
         assertThat(bolt.count("MATCH ()-[r:MENTIONS]->() RETURN count(r)")).isZero();
     }
 

@@ -11,15 +11,15 @@ import io.ernieneo4j.trainer.ernie.ErnieModel;
 import io.ernieneo4j.trainer.ernie.ErnieTask;
 import io.ernieneo4j.trainer.ernie.ModelDirectory;
 import io.ernieneo4j.trainer.ernie.WordPieceTokenizer;
-import io.ernieneo4j.trainer.finetune.EncodedExample;
-import io.ernieneo4j.trainer.finetune.ErniePredictor;
-import io.ernieneo4j.trainer.finetune.ExampleEncoder;
-import io.ernieneo4j.trainer.finetune.FinetuneParameters;
+import io.ernieneo4j.trainer.infer.EncodedExample;
+import io.ernieneo4j.trainer.infer.ErniePredictor;
+import io.ernieneo4j.trainer.infer.ExampleEncoder;
+import io.ernieneo4j.trainer.training.TrainingParameters;
 import io.ernieneo4j.trainer.finetune.Finetuner;
-import io.ernieneo4j.trainer.finetune.LabelSet;
-import io.ernieneo4j.trainer.finetune.ModelOutput;
-import io.ernieneo4j.trainer.finetune.SourceLine;
-import io.ernieneo4j.trainer.finetune.UnknownEntities;
+import io.ernieneo4j.trainer.infer.LabelSet;
+import io.ernieneo4j.trainer.training.ModelOutput;
+import io.ernieneo4j.trainer.infer.SourceLine;
+import io.ernieneo4j.trainer.infer.UnknownEntities;
 import io.ernieneo4j.trainer.run.Termination;
 import io.ernieneo4j.trainer.training.TrainingListener;
 import io.ernieneo4j.trainer.transe.TransEModelFiles;
@@ -379,7 +379,7 @@ class DatasetExportTest extends ClasspathHarness {
                 List<EncodedExample> trainExamples = encoder.typing(train);
                 List<EncodedExample> devExamples = encoder.typing(dev);
                 assertThat(encoder.counts().unknownEntities()).isZero();
-                FinetuneParameters parameters = FinetuneParameters.builder().optEpochs(3).optBatchSize(4)
+                TrainingParameters parameters = TrainingParameters.builder().optEpochs(3).optBatchSize(4)
                         .optLearningRate(1e-3f).optSeed(5).build();
                 return new Finetuner(model, entities, labels, parameters, TrainingListener.NONE, Termination.ALWAYS)
                         .fit(trainExamples, devExamples, new ModelOutput(modelDir, tokenizerJson, 64, "kg"), false);

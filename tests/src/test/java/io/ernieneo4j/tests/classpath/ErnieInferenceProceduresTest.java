@@ -10,7 +10,7 @@ import io.ernieneo4j.trainer.ernie.ErnieConfig;
 import io.ernieneo4j.trainer.ernie.ErnieModel;
 import io.ernieneo4j.trainer.ernie.ErnieTask;
 import io.ernieneo4j.trainer.ernie.ModelDirectory;
-import io.ernieneo4j.trainer.finetune.ErniePredictor;
+import io.ernieneo4j.trainer.infer.ErniePredictor;
 import io.ernieneo4j.trainer.transe.TransEModelFiles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -309,6 +309,56 @@ class ErnieInferenceProceduresTest extends ClasspathHarness {
                 .hasMessageContaining("No ERNIE model `other` is loaded");
         assertThatThrownBy(() -> bolt.rows("CALL ernie.type.stream({modelName: 'tiny', documentLabel: 'Document', threshold: 2})"))
                 .hasMessageContaining("Value for `threshold` was `2.0`, but must be within the range [0.0, 1.0]");
+        long document = bolt.count("MATCH (d:Document) RETURN id(d)");
+        long dog = bolt.count("MATCH (s:Synset {id: '02084071-n'}) RETURN id(s)");
+        assertThatThrownBy(() -> bolt.rows("CALL ernie.type.stream({modelName: 'tiny', documentLabel: 'Document', "
+                + "documents: [$id + 0.7]})", Map.of("id", document)))
+                .hasMessageContaining("`documents` holds " + document + ".7, which is not a node id");
+        assertThatThrownBy(() -> bolt.rows("CALL ernie.type.stream({modelName: 'tiny', documentLabel: 'Document', "
+                + "documents: [$id]})", Map.of("id", dog)))
+                .hasMessageContaining("`documents` names node " + dog + ", which has no label `Document`");
+        assertThatThrownBy(() -> bolt.single("CALL ernie.type.write({modelName: 'tiny', documentLabel: 'Document', "
+                + "textProperty: 'txt'})"))
+                .hasMessageContaining("`textProperty`: no `Document` node selected has a property `txt` "
+                        + "(their properties include [text])");
+        assertThatThrownBy(() -> bolt.single("CALL ernie.type.write.estimate({modelName: 'tiny', "
+                + "documentLabel: 'Document', textProperty: 'txt'})"))
+                .hasMessageContaining("`textProperty`: no `Document` node selected has a property `txt`");
+        assertThat(bolt.count("MATCH (n) WHERE n.ernieTypesModel IS NOT NULL RETURN count(n)")).isEqualTo(2);
+    }
+
+    @Test
+    @Order(9)
+    void countsTheMentionsTheModelCouldNotReadFully() {
+        // the tiny model reads 64 word pieces: "cat" lies beyond them; "stranger" names a node TransE never saw
+        String text = "the dog and a stranger " + "waited ".repeat(80) + "for the cat";
+        bolt.single("MATCH (dog:Synset {id: '02084071-n'}), (cat:Synset {id: '02121620-n'}) "
+                + "CREATE (m:Memo {text: $text}), (x:Stranger {name: 'stranger'}), "
+                + "(m)-[:MENTIONS {start: 4, end: 7, score: 1.0}]->(dog), "
+                + "(m)-[:MENTIONS {start: 14, end: 22, score: 1.0}]->(x), "
+                + "(m)-[:MENTIONS {start: size($text) - 3, end: size($text), score: 1.0}]->(cat) RETURN m",
+                Map.of("text", text));
+        Map<String, Object> written = bolt.single("CALL ernie.type.write({modelName: 'tiny', documentLabel: 'Memo', "
+                + "writeProperty: 'memoTypes', threshold: 0.0})");
+        assertThat(written).containsEntry("documents", 1L).containsEntry("examples", 3L)
+                .containsEntry("examplesTooLong", 1L).containsEntry("mentionsWithoutVector", 1L)
+                .containsEntry("predictions", 2L * TYPES.size()).containsEntry("nodesWritten", 2L);
+        assertThat(bolt.count("MATCH (x:Stranger) WHERE x.memoTypes IS NOT NULL RETURN count(x)")).isEqualTo(1);
+    }
+
+    @Test
+    @Order(10)
+    void streamsRowsAsTheyArePulled() {
+        // the second document's mention lies outside its text: reading it fails, so a caller that takes only the
+        // first document's rows succeeds only if the stream computes them a batch at a time
+        bolt.single("MATCH (dog:Synset {id: '02084071-n'}) "
+                + "CREATE (:Note {text: 'a dog', n: 1})-[:MENTIONS {start: 2, end: 5, score: 1.0}]->(dog), "
+                + "(:Note {text: 'a dog', n: 2})-[:MENTIONS {start: 2, end: 50, score: 1.0}]->(dog) RETURN 1");
+        String stream = "MATCH (n:Note) WITH n ORDER BY n.n WITH collect(n) AS notes "
+                + "CALL ernie.type.stream({modelName: 'tiny', documentLabel: 'Note', documents: notes, batchSize: 1, "
+                + "threshold: 0.0}) YIELD documentId, type RETURN documentId, type";
+        assertThat(bolt.rows(stream + " LIMIT 2")).hasSize(2);
+        assertThatThrownBy(() -> bolt.rows(stream)).hasMessageContaining("outside");
     }
 
     @Test
@@ -352,7 +402,7 @@ class ErnieInferenceProceduresTest extends ClasspathHarness {
     }
 
     @Test
-    @Order(8)
+    @Order(20)
     void droppingUnloadsTheModel() {
         assertThat(bolt.single("CALL ernie.model.drop('tiny')")).containsEntry("modelName", "tiny");
         assertThat(bolt.rows("CALL ernie.model.list()")).isEmpty();

@@ -40,13 +40,13 @@ public final class ErniePredictor {
 
     /** @param source names where the examples come from, for error messages (e.g. a document) */
     public List<Prediction<TypingExample>> typing(List<TypingExample> examples, String source, int batchSize) {
-        requireTask(ErnieTask.TYPING, "type entities");
+        requireTask(ErnieTask.TYPING);
         ExampleEncoder encoder = encoder();
         return predict(examples, source, batchSize, line -> encoder.typingInputs(List.of(line)), false);
     }
 
     public List<Prediction<RelationExample>> relation(List<RelationExample> examples, String source, int batchSize) {
-        requireTask(ErnieTask.RELATION, "classify relations");
+        requireTask(ErnieTask.RELATION);
         ExampleEncoder encoder = encoder();
         return predict(examples, source, batchSize, line -> encoder.relationInputs(List.of(line)), true);
     }
@@ -78,8 +78,10 @@ public final class ErniePredictor {
         return new ExampleEncoder(tokenizer, labels, entities, UnknownEntities.SKIP);
     }
 
-    private void requireTask(ErnieTask task, String what) {
+    /** Refuses a model fine-tuned for another task than {@code task}, before any example is read. */
+    public void requireTask(ErnieTask task) {
         if (model.task() != task) {
+            String what = task == ErnieTask.TYPING ? "type entities" : "classify relations";
             throw new IllegalArgumentException("A `" + model.task().code() + "` model cannot " + what
                     + "; load a model fine-tuned for " + task.code() + ".");
         }

@@ -12,7 +12,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 /**
  * The trainer's layers: every import points down. Foundations (data, run, engine) under the model (ernie, its io and
  * nn), under the one inference API (infer), under the training machinery (training), under the two kinds of run
- * (finetune, pretrain), under the command line; TransE, alignment and WordNet beside the model.
+ * (finetune, pretrain), under the command line; TransE, alignment and WordNet beside the model; dataset building
+ * over the inference API's labels and TransE's entity keys.
  */
 class ArchitectureTest {
 
@@ -32,6 +33,7 @@ class ArchitectureTest {
                 .layer("pretrain").definedBy("..trainer.pretrain..")
                 .layer("training").definedBy("..trainer.training..")
                 .layer("infer").definedBy("..trainer.infer..")
+                .layer("dataset").definedBy("..trainer.dataset..")
                 .layer("model").definedBy("..trainer.ernie..")
                 .layer("transe").definedBy("..trainer.transe..")
                 .layer("align").definedBy("..trainer.align..")
@@ -41,11 +43,12 @@ class ArchitectureTest {
                 .whereLayer("finetune").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("pretrain").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("training").mayOnlyBeAccessedByLayers("finetune", "pretrain", "cli")
-                .whereLayer("infer").mayOnlyBeAccessedByLayers("training", "finetune", "pretrain", "cli")
+                .whereLayer("dataset").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("infer").mayOnlyBeAccessedByLayers("dataset", "training", "finetune", "pretrain", "cli")
                 .whereLayer("model").mayOnlyBeAccessedByLayers("infer", "training", "finetune", "pretrain", "cli")
                 .whereLayer("align").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("wordnet").mayOnlyBeAccessedByLayers("align", "cli")
-                .whereLayer("transe").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("transe").mayOnlyBeAccessedByLayers("dataset", "cli")
                 .check(trainer);
     }
 

@@ -1,6 +1,7 @@
 package io.ernieneo4j.plugin.dataset;
 
 import io.ernieneo4j.plugin.common.ConfigMap;
+import io.ernieneo4j.trainer.dataset.DatasetParameters;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +40,12 @@ public record DatasetExportConfig(String directory, String documentLabel, String
     static final Set<String> KEYS = Set.of("directory", "documentLabel", "textProperty", "modelName", "typeProperty",
             "relationshipTypes", "negativeRatio", "splitRatios", "seed", "minLinkScore", "typingMinLinkScore",
             "overwrite");
+
+    /** What the trainer's dataset builder needs; no relationship types configured means {@code modelTypes}. */
+    DatasetParameters parameters(List<String> modelTypes) {
+        return new DatasetParameters(typeProperty, relationshipTypes.isEmpty() ? modelTypes : relationshipTypes,
+                negativeRatio, splitRatios, seed, typingMinLinkScore);
+    }
 
     public static DatasetExportConfig from(Map<String, Object> configuration) {
         ConfigMap config = ConfigMap.of(configuration, KEYS);

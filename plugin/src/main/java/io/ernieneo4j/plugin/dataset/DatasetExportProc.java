@@ -4,6 +4,9 @@ import io.ernieneo4j.plugin.common.ModelDirectory;
 import io.ernieneo4j.plugin.common.Neo4jRun;
 import io.ernieneo4j.plugin.common.PluginRuntime;
 import io.ernieneo4j.plugin.transe.TransEModelRegistry;
+import io.ernieneo4j.trainer.dataset.Dataset;
+import io.ernieneo4j.trainer.dataset.DatasetBuilder;
+import io.ernieneo4j.trainer.dataset.DatasetParameters;
 import io.ernieneo4j.trainer.transe.TransEModelFiles;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Transaction;
@@ -28,7 +31,7 @@ import java.util.stream.Stream;
 /**
  * {@code ernie.dataset.export}: the trainer's files (typing, relation, corpus, entity vectors) from the documents,
  * their aligned mentions, the entities' types and relationships and a TransE model, into a folder inside the one
- * the administrator configured ({@link DatasetExport}).
+ * the administrator configured ({@link DatasetGraphReader} reads it, the trainer's {@link DatasetBuilder} builds the files).
  */
 public class DatasetExportProc {
 
@@ -65,23 +68,16 @@ public class DatasetExportProc {
         Path folder = ModelDirectory.inside(config.directory(), "directory", "datasets folder", DIRECTORY_PROPERTY,
                 DIRECTORY_ENV, PluginRuntime.dataDirectory(db).resolve("ernie").resolve("datasets"));
         requireEmptyOrOverwrite(folder, config);
-        TransEModelFiles.NamedModel model = TransEModelRegistry.load(db, config.modelName());
-        DatasetExport export = new DatasetExport(tx, config, model, Neo4jRun.progress(log, "ernie.dataset.export"),
-                Neo4jRun.termination(guard));
-        export.validate();
-        DatasetExport.Dataset dataset = export.compute();
+        TransEModelFiles.NamedModel transe = TransEModelRegistry.load(db, config.modelName());
+        DatasetGraphReader graph = new DatasetGraphReader(tx, config);
+        graph.validate();
+        DatasetParameters parameters = config.parameters(transe.relations());
+        Dataset dataset = new DatasetBuilder(graph, transe, parameters,
+                Neo4jRun.progress(log, "ernie.dataset.export"), Neo4jRun.termination(guard)).build();
         long computed = System.nanoTime();
-        Map<String, Object> manifest = new LinkedHashMap<>();
-        manifest.put("database", db.databaseName());
-        manifest.put("transeModel", config.modelName());
-        manifest.put("relationshipTypes", export.relationshipTypes());
-        manifest.put("documents", dataset.documents());
-        manifest.put("typeLabels", dataset.typeLabels());
-        manifest.put("relationLabels", dataset.relationLabels());
-        manifest.put("configuration", config.toMap());
         Map<String, Long> files;
         try {
-            files = export.write(dataset, folder, manifest);
+            files = dataset.write(folder, transe, manifest(config, parameters, dataset));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the dataset to `" + config.directory() + "`: "
                     + e.getMessage(), e);
@@ -91,6 +87,18 @@ public class DatasetExportProc {
                 dataset.typeLabels(), dataset.relationLabels(), dataset.entityRows().size(),
                 dataset.mentionsWithoutVector(), dataset.unseenLabelExamples(), (computed - start) / 1_000_000,
                 (System.nanoTime() - computed) / 1_000_000, config.toMap()));
+    }
+
+    private Map<String, Object> manifest(DatasetExportConfig config, DatasetParameters parameters, Dataset dataset) {
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("database", db.databaseName());
+        manifest.put("transeModel", config.modelName());
+        manifest.put("relationshipTypes", parameters.relationshipTypes());
+        manifest.put("documents", dataset.documents());
+        manifest.put("typeLabels", dataset.typeLabels());
+        manifest.put("relationLabels", dataset.relationLabels());
+        manifest.put("configuration", config.toMap());
+        return manifest;
     }
 
     private static void requireEmptyOrOverwrite(Path folder, DatasetExportConfig config) {

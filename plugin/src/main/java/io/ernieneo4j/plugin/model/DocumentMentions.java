@@ -64,16 +64,11 @@ public record DocumentMentions(String modelName, String documentLabel, String te
                 config.intValue("batchSize", 32, 1, 4096));
     }
 
-    /**
-     * The documents with a non-empty text and at least one mention over {@code minLinkScore}. A {@code textProperty}
-     * that no selected document has is an error (a misspelt key would otherwise read nothing).
-     */
+    /** The documents with a non-empty text and at least one mention over {@code minLinkScore}. */
     @SuppressWarnings("deprecation")
     public List<Document> read(Transaction tx) {
         List<Document> documents = new ArrayList<>();
-        List<Node> nodes = nodes(tx);
-        requireTextProperty(nodes);
-        for (Node node : nodes) {
+        for (Node node : nodes(tx)) {
             Object text = node.getProperty(textProperty, null);
             if (!(text instanceof String s) || s.isEmpty()) {
                 continue;
@@ -102,9 +97,7 @@ public record DocumentMentions(String modelName, String documentLabel, String te
      */
     public List<DocumentSize> sizes(Transaction tx) {
         List<DocumentSize> sizes = new ArrayList<>();
-        List<Node> nodes = nodes(tx);
-        requireTextProperty(nodes);
-        for (Node node : nodes) {
+        for (Node node : nodes(tx)) {
             Object text = node.getProperty(textProperty, null);
             int mentions = node.getDegree(MENTIONS, Direction.OUTGOING);
             if (text instanceof String s && !s.isEmpty() && mentions > 0) {
@@ -135,7 +128,12 @@ public record DocumentMentions(String modelName, String documentLabel, String te
         return nodes;
     }
 
-    private void requireTextProperty(List<Node> nodes) {
+    /**
+     * Refuses a {@code textProperty} that no selected document has: a misspelt key would otherwise read nothing
+     * and say nothing. For a caller that read no document.
+     */
+    public void requireTextProperty(Transaction tx) {
+        List<Node> nodes = nodes(tx);
         if (nodes.isEmpty() || nodes.stream().anyMatch(node -> node.hasProperty(textProperty))) {
             return;
         }

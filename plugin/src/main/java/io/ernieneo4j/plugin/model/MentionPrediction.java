@@ -138,6 +138,7 @@ public final class MentionPrediction {
             predictor.requireTask(task.task());
             this.documents = request.read(tx);
             if (documents.isEmpty()) {
+                request.requireTextProperty(tx);
                 logSummary();
             }
         }
@@ -228,6 +229,9 @@ public final class MentionPrediction {
                         manifest.task().code(), task.task().code(), task.task().code()));
             }
             List<DocumentMentions.DocumentSize> sizes = request.sizes(tx);
+            if (sizes.isEmpty()) {
+                request.requireTextProperty(tx);
+            }
             long mentions = 0;
             long examples = 0;
             long largestDocument = 0;

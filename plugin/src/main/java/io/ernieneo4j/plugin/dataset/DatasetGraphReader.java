@@ -1,0 +1,117 @@
+package io.ernieneo4j.plugin.dataset;
+
+import io.ernieneo4j.plugin.model.DocumentMentions;
+import io.ernieneo4j.trainer.dataset.DatasetGraph;
+import org.neo4j.graphdb.Node;
+import org.neo4j.graphdb.Transaction;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The graph as ernie.dataset.export reads it: the documents of a label with their {@code MENTIONS} (read as ERNIE's
+ * inference reads them), each entity's {@code typeProperty} and its other relationships ({@code predicted: true}
+ * marks what ernie.transe.predict.write and ernie.relation.write wrote). Entities are named as the TransE model names
+ * them: by node id.
+ */
+final class DatasetGraphReader implements DatasetGraph {
+
+    static final String MENTIONS = "MENTIONS";
+
+    private final Transaction tx;
+    private final DatasetExportConfig config;
+
+    DatasetGraphReader(Transaction tx, DatasetExportConfig config) {
+        this.tx = tx;
+        this.config = config;
+    }
+
+    /** Checks the names the configuration uses exist in the database, before anything is read. */
+    void validate() {
+        Set<String> labels = new HashSet<>();
+        tx.getAllLabelsInUse().forEach(l -> labels.add(l.name()));
+        if (!labels.contains(config.documentLabel())) {
+            throw invalid("`documentLabel`: no node label `%s` exists in the database.", config.documentLabel());
+        }
+        Set<String> keys = new HashSet<>();
+        tx.getAllPropertyKeys().forEach(keys::add);
+        for (var property : List.of(Map.entry("textProperty", config.textProperty()),
+                Map.entry("typeProperty", config.typeProperty()))) {
+            if (!keys.contains(property.getValue())) {
+                throw invalid("`%s`: no property key `%s` exists in the database.", property.getKey(),
+                        property.getValue());
+            }
+        }
+        Set<String> types = new HashSet<>();
+        tx.getAllRelationshipTypesInUse().forEach(t -> types.add(t.name()));
+        for (String type : config.relationshipTypes()) {
+            if (!types.contains(type)) {
+                throw invalid("`relationshipTypes`: no relationship type `%s` exists in the database.", type);
+            }
+        }
+        if (!types.contains(MENTIONS)) {
+            throw invalid("No `MENTIONS` relationship exists in the database; align the documents with "
+                    + "ernie.align.write first.");
+        }
+    }
+
+    @Override
+    public List<Document> documents() {
+        DocumentMentions reader = new DocumentMentions(config.modelName(), config.documentLabel(),
+                config.textProperty(), null, config.minLinkScore(), 0.5, 1);
+        List<DocumentMentions.Document> read = new ArrayList<>(reader.read(tx));
+        if (read.isEmpty()) {
+            throw invalid("No `%s` node has a non-empty `%s` and MENTIONS with a score of at least %s; align the "
+                    + "documents with ernie.align.write first.", config.documentLabel(), config.textProperty(),
+                    config.minLinkScore());
+        }
+        read.sort(Comparator.comparingLong(DocumentMentions.Document::id));
+        return read.stream().map(d -> new Document(Long.toString(d.id()), d.text(), d.mentions(), d.scores()))
+                .toList();
+    }
+
+    /** The entity's {@code typeProperty}: a string or a list of strings (none when absent). */
+    @Override
+    @SuppressWarnings("deprecation")
+    public List<String> types(String entity) {
+        Object value = tx.getNodeById(Long.parseLong(entity)).getProperty(config.typeProperty(), null);
+        List<String> labels = new ArrayList<>();
+        if (value instanceof String s) {
+            labels.add(s);
+        } else if (value instanceof String[] array) {
+            labels.addAll(List.of(array));
+        } else if (value != null) {
+            throw invalid("`typeProperty`: property `%s` of node %s holds %s, not a string or a list of strings.",
+                    config.typeProperty(), entity, value.getClass().getSimpleName());
+        }
+        labels.removeIf(String::isBlank);
+        return List.copyOf(new LinkedHashSet<>(labels));
+    }
+
+    @Override
+    @SuppressWarnings("deprecation")
+    public List<Relationship> relationships(String entity) {
+        Node node = tx.getNodeById(Long.parseLong(entity));
+        List<Relationship> relationships = new ArrayList<>();
+        // the interface's Relationship shadows Neo4j's here
+        for (org.neo4j.graphdb.Relationship r : node.getRelationships()) {
+            if (r.getType().name().equals(MENTIONS)) {
+                continue;
+            }
+            relationships.add(new Relationship(r.getType().name(),
+                    Long.toString(r.getOtherNode(node).getId()), r.getStartNode().equals(node),
+                    Boolean.TRUE.equals(r.getProperty("predicted", false))));
+        }
+        return relationships;
+    }
+
+    private static IllegalArgumentException invalid(String format, Object... args) {
+        return new IllegalArgumentException(String.format(Locale.ROOT, format, args));
+    }
+}

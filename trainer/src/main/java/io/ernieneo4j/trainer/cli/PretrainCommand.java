@@ -33,11 +33,11 @@ import java.util.concurrent.Callable;
 
 /** {@code ernie-trainer pretrain}: masked LM + denoising entity auto-encoder over a corpus with aligned entities. */
 @Command(name = "pretrain", mixinStandardHelpOptions = true,
-        description = {"Pretrains ERNIE: masked LM (15% of word pieces, 80% [MASK] / 10% random / 10% kept, decoder "
-                + "tied to the word embeddings) plus the denoising entity auto-encoder (each aligned entity 5% "
-                + "replaced by another of the batch, 15% dropped, 80% kept; every aligned piece predicts its entity "
-                + "among the batch's unique entities); the two losses are summed. Next-sentence prediction is not "
-                + "trained.",
+        description = {"Pretrains ERNIE: masked LM (15%% of word pieces, 80%% [MASK] / 10%% random / 10%% kept, "
+                + "decoder tied to the word embeddings) plus the denoising entity auto-encoder (each aligned "
+                + "entity 5%% replaced by another of the batch, 15%% dropped, 80%% kept; every aligned piece "
+                + "predicts its entity among the batch's unique entities); the two losses are summed. "
+                + "Next-sentence prediction is not trained.",
                 "Writes an `encoder` model folder that `finetune --init DIR` starts from.",
                 "Record: {\"id\", \"text\", \"entities\": [{\"start\", \"end\", \"entity\"}]} (e.g. corpus/corpus.jsonl "
                         + "of `datasets wordnet`)."})

@@ -65,7 +65,7 @@ case "$cmd" in
       -DskipTests package ;;
   trainer)
     "${MVN[@]}" -q -pl trainer -DskipTests package
-    exec java -Dernie.djl.cacheDir="${ERNIE_DJL_CACHE_DIR:-$PWD/target/djl-cache}" --enable-native-access=ALL-UNNAMED \
+    exec java -Dernie.dir.djl="${ERNIE_DIR_DJL:-${ERNIE_DJL_CACHE_DIR:-$PWD/target/djl-cache}}" --enable-native-access=ALL-UNNAMED \
       -cp "trainer/target/classes:$(cat trainer/target/classpath.txt)" io.ernieneo4j.trainer.cli.ErnieTrainer "$@" ;;
   mvn)
     exec "${MVN[@]}" "$@" ;;

@@ -1,8 +1,7 @@
 package io.ernieneo4j.plugin.dataset;
 
-import io.ernieneo4j.plugin.common.ModelDirectory;
 import io.ernieneo4j.plugin.common.Neo4jRun;
-import io.ernieneo4j.plugin.common.PluginRuntime;
+import io.ernieneo4j.plugin.common.PluginFolders;
 import io.ernieneo4j.plugin.transe.TransEModelRegistry;
 import io.ernieneo4j.trainer.dataset.Dataset;
 import io.ernieneo4j.trainer.dataset.DatasetBuilder;
@@ -35,10 +34,6 @@ import java.util.stream.Stream;
  */
 public class DatasetExportProc {
 
-    /** System property (or environment variable {@link #DIRECTORY_ENV}) naming the folder exports go to. */
-    public static final String DIRECTORY_PROPERTY = "ernie.datasets.dir";
-    public static final String DIRECTORY_ENV = "ERNIE_DATASETS_DIR";
-
     @Context
     public GraphDatabaseService db;
 
@@ -53,20 +48,21 @@ public class DatasetExportProc {
 
     @Procedure(name = "ernie.dataset.export", mode = Mode.READ)
     @Description("Writes the trainer's files from the graph into a folder inside the one the administrator "
-            + "configured (`ernie.datasets.dir`): typing and relation examples (train, dev and test, split by "
+            + "configured (`ernie.dir.datasets`): typing and relation examples (train, dev and test, split by "
             + "document) from the documents' MENTIONS, the entities' types and the relationships between them, the "
-            + "corpus, and the TransE vectors of the entities mentioned (entities named by node id).")
+            + "corpus, and the TransE vectors of the entities mentioned (entities named by node id). Refused when "
+            + "`ernie.files.write.enabled` is false.")
     public Stream<ExportResult> export(
-            @Name(value = "configuration", description = "`directory` (relative to ernie.datasets.dir), "
+            @Name(value = "configuration", description = "`directory` (relative to ernie.dir.datasets), "
                     + "`documentLabel`, `modelName` (a TransE model), `typeProperty` (all required), `textProperty` "
                     + "('text'), `relationshipTypes` (default: the TransE model's), `negativeRatio` (1.0), "
                     + "`splitRatios` ([0.8, 0.1, 0.1]), `seed` (42), `minLinkScore` (0.0), `typingMinLinkScore` "
                     + "(`minLinkScore`), `overwrite` (false).")
             Map<String, Object> configuration) {
+        PluginFolders.requireFileWrites("ernie.dataset.export");
         long start = System.nanoTime();
         DatasetExportConfig config = DatasetExportConfig.from(configuration);
-        Path folder = ModelDirectory.inside(config.directory(), "directory", "datasets folder", DIRECTORY_PROPERTY,
-                DIRECTORY_ENV, PluginRuntime.dataDirectory(db).resolve("ernie").resolve("datasets"));
+        Path folder = PluginFolders.inside(db, PluginFolders.Folder.DATASETS, config.directory(), "directory");
         requireEmptyOrOverwrite(folder, config);
         TransEModelFiles.NamedModel transe = TransEModelRegistry.load(db, config.modelName());
         DatasetGraphReader graph = new DatasetGraphReader(tx, config);
@@ -116,7 +112,7 @@ public class DatasetExportProc {
     }
 
     public record ExportResult(
-            @Description("The folder, relative to ernie.datasets.dir.") String directory,
+            @Description("The folder, relative to ernie.dir.datasets.") String directory,
             @Description("The folder's absolute path on the server.") String path,
             @Description("Lines of each file written, by its path in the folder.") Map<String, Object> files,
             @Description("Documents in train, dev and test.") Map<String, Object> documents,

@@ -1,7 +1,6 @@
 package io.ernieneo4j.plugin.model;
 
-import io.ernieneo4j.trainer.engine.DjlRuntime;
-import io.ernieneo4j.trainer.engine.EngineInfo;
+import io.ernieneo4j.plugin.common.PluginRuntime;
 import io.ernieneo4j.trainer.ernie.EntityTable;
 import io.ernieneo4j.trainer.ernie.ModelDirectory;
 import io.ernieneo4j.trainer.run.Termination;
@@ -30,10 +29,10 @@ import java.util.function.Supplier;
  *
  * <p>Each model also bounds the batches in flight with its own inference executor, {@code slots} threads that run
  * every call's batches (a fair FIFO queue; a call hands over one document's batches at a time and waits). One batch
- * already keeps every intra-op thread busy, so {@code slots = max(1, cores / intra-op threads)} — 1 by default: eight
- * callers take turns on the cores instead of running eight OpenMP thread teams that fight over them, the model
- * always runs on the same warm threads, and the native memory of batches is that of {@code slots} batches whatever
- * the number of callers.
+ * already keeps every intra-op thread busy, so {@code slots} is 1 unless {@code ernie.inference.slots} says otherwise
+ * ({@link PluginRuntime#inferenceSlots}): eight callers take turns on the cores instead of running eight OpenMP thread
+ * teams that fight over them, the model always runs on the same warm threads, and the native memory of batches is
+ * that of {@code slots} batches whatever the number of callers.
  */
 public final class ErnieModelCatalog {
 
@@ -87,8 +86,6 @@ public final class ErnieModelCatalog {
         }
     }
 
-    /** System property overriding the number of batches in flight per model (the inference threads). */
-    public static final String SLOTS_PROPERTY = "ernie.inference.slots";
     /** How often a call waiting for its batches checks whether it was terminated. */
     private static final long TERMINATION_CHECK_MILLIS = 100;
 
@@ -161,7 +158,7 @@ public final class ErnieModelCatalog {
 
     static LoadedModel create(String database, String name, String path, ModelDirectory.Loaded loaded,
                               EntityTable entities, String device, long parameters) {
-        int slots = inferenceSlots();
+        int slots = PluginRuntime.inferenceSlots();
         AtomicInteger threads = new AtomicInteger();
         ExecutorService inference = Executors.newFixedThreadPool(slots, runnable -> {
             Thread thread = new Thread(runnable, "ernie-inference-" + database + "/" + name + "-"
@@ -171,28 +168,5 @@ public final class ErnieModelCatalog {
         });
         return new LoadedModel(database, name, path, loaded, entities, device, Instant.now(), parameters,
                 new ReentrantReadWriteLock(), slots, inference);
-    }
-
-    /**
-     * {@code -Dernie.inference.slots}, else as many batches as the cores hold intra-op thread teams:
-     * {@code max(1, cores / DJL's intra-op threads)}.
-     */
-    static int inferenceSlots() {
-        String configured = System.getProperty(SLOTS_PROPERTY);
-        if (configured != null && !configured.isBlank()) {
-            try {
-                int slots = Integer.parseInt(configured.trim());
-                if (slots >= 1) {
-                    return slots;
-                }
-            } catch (NumberFormatException ignored) {
-                // reported below
-            }
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "Value for `%s` was `%s`, but must be a whole number >= 1.", SLOTS_PROPERTY, configured));
-        }
-        int cores = Runtime.getRuntime().availableProcessors();
-        int threads = DjlRuntime.started().map(EngineInfo::threads).orElse(cores);
-        return Math.max(1, cores / Math.max(1, threads));
     }
 }

@@ -2,6 +2,7 @@ package io.ernieneo4j.plugin.model;
 
 import ai.djl.Device;
 import io.ernieneo4j.plugin.common.ConfigMap;
+import io.ernieneo4j.plugin.common.PluginFolders;
 import io.ernieneo4j.plugin.common.PluginRuntime;
 import io.ernieneo4j.plugin.transe.TransEModelRegistry;
 import io.ernieneo4j.trainer.engine.DjlRuntime;
@@ -29,9 +30,6 @@ import java.util.stream.Stream;
 /** The registry of loaded ERNIE models (GDS's {@code gds.model.*} habits): load, list, drop. */
 public class ErnieModelProc {
 
-    /** System property (or environment variable {@link #DIRECTORY_ENV}) naming the folder models load from. */
-    public static final String DIRECTORY_PROPERTY = "ernie.models.dir";
-    public static final String DIRECTORY_ENV = "ERNIE_MODELS_DIR";
     private static final Set<String> KEYS = Set.of("path", "device", "replace");
 
     @Context
@@ -39,11 +37,12 @@ public class ErnieModelProc {
 
     @Procedure(name = "ernie.model.load", mode = Mode.READ)
     @Description("Loads an ERNIE model directory (ernie.json, ernie.params, tokenizer.json) from the folder the "
-            + "administrator configured (`ernie.models.dir`) on `device` 'auto', 'cpu' or 'gpu', with the entity "
-            + "vectors of the TransE model it expects, which must exist in this database with the same dimension.")
+            + "administrator configured (`ernie.dir.models`) on `device` 'auto', 'cpu' or 'gpu', with the entity "
+            + "vectors of the TransE model it expects, which must exist in this database with the same dimension. "
+            + "Reads files and holds the model in the server's memory until ernie.model.drop; writes no file.")
     public Stream<ModelResult> load(
             @Name(value = "name", description = "The name calls refer to the model by.") String name,
-            @Name(value = "configuration", description = "`path` (relative to ernie.models.dir; required), "
+            @Name(value = "configuration", description = "`path` (relative to ernie.dir.models; required), "
                     + "`device` ('auto'), `replace` (false).") Map<String, Object> configuration) {
         ConfigMap config = ConfigMap.of(configuration, KEYS);
         Path directory = modelPath(config.requireString("path"));
@@ -94,15 +93,14 @@ public class ErnieModelProc {
     }
 
     @Procedure(name = "ernie.model.drop", mode = Mode.READ)
-    @Description("Unloads an ERNIE model, after the calls using it finish, and frees its memory.")
+    @Description("Unloads an ERNIE model, after the calls using it finish, and frees its memory; its files stay.")
     public Stream<ModelResult> drop(@Name(value = "name", description = "A loaded model.") String name) {
         return Stream.of(result(ErnieModelCatalog.drop(db.databaseName(), name)));
     }
 
     /** {@code relative} inside the configured models folder; anything that leaves it is refused. */
     private Path modelPath(String relative) {
-        return io.ernieneo4j.plugin.common.ModelDirectory.inside(relative, "path", "models folder", DIRECTORY_PROPERTY,
-                DIRECTORY_ENV, PluginRuntime.dataDirectory(db).resolve("ernie").resolve("ernie-models"));
+        return PluginFolders.inside(db, PluginFolders.Folder.MODELS, relative, "path");
     }
 
     private static ModelResult result(ErnieModelCatalog.LoadedModel m) {
@@ -114,7 +112,7 @@ public class ErnieModelProc {
 
     public record ModelResult(
             @Description("The model's name.") String modelName,
-            @Description("Its folder, relative to ernie.models.dir.") String path,
+            @Description("Its folder, relative to ernie.dir.models.") String path,
             @Description("`typing`, `relation` or `encoder`.") String task,
             @Description("The labels it predicts.") List<String> labels,
             @Description("Trainable parameters.") long parameters,

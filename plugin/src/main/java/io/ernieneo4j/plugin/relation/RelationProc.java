@@ -50,10 +50,12 @@ public class RelationProc {
     }
 
     @Procedure(name = "ernie.relation.write", mode = Mode.WRITE)
-    @Description("Classifies relations like ernie.relation.stream and writes each as "
-            + "`(head)-[:RELATION {predicted: true, score, model, evidence, headStart, headEnd, tailStart, tailEnd, "
-            + "predictedAt}]->(tail)`: one relationship per head, type and tail with the best evidence; pairs "
-            + "already linked by a relationship of that type that was not predicted are left alone. Idempotent.")
+    @Description("Classifies relations like ernie.relation.stream and writes each as a relationship whose type is "
+            + "the predicted relation label, from head to tail, with properties `predicted` (true), `score`, `model`, "
+            + "`evidence` (the document's node id), `headStart`, `headEnd`, `tailStart`, `tailEnd` (the mentions' "
+            + "character offsets in that document) and `predictedAt`: one relationship per head, type and tail with "
+            + "the best evidence; pairs already linked by a relationship of that type that was not predicted are "
+            + "left alone. Idempotent.")
     public Stream<WriteResult> write(
             @Name(value = "configuration", description = "As ernie.relation.stream.") Map<String, Object> configuration) {
         ConfigMap config = ConfigMap.of(configuration, DocumentMentions.KEYS);

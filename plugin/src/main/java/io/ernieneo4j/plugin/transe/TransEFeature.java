@@ -2,8 +2,8 @@ package io.ernieneo4j.plugin.transe;
 
 import io.ernieneo4j.plugin.common.BatchWriter;
 import io.ernieneo4j.plugin.common.MemorySize;
-import io.ernieneo4j.plugin.common.ModelDirectory;
 import io.ernieneo4j.plugin.common.Neo4jRun;
+import io.ernieneo4j.plugin.common.PluginFolders;
 import io.ernieneo4j.trainer.run.Progress;
 import io.ernieneo4j.trainer.run.Termination;
 import io.ernieneo4j.trainer.transe.TransE;
@@ -117,12 +117,12 @@ final class TransEFeature {
         var manifest = new TransEModelFiles.Manifest(TransEModelFiles.FORMAT_VERSION, name, model.dimensions(),
                 model.norm().name(), model.entityCount(), model.relationCount(), Instant.now().toString(), metadata);
         try {
-            TransEModelFiles.write(ModelDirectory.of(db, MODEL_KIND, name),
+            TransEModelFiles.write(PluginFolders.storedModel(db, MODEL_KIND, name),
                     new TransEModelFiles.NamedModel(manifest, model, entities, run.graph().relationshipTypes()));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot save TransE model `" + name + "`: " + e.getMessage(), e);
         }
-        TransEModelRegistry.invalidate(ModelDirectory.of(db, MODEL_KIND, name));
+        TransEModelRegistry.invalidate(PluginFolders.storedModel(db, MODEL_KIND, name));
     }
 
     /** Refuses a property that some entity already holds with a value that is not a float array. */

@@ -2,8 +2,7 @@ package io.ernieneo4j.plugin.transe;
 
 import io.ernieneo4j.plugin.common.BatchWriter;
 import io.ernieneo4j.plugin.common.ConfigMap;
-import io.ernieneo4j.plugin.common.ModelDirectory;
-import io.ernieneo4j.plugin.common.PluginRuntime;
+import io.ernieneo4j.plugin.common.PluginFolders;
 import io.ernieneo4j.trainer.run.Termination;
 import io.ernieneo4j.trainer.transe.TransEModel;
 import io.ernieneo4j.trainer.transe.TransEModelFiles;
@@ -33,7 +32,7 @@ import java.util.stream.IntStream;
 
 /**
  * Reads OpenKE / Fast-TransX files (entity2id.txt, relation2id.txt, entity2vec.vec, relation2vec.vec) from a folder
- * inside {@code ernie.openke.dir} and keeps them as a stored TransE model of this database. Entities are named by node
+ * inside {@code ernie.dir.openke} and keeps them as a stored TransE model of this database. Entities are named by node
  * id (what the export writes) or, with {@code idProperty}, by a node property's value. Everything is checked before
  * the model is stored or a property is written.
  */
@@ -67,14 +66,12 @@ final class TransEModelImport {
     }
 
     TransEModelProc.ImportResult run(String modelName, Config config) {
-        Path modelDir = ModelDirectory.of(db, TransEFeature.MODEL_KIND, modelName);
+        Path modelDir = PluginFolders.storedModel(db, TransEFeature.MODEL_KIND, modelName);
         if (Files.exists(modelDir) && !config.replace()) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "A TransE model `%s` already exists; pass "
                     + "`replace: true` to replace it, or choose another name.", modelName));
         }
-        Path folder = ModelDirectory.inside(config.directory(), "directory", "OpenKE folder",
-                TransEModelProc.OPENKE_DIRECTORY_PROPERTY, TransEModelProc.OPENKE_DIRECTORY_ENV,
-                PluginRuntime.dataDirectory(db).resolve("ernie").resolve("openke"));
+        Path folder = PluginFolders.inside(db, PluginFolders.Folder.OPENKE, config.directory(), "directory");
         TransEModelFiles.NamedModel read = readFiles(folder, modelName, config);
         long[] nodeIds = resolve(read.entities(), config);
         config.writeProperty().ifPresent(p -> checkWritable(nodeIds, p));

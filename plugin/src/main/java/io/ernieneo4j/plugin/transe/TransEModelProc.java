@@ -1,8 +1,7 @@
 package io.ernieneo4j.plugin.transe;
 
 import io.ernieneo4j.plugin.common.ConfigMap;
-import io.ernieneo4j.plugin.common.ModelDirectory;
-import io.ernieneo4j.plugin.common.PluginRuntime;
+import io.ernieneo4j.plugin.common.PluginFolders;
 import io.ernieneo4j.trainer.transe.TransEModelFiles;
 import io.ernieneo4j.plugin.common.Neo4jRun;
 import org.neo4j.graphdb.GraphDatabaseService;
@@ -29,9 +28,6 @@ import java.util.stream.Stream;
 /** The stored TransE models of this database: list, drop, and export to or import from OpenKE / Fast-TransX files. */
 public class TransEModelProc {
 
-    /** System property (or environment variable {@link #OPENKE_DIRECTORY_ENV}) naming the folder exports go to. */
-    public static final String OPENKE_DIRECTORY_PROPERTY = "ernie.openke.dir";
-    public static final String OPENKE_DIRECTORY_ENV = "ERNIE_OPENKE_DIR";
     private static final Set<String> EXPORT_KEYS = Set.of("directory", "overwrite");
     private static final List<String> OPENKE_FILES =
             List.of("entity2id.txt", "relation2id.txt", "entity2vec.vec", "relation2vec.vec");
@@ -48,7 +44,7 @@ public class TransEModelProc {
     @Procedure(name = "ernie.transe.model.list", mode = Mode.READ)
     @Description("Lists the stored TransE models of this database with their size, settings and training figures.")
     public Stream<ModelResult> list() throws IOException {
-        Path dir = ModelDirectory.kind(db, TransEFeature.MODEL_KIND);
+        Path dir = PluginFolders.storedModels(db, TransEFeature.MODEL_KIND);
         if (!Files.isDirectory(dir)) {
             return Stream.empty();
         }
@@ -63,9 +59,11 @@ public class TransEModelProc {
     }
 
     @Procedure(name = "ernie.transe.model.drop", mode = Mode.READ)
-    @Description("Deletes a stored TransE model and returns what it was; an unknown name is an error.")
+    @Description("Deletes a stored TransE model's files from the server and returns what it was; an unknown name is "
+            + "an error. Refused when `ernie.files.write.enabled` is false.")
     public Stream<ModelResult> drop(@Name(value = "modelName", description = "The model to delete.") String modelName) {
-        Path dir = ModelDirectory.of(db, TransEFeature.MODEL_KIND, modelName);
+        PluginFolders.requireFileWrites("ernie.transe.model.drop");
+        Path dir = PluginFolders.storedModel(db, TransEFeature.MODEL_KIND, modelName);
         TransEModelRegistry.requireExists(dir, modelName);
         try {
             ModelResult dropped = result(TransEModelFiles.readManifest(dir));
@@ -80,17 +78,18 @@ public class TransEModelProc {
     @Procedure(name = "ernie.transe.model.export", mode = Mode.READ)
     @Description("Writes a stored TransE model as OpenKE / Fast-TransX files (entity2id.txt and relation2id.txt, "
             + "entity2vec.vec and relation2vec.vec) into a folder inside the one the administrator configured "
-            + "(`ernie.openke.dir`); entities are named by node id, relations by relationship type.")
+            + "(`ernie.dir.openke`); entities are named by node id, relations by relationship type. Refused when "
+            + "`ernie.files.write.enabled` is false.")
     public Stream<ExportResult> export(
             @Name(value = "modelName", description = "A stored TransE model.") String modelName,
-            @Name(value = "configuration", description = "`directory` (relative to ernie.openke.dir; required), "
+            @Name(value = "configuration", description = "`directory` (relative to ernie.dir.openke; required), "
                     + "`overwrite` (false: a folder that already holds files is refused).")
             Map<String, Object> configuration) {
+        PluginFolders.requireFileWrites("ernie.transe.model.export");
         ConfigMap config = ConfigMap.of(configuration, EXPORT_KEYS);
         String relative = config.requireString("directory");
         boolean overwrite = config.bool("overwrite", false);
-        Path folder = ModelDirectory.inside(relative, "directory", "OpenKE folder", OPENKE_DIRECTORY_PROPERTY,
-                OPENKE_DIRECTORY_ENV, PluginRuntime.dataDirectory(db).resolve("ernie").resolve("openke"));
+        Path folder = PluginFolders.inside(db, PluginFolders.Folder.OPENKE, relative, "directory");
         TransEModelFiles.NamedModel named = TransEModelRegistry.load(db, modelName);
         long start = System.nanoTime();
         try {
@@ -114,15 +113,17 @@ public class TransEModelProc {
 
     @Procedure(name = "ernie.transe.model.import", mode = Mode.WRITE)
     @Description("Reads OpenKE / Fast-TransX files (entity2id.txt, relation2id.txt, entity2vec.vec, relation2vec.vec) "
-            + "from a folder inside `ernie.openke.dir` and keeps them as a stored TransE model; entities are named by "
-            + "node id or by an `idProperty` value, relations by relationship type.")
+            + "from a folder inside `ernie.dir.openke` and keeps them as a stored TransE model; entities are named by "
+            + "node id or by an `idProperty` value, relations by relationship type. Refused when "
+            + "`ernie.files.write.enabled` is false.")
     public Stream<ImportResult> importModel(
             @Name(value = "modelName", description = "The name to keep the model under.") String modelName,
-            @Name(value = "configuration", description = "`directory` (relative to ernie.openke.dir; required), "
+            @Name(value = "configuration", description = "`directory` (relative to ernie.dir.openke; required), "
                     + "`idProperty` (match entity names to this node property instead of node ids), `nodeLabels`, "
                     + "`norm` ('L1'|'L2', what the vectors were trained with; L1), `replace` (false), "
                     + "`writeProperty` (also write each entity's vector onto its node).")
             Map<String, Object> configuration) {
+        PluginFolders.requireFileWrites("ernie.transe.model.import");
         TransEModelImport.Config config = TransEModelImport.Config.from(configuration);
         return Stream.of(new TransEModelImport(db, tx, Neo4jRun.termination(guard)).run(modelName, config));
     }
@@ -149,7 +150,7 @@ public class TransEModelProc {
 
     public record ExportResult(
             @Description("The model's name.") String modelName,
-            @Description("The folder, relative to ernie.openke.dir.") String directory,
+            @Description("The folder, relative to ernie.dir.openke.") String directory,
             @Description("The folder's absolute path on the server.") String path,
             @Description("Lines of entity2id.txt and entity2vec.vec.") long entityCount,
             @Description("Lines of relation2id.txt and relation2vec.vec.") long relationCount,

@@ -32,7 +32,7 @@ public final class TransEModelRegistry {
 
     /** The stored model {@code name} of this database. */
     public static TransEModelFiles.NamedModel load(org.neo4j.graphdb.GraphDatabaseService db, String name) {
-        return load(io.ernieneo4j.plugin.common.ModelDirectory.of(db, TransEFeature.MODEL_KIND, name), name);
+        return load(io.ernieneo4j.plugin.common.PluginFolders.storedModel(db, TransEFeature.MODEL_KIND, name), name);
     }
 
     static TransEModelFiles.NamedModel load(Path dir, String name) {

@@ -1,5 +1,6 @@
 package io.ernieneo4j.plugin.transe;
 
+import io.ernieneo4j.plugin.common.PluginFolders;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Transaction;
 import org.neo4j.logging.Log;
@@ -36,10 +37,12 @@ public class TransETrainProc {
 
     @Procedure(name = "ernie.transe.train", mode = Mode.WRITE)
     @Description("Trains TransE embeddings of the stored graph, keeps the model under `modelName` (for predict, "
-            + "evaluate and ERNIE) and, with `writeProperty`, writes each node's embedding as a float array.")
+            + "evaluate and ERNIE) in files on the server and, with `writeProperty`, writes each node's embedding as a "
+            + "float array. Refused when `ernie.files.write.enabled` is false (stream and stats still train).")
     public Stream<TrainResult> train(
             @Name(value = "configuration", description = CONFIG_DESCRIPTION + " Also `modelName` (required) and "
                     + "`writeProperty`.") Map<String, Object> configuration) {
+        PluginFolders.requireFileWrites("ernie.transe.train");
         TransEConfig config = TransEConfig.from(configuration, TransEConfig.Mode.TRAIN);
         return Stream.of(feature("ernie.transe.train").trainAndWrite(config));
     }

@@ -6,6 +6,7 @@ import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Transaction;
 import org.neo4j.procedure.Context;
 import org.neo4j.procedure.Description;
+import org.neo4j.procedure.Mode;
 import org.neo4j.procedure.Procedure;
 
 import java.util.stream.Stream;
@@ -19,9 +20,9 @@ public class VersionProc {
     @Context
     public Transaction tx;
 
-    @Procedure(name = "ernie.version")
+    @Procedure(name = "ernie.version", mode = Mode.READ)
     @Description("Returns the versions of the plugin, Neo4j, GDS and DJL, starting DJL's PyTorch engine (offline) "
-            + "with a tiny array operation to report the device it computes on.")
+            + "with a tiny array operation to report the device it computes on and its threads.")
     public Stream<VersionResult> version() {
         EngineInfo engine = PluginRuntime.engine(db);
         String gdsVersion = HostVersions.gdsVersion(tx);

@@ -188,7 +188,7 @@ public final class DemoServer {
             List<String> java = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "--enable-native-access=ALL-UNNAMED", "-Xmx4g",
-                    "-Dernie.djl.cacheDir=" + options.neo4jData().resolve("ernie").resolve("djl-cache")));
+                    "-Dernie.dir.djl=" + options.neo4jData().resolve("ernie").resolve("djl-cache")));
             if (Runtime.version().feature() >= 23) {
                 java.add("--sun-misc-unsafe-memory-access=allow");
             }

@@ -62,8 +62,8 @@ public final class ErnieInferenceBenchmark {
         Path work = Files.createTempDirectory("ernie-inference-bench");
         Path models = Files.createDirectories(work.resolve("ernie-models"));
         Path transeModels = Files.createDirectories(work.resolve("transe-models"));
-        System.setProperty("ernie.models.dir", models.toString());
-        System.setProperty("ernie.modelDir", transeModels.toString());
+        System.setProperty("ernie.dir.models", models.toString());
+        System.setProperty("ernie.dir.transe", transeModels.toString());
         try (EmbeddedNeo4j server = EmbeddedNeo4j.builder(work.resolve("db"))
                 .procedures(WordNetLoadProc.class, TransETrainProc.class, ErnieModelProc.class, TypeProc.class)
                 .start();
@@ -143,8 +143,8 @@ public final class ErnieInferenceBenchmark {
                     .put("everyCallerIdenticalToOne", identical)
                     .put("loadAverageAfter", loadAverage());
         } finally {
-            System.clearProperty("ernie.models.dir");
-            System.clearProperty("ernie.modelDir");
+            System.clearProperty("ernie.dir.models");
+            System.clearProperty("ernie.dir.transe");
         }
         report.write();
     }

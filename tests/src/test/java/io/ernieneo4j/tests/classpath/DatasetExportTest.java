@@ -87,9 +87,9 @@ class DatasetExportTest extends ClasspathHarness {
         datasets = Files.createTempDirectory("ernie-datasets");
         transeModels = Files.createTempDirectory("transe-models");
         ernieModels = Files.createTempDirectory("ernie-models");
-        System.setProperty("ernie.datasets.dir", datasets.toString());
-        System.setProperty("ernie.modelDir", transeModels.toString());
-        System.setProperty("ernie.models.dir", ernieModels.toString());
+        System.setProperty("ernie.dir.datasets", datasets.toString());
+        System.setProperty("ernie.dir.transe", transeModels.toString());
+        System.setProperty("ernie.dir.models", ernieModels.toString());
         bolt.single("CALL ernie.dataset.wordnet.load({root: '01861778-n'})");   // mammal
         bolt.single("CALL ernie.dataset.wordnet.load({root: '04524313-n'})");   // vehicle
         // a synset outside every relationship: the TransE model has no vector for it
@@ -105,7 +105,7 @@ class DatasetExportTest extends ClasspathHarness {
     @AfterAll
     static void clearSettings() throws Exception {
         bolt.rows("CALL ernie.model.list() YIELD modelName CALL ernie.model.drop(modelName) YIELD task RETURN task");
-        for (String property : List.of("ernie.datasets.dir", "ernie.modelDir", "ernie.models.dir")) {
+        for (String property : List.of("ernie.dir.datasets", "ernie.dir.transe", "ernie.dir.models")) {
             System.clearProperty(property);
         }
         for (Path dir : List.of(datasets, transeModels, ernieModels)) {

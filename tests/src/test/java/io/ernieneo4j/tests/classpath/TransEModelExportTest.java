@@ -32,7 +32,7 @@ class TransEModelExportTest extends ClasspathHarness {
     @BeforeAll
     static void trainATinyModel() throws Exception {
         exports = Files.createTempDirectory("openke-exports");
-        System.setProperty("ernie.openke.dir", exports.toString());
+        System.setProperty("ernie.dir.openke", exports.toString());
         bolt.single("UNWIND range(0, 11) AS i CREATE (:City {i: i, code: 'city-' + i}) "
                 + "RETURN count(*)");
         bolt.single("MATCH (a:City), (b:City) WHERE b.i = (a.i + 1) % 12 CREATE (a)-[:NEXT_TO]->(b) RETURN count(*)");
@@ -44,7 +44,7 @@ class TransEModelExportTest extends ClasspathHarness {
 
     @AfterAll
     static void clearSettings() throws Exception {
-        System.clearProperty("ernie.openke.dir");
+        System.clearProperty("ernie.dir.openke");
         try (var paths = Files.walk(exports)) {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         }

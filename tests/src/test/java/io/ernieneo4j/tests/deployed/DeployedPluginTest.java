@@ -134,7 +134,7 @@ class DeployedPluginTest {
         Path models = Path.of("target", "test-models").toAbsolutePath();
         assertThat(models.resolve("tiny-typing").resolve("ernie.json"))
                 .as("the class-path tests run first and leave a model here").isRegularFile();
-        System.setProperty("ernie.models.dir", models.toString());
+        System.setProperty("ernie.dir.models", models.toString());
         try {
             assertThat(bolt.single("CALL ernie.model.load('tiny', {path: 'tiny-typing'})"))
                     .containsEntry("task", "typing").containsEntry("device", "cpu");
@@ -145,7 +145,7 @@ class DeployedPluginTest {
             assertThat(rows).hasSize(3).allSatisfy(r -> assertThat((Double) r.get("score")).isStrictlyBetween(0.0, 1.0));
             assertThat(bolt.single("CALL ernie.model.drop('tiny')")).containsEntry("modelName", "tiny");
         } finally {
-            System.clearProperty("ernie.models.dir");
+            System.clearProperty("ernie.dir.models");
         }
     }
 
@@ -157,7 +157,7 @@ class DeployedPluginTest {
         Path models = Path.of("target", "test-models").toAbsolutePath();
         assertThat(models.resolve("tiny-relation").resolve("ernie.json"))
                 .as("the class-path tests run first and leave a model here").isRegularFile();
-        System.setProperty("ernie.models.dir", models.toString());
+        System.setProperty("ernie.dir.models", models.toString());
         try {
             assertThat(bolt.single("CALL ernie.model.load('tiny-rel', {path: 'tiny-relation'})"))
                     .containsEntry("task", "relation").containsEntry("device", "cpu");
@@ -179,7 +179,7 @@ class DeployedPluginTest {
             assertThat(bolt.count("MATCH ()-[r {model: 'tiny-rel'}]->() RETURN count(r)")).isEqualTo(2);
             assertThat(bolt.single("CALL ernie.model.drop('tiny-rel')")).containsEntry("modelName", "tiny-rel");
         } finally {
-            System.clearProperty("ernie.models.dir");
+            System.clearProperty("ernie.dir.models");
         }
     }
 

@@ -3,10 +3,14 @@ package io.ernieneo4j.trainer.engine;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -16,41 +20,66 @@ import java.util.function.Supplier;
  *
  * <p>Every entry point into DJL goes through {@link #call}: DJL finds its engines and native resources through the
  * thread context class loader, which inside a database procedure is the server's, not the plugin's.
+ *
+ * <p>What it changes is JVM-wide, and once per JVM: DJL reads its settings from system properties, which
+ * {@link #start} sets where they are unset (listed in {@link EngineInfo#systemPropertiesSet()}), and PyTorch's thread
+ * counts are per process.
  */
 public final class DjlRuntime {
 
     /** System property (or environment variable {@link #CACHE_DIR_ENV}) naming DJL's cache folder. */
-    public static final String CACHE_DIR_PROPERTY = "ernie.djl.cacheDir";
-    public static final String CACHE_DIR_ENV = "ERNIE_DJL_CACHE_DIR";
-    /** System property (or environment variable {@link #THREADS_ENV}) with the intra-op thread count. */
-    public static final String THREADS_PROPERTY = "ernie.djl.threads";
-    public static final String THREADS_ENV = "ERNIE_DJL_THREADS";
+    public static final String CACHE_DIR_PROPERTY = "ernie.dir.djl";
+    public static final String CACHE_DIR_ENV = "ERNIE_DIR_DJL";
+    /** Deprecated names of the cache folder's setting, still read. */
+    static final String DEPRECATED_CACHE_DIR_PROPERTY = "ernie.djl.cacheDir";
+    static final String DEPRECATED_CACHE_DIR_ENV = "ERNIE_DJL_CACHE_DIR";
+    /** Deprecated names of the intra-op threads' setting, still read by {@link #start(Path)}. */
+    static final String DEPRECATED_THREADS_PROPERTY = "ernie.djl.threads";
+    static final String DEPRECATED_THREADS_ENV = "ERNIE_DJL_THREADS";
+    /** DJL's own settings of PyTorch's thread counts; a value the user set wins over the host's. */
+    static final String NUM_THREADS = "ai.djl.pytorch.num_threads";
+    static final String NUM_INTEROP_THREADS = "ai.djl.pytorch.num_interop_threads";
 
     static final String ENGINE_NAME = "PyTorch";
+    private static final System.Logger LOGGER = System.getLogger(DjlRuntime.class.getName());
 
     private static volatile EngineInfo started;
 
     private DjlRuntime() {}
 
     /**
-     * Configures DJL (offline, no tracking, cache folder, threads) and starts the engine with a tiny array operation,
-     * once per JVM; later calls return what the first one found.
+     * For the command line and tests: {@link #start(Path, int)} with the cache folder of {@link #CACHE_DIR_PROPERTY}
+     * or {@link #CACHE_DIR_ENV} (else {@code defaultCacheDir}) and one intra-op thread per core, as training wants.
      *
-     * @param defaultCacheDir the cache folder when neither {@link #CACHE_DIR_PROPERTY} nor {@link #CACHE_DIR_ENV} is set
+     * @param defaultCacheDir the cache folder when no setting names one
      */
     public static EngineInfo start(Path defaultCacheDir) {
+        Path cacheDir = setting(CACHE_DIR_PROPERTY, CACHE_DIR_ENV)
+                .or(() -> deprecatedSetting(DEPRECATED_CACHE_DIR_PROPERTY, DEPRECATED_CACHE_DIR_ENV, CACHE_DIR_PROPERTY))
+                .map(Path::of).orElse(defaultCacheDir);
+        int threads = deprecatedSetting(DEPRECATED_THREADS_PROPERTY, DEPRECATED_THREADS_ENV, NUM_THREADS)
+                .map(DjlRuntime::parseThreads)
+                .orElse(Runtime.getRuntime().availableProcessors());
+        return start(cacheDir, threads);
+    }
+
+    /**
+     * Configures DJL (offline, no tracking, cache folder, threads) and starts the engine with a tiny array operation,
+     * once per JVM; later calls return what the first one found, whatever they ask for.
+     *
+     * @param cacheDir where DJL unpacks its natives
+     * @param threads  PyTorch's intra-op threads, unless {@code -Dai.djl.pytorch.num_threads} says otherwise
+     */
+    public static EngineInfo start(Path cacheDir, int threads) {
         EngineInfo info = started;
         if (info != null) {
             return info;
         }
         synchronized (DjlRuntime.class) {
             if (started == null) {
-                Path cacheDir = setting(CACHE_DIR_PROPERTY, CACHE_DIR_ENV).map(Path::of).orElse(defaultCacheDir);
-                int threads = setting(THREADS_PROPERTY, THREADS_ENV)
-                        .map(DjlRuntime::parseThreads)
-                        .orElse(Runtime.getRuntime().availableProcessors());
-                configure(cacheDir.toAbsolutePath(), threads);
-                started = call(() -> probe(cacheDir.toAbsolutePath(), threads));
+                Path absolute = cacheDir.toAbsolutePath();
+                Map<String, String> set = configure(absolute, threads);
+                started = call(() -> probe(absolute, set));
             }
             return started;
         }
@@ -73,7 +102,8 @@ public final class DjlRuntime {
         }
     }
 
-    private static void configure(Path cacheDir, int threads) {
+    /** Sets DJL's system properties where unset, and returns those it set. */
+    private static Map<String, String> configure(Path cacheDir, int threads) {
         try {
             Files.createDirectories(cacheDir);
         } catch (Exception e) {
@@ -81,19 +111,22 @@ public final class DjlRuntime {
                     "Cannot create DJL's cache folder `%s` (set `%s` or %s to a writable folder): %s",
                     cacheDir, CACHE_DIR_PROPERTY, CACHE_DIR_ENV, e.getMessage()), e);
         }
+        Map<String, String> set = new LinkedHashMap<>();
         // A user's own -D settings win; these are defaults that keep DJL offline and quiet.
-        setDefault("DJL_CACHE_DIR", cacheDir.toString());
-        setDefault("ENGINE_CACHE_DIR", cacheDir.toString());
-        setDefault("ai.djl.offline", "true");
-        setDefault("OPT_OUT_TRACKING", "true");
+        setDefault(set, "DJL_CACHE_DIR", cacheDir.toString());
+        setDefault(set, "ENGINE_CACHE_DIR", cacheDir.toString());
+        setDefault(set, "ai.djl.offline", "true");
+        setDefault(set, "OPT_OUT_TRACKING", "true");
         // The tokenizers binding would pick (and try to download) a CUDA flavour on a GPU host.
-        setDefault("RUST_FLAVOR", "cpu");
-        setDefault("ai.djl.pytorch.num_threads", Integer.toString(threads));
-        setDefault("ai.djl.pytorch.num_interop_threads", "1");
-        setDefault("ai.djl.default_engine", ENGINE_NAME);
+        setDefault(set, "RUST_FLAVOR", "cpu");
+        setDefault(set, NUM_THREADS, Integer.toString(threads));
+        // One inter-op thread: the models run no independent operators in parallel worth a second pool.
+        setDefault(set, NUM_INTEROP_THREADS, "1");
+        setDefault(set, "ai.djl.default_engine", ENGINE_NAME);
+        return Collections.unmodifiableMap(set);
     }
 
-    private static EngineInfo probe(Path cacheDir, int threads) {
+    private static EngineInfo probe(Path cacheDir, Map<String, String> set) {
         Engine engine = Engine.getEngine(ENGINE_NAME);
         try (NDManager manager = engine.newBaseManager()) {
             NDArray probe = manager.create(new float[] {1f, 2f, 3f}).mul(2f).sum();
@@ -107,8 +140,10 @@ public final class DjlRuntime {
                     Engine.getDjlVersion(),
                     manager.getDevice().getDeviceType(),
                     engine.getGpuCount(),
-                    Integer.parseInt(System.getProperty("ai.djl.pytorch.num_threads", Integer.toString(threads))),
-                    cacheDir);
+                    JniUtils.getNumThreads(),
+                    JniUtils.getNumInteropThreads(),
+                    cacheDir,
+                    set);
         }
     }
 
@@ -122,7 +157,8 @@ public final class DjlRuntime {
             // reported below
         }
         throw new IllegalArgumentException(String.format(Locale.ROOT,
-                "Value for `%s` was `%s`, but must be a whole number of threads >= 1.", THREADS_PROPERTY, value));
+                "Value for `%s` was `%s`, but must be a whole number of threads >= 1.", DEPRECATED_THREADS_PROPERTY,
+                value));
     }
 
     private static Optional<String> setting(String property, String env) {
@@ -133,9 +169,18 @@ public final class DjlRuntime {
         return Optional.ofNullable(value).filter(v -> !v.isBlank());
     }
 
-    private static void setDefault(String key, String value) {
+    /** A setting under a name of earlier releases, with a warning that says what replaces it. */
+    private static Optional<String> deprecatedSetting(String property, String env, String replacement) {
+        Optional<String> value = setting(property, env);
+        value.ifPresent(v -> LOGGER.log(System.Logger.Level.WARNING, String.format(Locale.ROOT,
+                "`%s` (%s) is deprecated; set `%s` instead.", property, env, replacement)));
+        return value;
+    }
+
+    private static void setDefault(Map<String, String> set, String key, String value) {
         if (System.getProperty(key) == null) {
             System.setProperty(key, value);
+            set.put(key, value);
         }
     }
 }

@@ -58,7 +58,7 @@ class EngineThreadsTest {
 
     /** The DJL cache the build already unpacked the natives into. */
     private static Path djlCache() {
-        String configured = System.getProperty("ernie.dir.djl", System.getProperty("ernie.djl.cacheDir"));
+        String configured = System.getProperty("ernie.dir.djl");
         return configured != null ? Path.of(configured) : Path.of("target", "djl-cache").toAbsolutePath();
     }
 }

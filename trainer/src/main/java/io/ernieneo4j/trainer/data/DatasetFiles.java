@@ -16,7 +16,7 @@ import java.util.List;
 
 /**
  * The trainer's file formats: JSON Lines for texts with mentions (one record a line), TSV for triples. These files
- * are the contract between the graph and the trainer; the README documents them.
+ * are the contract between the graph and the trainer; docs/datasets.md documents them.
  */
 public final class DatasetFiles {
 

@@ -1,11 +1,11 @@
 package io.ernieneo4j.plugin.dataset;
 
+import io.ernieneo4j.plugin.common.BatchWriter;
+import io.ernieneo4j.plugin.common.Neo4jRun;
 import io.ernieneo4j.trainer.wordnet.Pointer;
 import io.ernieneo4j.trainer.wordnet.Synset;
 import io.ernieneo4j.trainer.wordnet.WordNet;
 import io.ernieneo4j.trainer.wordnet.WordNetRelation;
-import io.ernieneo4j.plugin.common.BatchWriter;
-import io.ernieneo4j.plugin.common.Neo4jRun;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.QueryStatistics;
 import org.neo4j.graphdb.Result;

@@ -6,15 +6,15 @@ import io.ernieneo4j.trainer.run.Progress;
 import io.ernieneo4j.trainer.run.Termination;
 import io.ernieneo4j.trainer.transe.LinkPredictionEvaluator;
 import io.ernieneo4j.trainer.transe.TransE;
-import io.ernieneo4j.trainer.transe.TransEParameters;
 import io.ernieneo4j.trainer.transe.TransEParameters.NegativeSampling;
 import io.ernieneo4j.trainer.transe.TransEParameters.Norm;
+import io.ernieneo4j.trainer.transe.TransEParameters;
 import io.ernieneo4j.trainer.transe.TripleIndex;
 import io.ernieneo4j.trainer.transe.TripleStore;
 import io.ernieneo4j.trainer.wordnet.Morphology;
 import io.ernieneo4j.trainer.wordnet.WordNet;
-import io.ernieneo4j.trainer.wordnet.WordNetDatasets;
 import io.ernieneo4j.trainer.wordnet.WordNetDatasets.LinkPredictionVariant;
+import io.ernieneo4j.trainer.wordnet.WordNetDatasets;
 
 import java.util.ArrayList;
 import java.util.List;

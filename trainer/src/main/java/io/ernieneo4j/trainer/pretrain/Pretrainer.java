@@ -20,13 +20,13 @@ import io.ernieneo4j.trainer.ernie.nn.MaskedLmHead;
 import io.ernieneo4j.trainer.ernie.nn.ParameterNames;
 import io.ernieneo4j.trainer.infer.BatchPlan;
 import io.ernieneo4j.trainer.infer.EncodedExample;
-import io.ernieneo4j.trainer.training.TrainingParameters;
-import io.ernieneo4j.trainer.training.ModelOutput;
 import io.ernieneo4j.trainer.run.Termination;
 import io.ernieneo4j.trainer.training.AdamW;
 import io.ernieneo4j.trainer.training.LearningRateSchedule;
+import io.ernieneo4j.trainer.training.ModelOutput;
 import io.ernieneo4j.trainer.training.TrainingListener;
 import io.ernieneo4j.trainer.training.TrainingLoop;
+import io.ernieneo4j.trainer.training.TrainingParameters;
 import io.ernieneo4j.trainer.training.TrainingState;
 
 import java.io.IOException;

@@ -11,7 +11,6 @@ import io.ernieneo4j.trainer.transe.TransEModel;
 import io.ernieneo4j.trainer.transe.TransEModelFiles;
 import io.ernieneo4j.trainer.transe.TransEParameters;
 import org.neo4j.graphdb.GraphDatabaseService;
-import org.neo4j.graphdb.Result;
 import org.neo4j.graphdb.Transaction;
 import org.neo4j.logging.Log;
 import org.neo4j.procedure.TerminationGuard;
@@ -154,34 +153,19 @@ final class TransEFeature {
     }
 
     TransETrainProc.EstimateResult estimate(TransEConfig config) {
-        List<String> types = new KnowledgeGraphReader(tx, termination).validateSelection(config);
-        long nodes = 0;
-        if (config.nodeLabels().isEmpty()) {
-            nodes = count("MATCH (n) RETURN count(n) AS c");
-        } else {
-            for (String label : config.nodeLabels()) {
-                nodes += count("MATCH (n:`" + label.replace("`", "``") + "`) RETURN count(n) AS c");
-            }
-        }
-        long relationships = 0;
-        for (String type : types) {
-            relationships += count("MATCH ()-[r:`" + type.replace("`", "``") + "`]->() RETURN count(r) AS c");
-        }
+        KnowledgeGraphReader.Size size = new KnowledgeGraphReader(tx, termination).size(config);
+        long nodes = size.nodes();
+        long relationships = size.relationships();
         int dim = config.parameters().dimensions();
         // per entity: its vector, its node id and an id-map entry; per triple: three ints while reading, three
         // ints and two sorted keys while training (up to twice the reading buffer when it has just grown)
         long perEntity = TransE.estimateMemoryBytes(1, 0, dim) + Long.BYTES + 64;
-        long min = nodes * perEntity + relationships * 40 + TransE.estimateMemoryBytes(0, types.size(), dim);
-        long max = nodes * perEntity + relationships * 52 + TransE.estimateMemoryBytes(0, types.size(), dim);
+        long types = TransE.estimateMemoryBytes(0, size.relationshipTypes(), dim);
+        long min = nodes * perEntity + relationships * 40 + types;
+        long max = nodes * perEntity + relationships * 52 + types;
         double heap = Runtime.getRuntime().maxMemory();
         return new TransETrainProc.EstimateResult(MemorySize.human(max), min, max, nodes, relationships,
                 Math.round(1000.0 * min / heap) / 10.0, Math.round(1000.0 * max / heap) / 10.0, config.toMap());
-    }
-
-    private long count(String query) {
-        try (Result result = tx.execute(query)) {
-            return ((Number) result.next().get("c")).longValue();
-        }
     }
 
     static List<Double> toList(float[] vector) {

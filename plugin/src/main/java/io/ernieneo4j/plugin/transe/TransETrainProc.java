@@ -109,8 +109,10 @@ public class TransETrainProc {
             @Description("The larger estimate, readable.") String requiredMemory,
             @Description("Lower bound in bytes.") long bytesMin,
             @Description("Upper bound in bytes.") long bytesMax,
-            @Description("Nodes counted for the selection (an upper bound with labels).") long nodeCount,
-            @Description("Relationships counted for the selection.") long relationshipCount,
+            @Description("Nodes counted for the selection (an upper bound: a node without a selected relationship "
+                    + "gets no embedding); with `graphName`, the projection's node count.") long nodeCount,
+            @Description("Relationships counted for the selection (in the projection with `graphName`).")
+            long relationshipCount,
             @Description("bytesMin as a percentage of the maximum heap.") double heapPercentageMin,
             @Description("bytesMax as a percentage of the maximum heap.") double heapPercentageMax,
             @Description("The configuration used.") Map<String, Object> configuration) {}

@@ -1,5 +1,6 @@
 package io.ernieneo4j.plugin.dataset;
 
+import io.ernieneo4j.plugin.common.EntityKey;
 import io.ernieneo4j.plugin.model.DocumentMentions;
 import io.ernieneo4j.trainer.data.CorpusDocument;
 import io.ernieneo4j.trainer.data.DatasetFiles;
@@ -133,7 +134,8 @@ public final class DatasetExport {
         }
         DocumentMentions reader = new DocumentMentions(config.modelName(), config.documentLabel(),
                 config.textProperty(), null, config.minLinkScore(), 0.5, 1);
-        List<DocumentMentions.Document> read = new ArrayList<>(reader.read(tx));
+        List<DocumentMentions.Document> read = new ArrayList<>(reader.read(tx,
+                EntityKey.parse(model.manifest().entityKey())));
         if (read.isEmpty()) {
             throw invalid("No `%s` node has a non-empty `%s` and MENTIONS with a score of at least %s; align the "
                     + "documents with ernie.align.write first.", config.documentLabel(), config.textProperty(),
@@ -188,7 +190,7 @@ public final class DatasetExport {
             for (int k = 0; k < kept.mentions().size(); k++) {
                 Mention mention = kept.mentions().get(k);
                 entityRows.add(rows.get(mention.entity()));
-                List<String> labels = typesOf(mention.entity());
+                List<String> labels = typesOf(mention.entity(), document.nodeId(mention.entity()));
                 if (!labels.isEmpty() && kept.scores().get(k) >= config.typingMinLinkScore()) {
                     typing.get(part[d]).add(new TypingExample(document.id() + "#" + k, document.text(), mention,
                             labels, kept.mentions()));
@@ -283,13 +285,13 @@ public final class DatasetExport {
         long documentId = kept.document().id();
         for (int h = 0; h < entities.size(); h++) {
             Mention head = entities.get(h);
-            Links headLinks = links(Long.parseLong(head.entity()));
+            Links headLinks = links(kept.document().nodeId(head.entity()));
             for (int t = 0; t < entities.size(); t++) {
                 if (t == h) {
                     continue;
                 }
                 Mention tail = entities.get(t);
-                long tailNode = Long.parseLong(tail.entity());
+                long tailNode = kept.document().nodeId(tail.entity());
                 Integer type = headLinks.outgoing().get(tailNode);
                 String id = documentId + "#" + positions.get(h) + "-" + positions.get(t);
                 if (type != null) {
@@ -332,9 +334,9 @@ public final class DatasetExport {
 
     /** The entity's types: its {@code typeProperty}, a string or a list of strings (none when absent). */
     @SuppressWarnings("deprecation")
-    private List<String> typesOf(String entity) {
+    private List<String> typesOf(String entity, long nodeId) {
         return types.computeIfAbsent(entity, id -> {
-            Node node = tx.getNodeById(Long.parseLong(id));
+            Node node = tx.getNodeById(nodeId);
             Object value = node.getProperty(config.typeProperty(), null);
             List<String> labels = new ArrayList<>();
             if (value instanceof String s) {

@@ -87,7 +87,7 @@ public final class MentionPrediction {
         return ErnieModelCatalog.use(db.databaseName(), request.modelName(), model -> {
             ErniePredictor predictor = DjlRuntime.call(() ->
                     new ErniePredictor(model.loaded().model(), model.loaded().tokenizer(), model.entities()));
-            List<DocumentMentions.Document> documents = request.read(tx);
+            List<DocumentMentions.Document> documents = request.read(tx, model.entityKey());
             List<R> rows = new ArrayList<>();
             long examples = 0;
             long skipped = 0;

@@ -23,6 +23,8 @@ import java.util.Set;
  *                          graph only: a GDS projection cannot carry it)
  * @param modelName         the name the trained model is kept under (train only)
  * @param writeProperty     node property that receives the embedding as {@code float[]} (train only; optional)
+ * @param keyProperty       the node property whose value names each entity in the stored model (train only; by
+ *                          default the node's elementId)
  */
 public record TransEConfig(
         List<String> nodeLabels,
@@ -33,6 +35,7 @@ public record TransEConfig(
         TransEParameters parameters,
         Optional<String> modelName,
         Optional<String> writeProperty,
+        Optional<String> keyProperty,
         Map<String, Object> toMap) {
 
     public static final int DEFAULT_DIMENSIONS = 100;
@@ -44,10 +47,10 @@ public record TransEConfig(
 
     /** The modes, each with the keys it accepts beyond the common ones. */
     public enum Mode {
-        TRAIN(Set.of("modelName", "writeProperty")),
+        TRAIN(Set.of("modelName", "writeProperty", "keyProperty")),
         STREAM(Set.of()),
         STATS(Set.of()),
-        ESTIMATE(Set.of("modelName", "writeProperty"));
+        ESTIMATE(Set.of("modelName", "writeProperty", "keyProperty"));
 
         private final Set<String> extraKeys;
 
@@ -99,6 +102,6 @@ public record TransEConfig(
         }
         return new TransEConfig(labels, types, graphName, splitProperty,
                 config.string("trainSplit", "train"), parameters, modelName, config.optionalString("writeProperty"),
-                config.toMap());
+                config.optionalString("keyProperty"), config.toMap());
     }
 }

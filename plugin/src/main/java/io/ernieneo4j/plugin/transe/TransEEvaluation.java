@@ -41,7 +41,7 @@ final class TransEEvaluation {
     TransEEvaluateProc.EvaluateResult evaluate(TransEEvaluateConfig config) {
         TransEModelFiles.NamedModel named = TransEModelRegistry.load(db, config.modelName());
         long start = System.nanoTime();
-        ModelIds ids = new ModelIds(named);
+        ModelIds ids = new ModelIds(named, tx);
         TripleCollector known = new TripleCollector(ids);
         TripleCollector test = new TripleCollector(ids);
         long seen = 0;
@@ -105,11 +105,10 @@ final class TransEEvaluation {
             this.ids = ids;
         }
 
-        @SuppressWarnings("deprecation")
         void add(Node head, String type, Node tail) {
-            Integer h = ids.entities.get(head.getId());
+            Integer h = ids.entity(head);
             Integer r = ids.relations.get(type);
-            Integer t = ids.entities.get(tail.getId());
+            Integer t = ids.entity(tail);
             if (h == null || r == null || t == null) {
                 skipped++;
             } else {

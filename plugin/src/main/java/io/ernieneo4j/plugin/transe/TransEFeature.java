@@ -1,6 +1,7 @@
 package io.ernieneo4j.plugin.transe;
 
 import io.ernieneo4j.plugin.common.BatchWriter;
+import io.ernieneo4j.plugin.common.EntityKey;
 import io.ernieneo4j.plugin.common.MemorySize;
 import io.ernieneo4j.plugin.common.ModelDirectory;
 import io.ernieneo4j.plugin.common.Neo4jRun;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -46,19 +48,52 @@ final class TransEFeature {
         this.procedure = procedure;
     }
 
-    /** A finished run: the graph it learnt from, the trained model and timings. */
-    record Run(KnowledgeGraph graph, TransE.Result result, long readMillis) {}
+    /**
+     * A finished run: the graph it learnt from, the trained model and timings.
+     *
+     * @param entityKeys each entity's key in the stored model (train only; null otherwise)
+     */
+    record Run(KnowledgeGraph graph, List<String> entityKeys, TransE.Result result, long readMillis) {}
 
     Run train(TransEConfig config) {
         long start = System.nanoTime();
         KnowledgeGraph graph = new KnowledgeGraphReader(tx, termination).read(config);
         long readMillis = (System.nanoTime() - start) / 1_000_000;
         config.writeProperty().ifPresent(property -> checkWritable(graph, property));
+        List<String> entityKeys = config.modelName().isPresent() ? entityKeys(graph, config) : null;
         Progress progress = Neo4jRun.progress(log, procedure);
         progress.info(String.format(Locale.ROOT, "read %d triples over %d nodes and %d relationship types in %d ms",
                 graph.triples().size(), graph.nodeIds().length, graph.relationshipTypes().size(), readMillis));
         TransE.Result result = new TransE(graph.triples(), config.parameters(), progress, termination).train();
-        return new Run(graph, result, readMillis);
+        return new Run(graph, entityKeys, result, readMillis);
+    }
+
+    private static EntityKey entityKey(TransEConfig config) {
+        return config.keyProperty().map(EntityKey::property).orElse(EntityKey.elementId());
+    }
+
+    /** Each entity's key, checked before training: every node must have one, and no two the same. */
+    @SuppressWarnings("deprecation") // internal ids: this transaction's reading only
+    private List<String> entityKeys(KnowledgeGraph graph, TransEConfig config) {
+        EntityKey key = entityKey(config);
+        List<String> keys = new ArrayList<>(graph.nodeIds().length);
+        Map<String, Long> owners = new HashMap<>();
+        for (long id : graph.nodeIds()) {
+            String value = key.of(tx.getNodeById(id));
+            if (value == null) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "`keyProperty` `%s` is missing (or "
+                        + "an array) on node %d, which the model would learn; give every node a key value or "
+                        + "choose another property.", config.keyProperty().orElseThrow(), id));
+            }
+            Long other = owners.putIfAbsent(value, id);
+            if (other != null) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "`keyProperty` `%s` is not unique: "
+                        + "nodes %d and %d both hold `%s`; a key must name one node.",
+                        config.keyProperty().orElseThrow(), other, id, value));
+            }
+            keys.add(value);
+        }
+        return keys;
     }
 
     Stream<TransETrainProc.StreamResult> stream(TransEConfig config) {
@@ -109,12 +144,10 @@ final class TransEFeature {
         metadata.put("triples", run.graph().triples().size());
         metadata.put("finalLoss", run.result().finalLoss());
         metadata.put("trainSeconds", run.result().trainSeconds());
-        List<String> entities = new ArrayList<>(run.graph().nodeIds().length);
-        for (long id : run.graph().nodeIds()) {
-            entities.add(Long.toString(id));
-        }
+        List<String> entities = run.entityKeys();
         var manifest = new TransEModelFiles.Manifest(TransEModelFiles.FORMAT_VERSION, name, model.dimensions(),
-                model.norm().name(), model.entityCount(), model.relationCount(), Instant.now().toString(), metadata);
+                model.norm().name(), model.entityCount(), model.relationCount(), entityKey(config).spec(),
+                Instant.now().toString(), metadata);
         try {
             TransEModelFiles.write(ModelDirectory.of(db, MODEL_KIND, name),
                     new TransEModelFiles.NamedModel(manifest, model, entities, run.graph().relationshipTypes()));

@@ -79,7 +79,7 @@ final class TransEPrediction {
     /** Checks the model, the relationship type and the given nodes before anything is ranked. */
     private Request request(TransEPredictConfig config) {
         var named = TransEModelRegistry.load(db, config.modelName());
-        var ids = new ModelIds(named);
+        var ids = new ModelIds(named, tx);
         Integer relation = ids.relations.get(config.relationshipType());
         if (relation == null) {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
@@ -94,16 +94,18 @@ final class TransEPrediction {
     @SuppressWarnings("deprecation") // internal ids: rows of this transaction only
     private Stream<TransEPredictProc.PredictResult> predict(Request request, LinkPredictor predictor, Node given) {
         TransEPredictConfig config = request.config();
-        Integer entity = request.ids().entities.get(given.getId());
+        Integer entity = request.ids().entity(given);
         if (entity == null) {
             return Stream.empty(); // the model has no embedding for this node
         }
         Set<Integer> linked = linked(request, given);
         linked.add(entity);
         boolean tails = config.side() == Side.TAILS;
-        return predictor.topK(entity, request.relation(), config.side(), config.topK(), linked::contains).stream()
+        // an entity whose key no node holds any more (deleted) is no candidate
+        return predictor.topK(entity, request.relation(), config.side(), config.topK(),
+                        e -> linked.contains(e) || request.ids().node(e) == null).stream()
                 .map(c -> {
-                    long other = request.ids().nodeIds[c.entity()];
+                    long other = request.ids().node(c.entity()).getId();
                     return new TransEPredictProc.PredictResult(tails ? given.getId() : other,
                             config.relationshipType(), tails ? other : given.getId(), c.score(), c.distance(),
                             c.rank());
@@ -118,7 +120,7 @@ final class TransEPrediction {
         RelationshipType type = RelationshipType.withName(request.config().relationshipType());
         for (Relationship r : given.getRelationships(direction, type)) {
             if (!Boolean.TRUE.equals(r.getProperty("predicted", false))) {
-                Integer other = request.ids().entities.get(r.getOtherNode(given).getId());
+                Integer other = request.ids().entity(r.getOtherNode(given));
                 if (other != null) linked.add(other);
             }
         }

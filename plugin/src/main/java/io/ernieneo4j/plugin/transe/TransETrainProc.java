@@ -39,7 +39,9 @@ public class TransETrainProc {
             + "evaluate and ERNIE) and, with `writeProperty`, writes each node's embedding as a float array.")
     public Stream<TrainResult> train(
             @Name(value = "configuration", description = CONFIG_DESCRIPTION + " Also `modelName` (required) and "
-                    + "`writeProperty`.") Map<String, Object> configuration) {
+                    + "`writeProperty`, `keyProperty` (the node property that names each entity in the stored model, "
+                    + "unique per node; default the node's elementId, which Neo4j may reuse after a delete).")
+            Map<String, Object> configuration) {
         TransEConfig config = TransEConfig.from(configuration, TransEConfig.Mode.TRAIN);
         return Stream.of(feature("ernie.transe.train").trainAndWrite(config));
     }

@@ -1,5 +1,6 @@
 package io.ernieneo4j.plugin.dataset;
 
+import io.ernieneo4j.plugin.common.EntityKey;
 import io.ernieneo4j.plugin.common.Neo4jRun;
 import io.ernieneo4j.plugin.common.PluginFolders;
 import io.ernieneo4j.plugin.transe.TransEModelRegistry;
@@ -65,7 +66,8 @@ public class DatasetExportProc {
         Path folder = PluginFolders.inside(db, PluginFolders.Folder.DATASETS, config.directory(), "directory");
         requireEmptyOrOverwrite(folder, config);
         TransEModelFiles.NamedModel transe = TransEModelRegistry.load(db, config.modelName());
-        DatasetGraphReader graph = new DatasetGraphReader(tx, config);
+        EntityKey key = EntityKey.parse(transe.manifest().entityKey());
+        DatasetGraphReader graph = new DatasetGraphReader(tx, config, key);
         graph.validate();
         DatasetParameters parameters = config.parameters(transe.relations());
         Dataset dataset = new DatasetBuilder(graph, transe, parameters,

@@ -1,5 +1,6 @@
 package io.ernieneo4j.plugin.dataset;
 
+import io.ernieneo4j.plugin.common.EntityKey;
 import io.ernieneo4j.plugin.model.DocumentMentions;
 import io.ernieneo4j.trainer.dataset.DatasetGraph;
 import org.neo4j.graphdb.Node;
@@ -7,6 +8,7 @@ import org.neo4j.graphdb.Transaction;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,8 +19,8 @@ import java.util.Set;
 /**
  * The graph as ernie.dataset.export reads it: the documents of a label with their {@code MENTIONS} (read as ERNIE's
  * inference reads them), each entity's {@code typeProperty} and its other relationships ({@code predicted: true}
- * marks what ernie.transe.predict.write and ernie.relation.write wrote). Entities are named as the TransE model names
- * them: by node id.
+ * marks what ernie.transe.predict.write and ernie.relation.write wrote). Entities are named by the TransE model's
+ * {@link EntityKey}; their internal ids stay inside this transaction.
  */
 final class DatasetGraphReader implements DatasetGraph {
 
@@ -26,10 +28,14 @@ final class DatasetGraphReader implements DatasetGraph {
 
     private final Transaction tx;
     private final DatasetExportConfig config;
+    private final EntityKey key;
+    /** The internal id of each entity the documents mention, by key, for this transaction. */
+    private final Map<String, Long> nodeIds = new HashMap<>();
 
-    DatasetGraphReader(Transaction tx, DatasetExportConfig config) {
+    DatasetGraphReader(Transaction tx, DatasetExportConfig config, EntityKey key) {
         this.tx = tx;
         this.config = config;
+        this.key = key;
     }
 
     /** Checks the names the configuration uses exist in the database, before anything is read. */
@@ -65,13 +71,14 @@ final class DatasetGraphReader implements DatasetGraph {
     public List<Document> documents() {
         DocumentMentions reader = new DocumentMentions(config.modelName(), config.documentLabel(),
                 config.textProperty(), null, config.minLinkScore(), 0.5, 1);
-        List<DocumentMentions.Document> read = new ArrayList<>(reader.read(tx));
+        List<DocumentMentions.Document> read = new ArrayList<>(reader.read(tx, key));
         if (read.isEmpty()) {
             throw invalid("No `%s` node has a non-empty `%s` and MENTIONS with a score of at least %s; align the "
                     + "documents with ernie.align.write first.", config.documentLabel(), config.textProperty(),
                     config.minLinkScore());
         }
         read.sort(Comparator.comparingLong(DocumentMentions.Document::id));
+        read.forEach(d -> nodeIds.putAll(d.entityNodeIds()));
         return read.stream().map(d -> new Document(Long.toString(d.id()), d.text(), d.mentions(), d.scores()))
                 .toList();
     }
@@ -80,7 +87,7 @@ final class DatasetGraphReader implements DatasetGraph {
     @Override
     @SuppressWarnings("deprecation")
     public List<String> types(String entity) {
-        Object value = tx.getNodeById(Long.parseLong(entity)).getProperty(config.typeProperty(), null);
+        Object value = tx.getNodeById(nodeIds.get(entity)).getProperty(config.typeProperty(), null);
         List<String> labels = new ArrayList<>();
         if (value instanceof String s) {
             labels.add(s);
@@ -97,16 +104,18 @@ final class DatasetGraphReader implements DatasetGraph {
     @Override
     @SuppressWarnings("deprecation")
     public List<Relationship> relationships(String entity) {
-        Node node = tx.getNodeById(Long.parseLong(entity));
+        Node node = tx.getNodeById(nodeIds.get(entity));
         List<Relationship> relationships = new ArrayList<>();
         // the interface's Relationship shadows Neo4j's here
         for (org.neo4j.graphdb.Relationship r : node.getRelationships()) {
             if (r.getType().name().equals(MENTIONS)) {
                 continue;
             }
-            relationships.add(new Relationship(r.getType().name(),
-                    Long.toString(r.getOtherNode(node).getId()), r.getStartNode().equals(node),
-                    Boolean.TRUE.equals(r.getProperty("predicted", false))));
+            String other = key.of(r.getOtherNode(node));
+            if (other != null) { // a node without a key is no entity of the files
+                relationships.add(new Relationship(r.getType().name(), other, r.getStartNode().equals(node),
+                        Boolean.TRUE.equals(r.getProperty("predicted", false))));
+            }
         }
         return relationships;
     }

@@ -2,6 +2,7 @@ package io.ernieneo4j.plugin.model;
 
 import io.ernieneo4j.plugin.common.ConfigMap;
 import io.ernieneo4j.plugin.common.NodeArguments;
+import io.ernieneo4j.plugin.common.EntityKey;
 import io.ernieneo4j.trainer.data.Mention;
 import org.neo4j.graphdb.Direction;
 import org.neo4j.graphdb.Label;
@@ -13,6 +14,7 @@ import org.neo4j.graphdb.Transaction;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,7 +23,8 @@ import java.util.Set;
 /**
  * What ERNIE reads from the graph: documents of a label, their text, and their aligned mentions — the
  * {@code (doc)-[:MENTIONS {start, end, score}]->(entity)} relationships of ernie.align.write — with a linker score of
- * at least {@code minLinkScore}. A mention's entity id is the entity node's id, as in the TransE model's entity table.
+ * at least {@code minLinkScore}. A mention's entity is the entity node's key (elementId or key property), as in the
+ * TransE model's entity table.
  *
  * @param documentIds nodes or node ids to read, or null for every node of the label
  */
@@ -40,8 +43,19 @@ public record DocumentMentions(String modelName, String documentLabel, String te
         return keys;
     }
 
-    /** One document's text and mentions, by start, with each mention's linker score (same order). */
-    public record Document(long id, String text, List<Mention> mentions, List<Double> scores) {}
+    /**
+     * One document's text and mentions, by start, with each mention's linker score (same order).
+     *
+     * @param entityNodeIds each mentioned entity's internal node id, by key: for this transaction's rows only
+     */
+    public record Document(long id, String text, List<Mention> mentions, List<Double> scores,
+                           Map<String, Long> entityNodeIds) {
+
+        /** The internal id of the node a mention's entity key names. */
+        public long nodeId(String entity) {
+            return entityNodeIds.get(entity);
+        }
+    }
 
     /** What a document weighs before it is read: its text's length and its {@code MENTIONS}, at any score. */
     public record DocumentSize(int textLength, int mentions) {}
@@ -64,9 +78,12 @@ public record DocumentMentions(String modelName, String documentLabel, String te
                 config.intValue("batchSize", 32, 1, 4096));
     }
 
-    /** The documents with a non-empty text and at least one mention over {@code minLinkScore}. */
+    /**
+     * The documents with a non-empty text and at least one mention over {@code minLinkScore}, mentions naming their
+     * entity by {@code key} (a mention of a node without a key value is left out: no model can know it).
+     */
     @SuppressWarnings("deprecation")
-    public List<Document> read(Transaction tx) {
+    public List<Document> read(Transaction tx, EntityKey key) {
         List<Document> documents = new ArrayList<>();
         for (Node node : nodes(tx)) {
             Object text = node.getProperty(textProperty, null);
@@ -74,18 +91,21 @@ public record DocumentMentions(String modelName, String documentLabel, String te
                 continue;
             }
             List<Map.Entry<Mention, Double>> scored = new ArrayList<>();
+            Map<String, Long> entityNodeIds = new HashMap<>();
             for (Relationship r : node.getRelationships(Direction.OUTGOING, MENTIONS)) {
                 double score = ((Number) r.getProperty("score", 1.0)).doubleValue();
-                if (score >= minLinkScore) {
+                Node entity = r.getEndNode();
+                String entityKey = key.of(entity);
+                if (score >= minLinkScore && entityKey != null) {
+                    entityNodeIds.put(entityKey, entity.getId());
                     scored.add(Map.entry(new Mention(((Number) r.getProperty("start")).intValue(),
-                            ((Number) r.getProperty("end")).intValue(), Long.toString(r.getEndNode().getId())),
-                            score));
+                            ((Number) r.getProperty("end")).intValue(), entityKey), score));
                 }
             }
             if (!scored.isEmpty()) {
                 scored.sort(Comparator.comparingInt(e -> e.getKey().start()));
                 documents.add(new Document(node.getId(), s, scored.stream().map(Map.Entry::getKey).toList(),
-                        scored.stream().map(Map.Entry::getValue).toList()));
+                        scored.stream().map(Map.Entry::getValue).toList(), entityNodeIds));
             }
         }
         return documents;

@@ -1,5 +1,6 @@
 package io.ernieneo4j.plugin.model;
 
+import io.ernieneo4j.plugin.common.EntityKey;
 import io.ernieneo4j.plugin.common.PluginRuntime;
 import io.ernieneo4j.trainer.ernie.EntityTable;
 import io.ernieneo4j.trainer.ernie.ModelDirectory;
@@ -36,10 +37,14 @@ import java.util.function.Supplier;
  */
 public final class ErnieModelCatalog {
 
-    /** A loaded model with the entity table its TransE model gives it, and the executor that runs its batches. */
+    /**
+     * A loaded model with the entity table its TransE model gives it, and the executor that runs its batches.
+     *
+     * @param entityKey what names the nodes in {@code entities} (the TransE model's key)
+     */
     public record LoadedModel(String database, String name, String path, ModelDirectory.Loaded loaded,
-                              EntityTable entities, String device, Instant loadedAt, long parameters,
-                              ReadWriteLock lock, int slots, ExecutorService inference) {
+                              EntityTable entities, EntityKey entityKey, String device, Instant loadedAt,
+                              long parameters, ReadWriteLock lock, int slots, ExecutorService inference) {
 
         /**
          * Runs {@code batches} (model calls, one batch after another) on the model's inference executor and waits
@@ -157,7 +162,7 @@ public final class ErnieModelCatalog {
     }
 
     static LoadedModel create(String database, String name, String path, ModelDirectory.Loaded loaded,
-                              EntityTable entities, String device, long parameters) {
+                              EntityTable entities, EntityKey entityKey, String device, long parameters) {
         int slots = PluginRuntime.inferenceSlots();
         AtomicInteger threads = new AtomicInteger();
         ExecutorService inference = Executors.newFixedThreadPool(slots, runnable -> {
@@ -166,7 +171,7 @@ public final class ErnieModelCatalog {
             thread.setDaemon(true);
             return thread;
         });
-        return new LoadedModel(database, name, path, loaded, entities, device, Instant.now(), parameters,
+        return new LoadedModel(database, name, path, loaded, entities, entityKey, device, Instant.now(), parameters,
                 new ReentrantReadWriteLock(), slots, inference);
     }
 }

@@ -2,6 +2,7 @@ package io.ernieneo4j.plugin.model;
 
 import ai.djl.Device;
 import io.ernieneo4j.plugin.common.ConfigMap;
+import io.ernieneo4j.plugin.common.EntityKey;
 import io.ernieneo4j.plugin.common.PluginFolders;
 import io.ernieneo4j.plugin.common.PluginRuntime;
 import io.ernieneo4j.plugin.transe.TransEModelRegistry;
@@ -76,7 +77,7 @@ public class ErnieModelProc {
                 long parameters = loaded.model().parameters().values().stream()
                         .mapToLong(p -> p.getArray().size()).sum();
                 return ErnieModelCatalog.create(db.databaseName(), name, config.requireString("path"), loaded,
-                        entities, device.getDeviceType(), parameters);
+                        entities, EntityKey.parse(transe.manifest().entityKey()), device.getDeviceType(), parameters);
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot load ERNIE model `" + name + "`: " + e.getMessage(), e);
             }

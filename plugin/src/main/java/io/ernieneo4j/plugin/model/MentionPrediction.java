@@ -136,7 +136,7 @@ public final class MentionPrediction {
             this.predictor = DjlRuntime.call(() ->
                     new ErniePredictor(model.loaded().model(), model.loaded().tokenizer(), model.entities()));
             predictor.requireTask(task.task());
-            this.documents = request.read(tx);
+            this.documents = request.read(tx, model.entityKey());
             if (documents.isEmpty()) {
                 request.requireTextProperty(tx);
                 logSummary();

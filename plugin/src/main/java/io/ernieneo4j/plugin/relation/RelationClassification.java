@@ -69,8 +69,8 @@ final class RelationClassification implements MentionPrediction.Task<RelationExa
         if (!relation.equals(LabelSet.NO_RELATION) && probabilities[label] >= request.threshold()) {
             Mention h = prediction.example().head();
             Mention t = prediction.example().tail();
-            rows.add(new RelationProc.RelationResult(document.id(), Long.parseLong(h.entity()), relation,
-                    Long.parseLong(t.entity()), probabilities[label], h.start(), h.end(), t.start(), t.end()));
+            rows.add(new RelationProc.RelationResult(document.id(), document.nodeId(h.entity()), relation,
+                    document.nodeId(t.entity()), probabilities[label], h.start(), h.end(), t.start(), t.end()));
         }
     }
 

@@ -98,15 +98,79 @@ final class KnowledgeGraphReader {
         }
     }
 
-    private void readProjected(TransEConfig config, Builder builder) {
+    /** What a selection holds, counted without reading it: nodes (an upper bound with labels), relationships, types. */
+    record Size(long nodes, long relationships, int relationshipTypes) {}
+
+    Size size(TransEConfig config) {
+        return config.graphName().isPresent() ? projectionSize(config) : storeSize(config);
+    }
+
+    private Size storeSize(TransEConfig config) {
+        List<String> types = validateSelection(config);
+        long nodes = 0;
+        if (config.nodeLabels().isEmpty()) {
+            nodes = count("MATCH (n) RETURN count(n) AS c", Map.of());
+        } else {
+            for (String label : config.nodeLabels()) {
+                nodes += count("MATCH (n:`" + label.replace("`", "``") + "`) RETURN count(n) AS c", Map.of());
+            }
+        }
+        long relationships = 0;
+        for (String type : types) {
+            relationships += count("MATCH ()-[r:`" + type.replace("`", "``") + "`]->() RETURN count(r) AS c", Map.of());
+        }
+        return new Size(nodes, relationships, types.size());
+    }
+
+    /** The projection's own counts, from GDS's catalog; with types, their relationships counted in the projection. */
+    private Size projectionSize(TransEConfig config) {
         String graphName = config.graphName().get();
+        List<String> types = validateProjectedTypes(graphName, config.relationshipTypes());
+        try (Result listed = tx.execute("CALL gds.graph.list($name) YIELD nodeCount, relationshipCount "
+                + "RETURN nodeCount, relationshipCount", Map.of("name", graphName))) {
+            Map<String, Object> row = listed.next();
+            long nodes = ((Number) row.get("nodeCount")).longValue();
+            long relationships = config.relationshipTypes().isEmpty()
+                    ? ((Number) row.get("relationshipCount")).longValue()
+                    : count("CALL gds.graph.relationships.stream($name, $types) YIELD relationshipType "
+                            + "RETURN count(*) AS c", Map.of("name", graphName, "types", types));
+            return new Size(nodes, relationships, types.size());
+        }
+    }
+
+    /** The projection's relationship types to read, after checking that the graph and the chosen types exist. */
+    @SuppressWarnings("unchecked")
+    private List<String> validateProjectedTypes(String graphName, List<String> chosen) {
         try (Result exists = tx.execute("CALL gds.graph.exists($name) YIELD exists RETURN exists", Map.of("name", graphName))) {
             if (!(Boolean) exists.next().get("exists")) {
                 throw new IllegalArgumentException(String.format(Locale.ROOT,
                         "No graph `%s` in GDS's graph catalog (project one with gds.graph.project).", graphName));
             }
         }
-        List<String> types = config.relationshipTypes().isEmpty() ? List.of("*") : config.relationshipTypes();
+        Set<String> projected;
+        try (Result listed = tx.execute("CALL gds.graph.list($name) YIELD schemaWithOrientation "
+                + "RETURN schemaWithOrientation", Map.of("name", graphName))) {
+            Map<String, Object> schema = (Map<String, Object>) listed.next().get("schemaWithOrientation");
+            projected = new TreeSet<>(((Map<String, Object>) schema.get("relationships")).keySet());
+        }
+        for (String type : chosen) {
+            if (!projected.contains(type)) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT,
+                        "No relationship type `%s` in graph `%s` (its types: %s).", type, graphName, projected));
+            }
+        }
+        return chosen.isEmpty() ? List.copyOf(projected) : chosen;
+    }
+
+    private long count(String query, Map<String, Object> parameters) {
+        try (Result result = tx.execute(query, parameters)) {
+            return ((Number) result.next().get("c")).longValue();
+        }
+    }
+
+    private void readProjected(TransEConfig config, Builder builder) {
+        String graphName = config.graphName().get();
+        List<String> types = validateProjectedTypes(graphName, config.relationshipTypes());
         try (Result rows = tx.execute("CALL gds.graph.relationships.stream($name, $types) "
                 + "YIELD sourceNodeId, targetNodeId, relationshipType RETURN sourceNodeId, targetNodeId, relationshipType",
                 Map.of("name", graphName, "types", types))) {

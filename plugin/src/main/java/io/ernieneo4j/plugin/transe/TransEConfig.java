@@ -19,9 +19,12 @@ import java.util.Set;
  * @param nodeLabels        only relationships between nodes with one of these labels (empty: any node)
  * @param relationshipTypes the relations to learn (empty: every type in use)
  * @param graphName         a graph projected in GDS's catalog to read instead of the store
- * @param splitProperty     when set, only relationships whose property equals {@code trainSplit} are learnt
+ * @param splitProperty     when set, only relationships whose property equals {@code trainSplit} are learnt (stored
+ *                          graph only: a GDS projection cannot carry it)
  * @param modelName         the name the trained model is kept under (train only)
  * @param writeProperty     node property that receives the embedding as {@code float[]} (train only; optional)
+ * @param keyProperty       the node property whose value names each entity in the stored model (train only; by
+ *                          default the node's elementId)
  */
 public record TransEConfig(
         List<String> nodeLabels,
@@ -32,6 +35,7 @@ public record TransEConfig(
         TransEParameters parameters,
         Optional<String> modelName,
         Optional<String> writeProperty,
+        Optional<String> keyProperty,
         Map<String, Object> toMap) {
 
     public static final int DEFAULT_DIMENSIONS = 100;
@@ -43,10 +47,10 @@ public record TransEConfig(
 
     /** The modes, each with the keys it accepts beyond the common ones. */
     public enum Mode {
-        TRAIN(Set.of("modelName", "writeProperty")),
+        TRAIN(Set.of("modelName", "writeProperty", "keyProperty")),
         STREAM(Set.of()),
         STATS(Set.of()),
-        ESTIMATE(Set.of("modelName", "writeProperty"));
+        ESTIMATE(Set.of("modelName", "writeProperty", "keyProperty"));
 
         private final Set<String> extraKeys;
 
@@ -70,6 +74,15 @@ public record TransEConfig(
             throw new IllegalArgumentException("`graphName` and `nodeLabels` exclude each other: a projected graph "
                     + "already chose its nodes.");
         }
+        Optional<String> splitProperty = config.optionalString("splitProperty");
+        if (graphName.isPresent() && splitProperty.isPresent()) {
+            // GDS projects only numeric relationship properties, so a split could not be read from the projection
+            throw new IllegalArgumentException("`graphName` and `splitProperty` exclude each other: a GDS projection "
+                    + "keeps only numeric relationship properties, so the split cannot be read from it and held-out "
+                    + "relationships would be learnt. Either project only the training relationships (e.g. "
+                    + "gds.graph.project.cypher with `WHERE r.split = 'train'`) and pass `graphName` alone, or leave "
+                    + "out `graphName` to read the stored graph with `splitProperty`.");
+        }
         TransEParameters parameters = new TransEParameters(
                 config.intValue("dimensions", DEFAULT_DIMENSIONS, 1, 4096),
                 config.intValue("epochs", DEFAULT_EPOCHS, 1, 1_000_000),
@@ -87,8 +100,8 @@ public record TransEConfig(
             throw new IllegalArgumentException(
                     "No value specified for the mandatory configuration parameter `modelName`.");
         }
-        return new TransEConfig(labels, types, graphName, config.optionalString("splitProperty"),
+        return new TransEConfig(labels, types, graphName, splitProperty,
                 config.string("trainSplit", "train"), parameters, modelName, config.optionalString("writeProperty"),
-                config.toMap());
+                config.optionalString("keyProperty"), config.toMap());
     }
 }

@@ -1,6 +1,7 @@
 package io.ernieneo4j.plugin.transe;
 
 import io.ernieneo4j.plugin.common.BatchWriter;
+import io.ernieneo4j.plugin.common.EntityKey;
 import io.ernieneo4j.plugin.common.MemorySize;
 import io.ernieneo4j.plugin.common.Neo4jRun;
 import io.ernieneo4j.plugin.common.PluginFolders;
@@ -11,7 +12,6 @@ import io.ernieneo4j.trainer.transe.TransEModel;
 import io.ernieneo4j.trainer.transe.TransEModelFiles;
 import io.ernieneo4j.trainer.transe.TransEParameters;
 import org.neo4j.graphdb.GraphDatabaseService;
-import org.neo4j.graphdb.Result;
 import org.neo4j.graphdb.Transaction;
 import org.neo4j.logging.Log;
 import org.neo4j.procedure.TerminationGuard;
@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -47,19 +48,52 @@ final class TransEFeature {
         this.procedure = procedure;
     }
 
-    /** A finished run: the graph it learnt from, the trained model and timings. */
-    record Run(KnowledgeGraph graph, TransE.Result result, long readMillis) {}
+    /**
+     * A finished run: the graph it learnt from, the trained model and timings.
+     *
+     * @param entityKeys each entity's key in the stored model (train only; null otherwise)
+     */
+    record Run(KnowledgeGraph graph, List<String> entityKeys, TransE.Result result, long readMillis) {}
 
     Run train(TransEConfig config) {
         long start = System.nanoTime();
         KnowledgeGraph graph = new KnowledgeGraphReader(tx, termination).read(config);
         long readMillis = (System.nanoTime() - start) / 1_000_000;
         config.writeProperty().ifPresent(property -> checkWritable(graph, property));
+        List<String> entityKeys = config.modelName().isPresent() ? entityKeys(graph, config) : null;
         Progress progress = Neo4jRun.progress(log, procedure);
         progress.info(String.format(Locale.ROOT, "read %d triples over %d nodes and %d relationship types in %d ms",
                 graph.triples().size(), graph.nodeIds().length, graph.relationshipTypes().size(), readMillis));
         TransE.Result result = new TransE(graph.triples(), config.parameters(), progress, termination).train();
-        return new Run(graph, result, readMillis);
+        return new Run(graph, entityKeys, result, readMillis);
+    }
+
+    private static EntityKey entityKey(TransEConfig config) {
+        return config.keyProperty().map(EntityKey::property).orElse(EntityKey.elementId());
+    }
+
+    /** Each entity's key, checked before training: every node must have one, and no two the same. */
+    @SuppressWarnings("deprecation") // internal ids: this transaction's reading only
+    private List<String> entityKeys(KnowledgeGraph graph, TransEConfig config) {
+        EntityKey key = entityKey(config);
+        List<String> keys = new ArrayList<>(graph.nodeIds().length);
+        Map<String, Long> owners = new HashMap<>();
+        for (long id : graph.nodeIds()) {
+            String value = key.of(tx.getNodeById(id));
+            if (value == null) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "`keyProperty` `%s` is missing (or "
+                        + "an array) on node %d, which the model would learn; give every node a key value or "
+                        + "choose another property.", config.keyProperty().orElseThrow(), id));
+            }
+            Long other = owners.putIfAbsent(value, id);
+            if (other != null) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "`keyProperty` `%s` is not unique: "
+                        + "nodes %d and %d both hold `%s`; a key must name one node.",
+                        config.keyProperty().orElseThrow(), other, id, value));
+            }
+            keys.add(value);
+        }
+        return keys;
     }
 
     Stream<TransETrainProc.StreamResult> stream(TransEConfig config) {
@@ -110,12 +144,10 @@ final class TransEFeature {
         metadata.put("triples", run.graph().triples().size());
         metadata.put("finalLoss", run.result().finalLoss());
         metadata.put("trainSeconds", run.result().trainSeconds());
-        List<String> entities = new ArrayList<>(run.graph().nodeIds().length);
-        for (long id : run.graph().nodeIds()) {
-            entities.add(Long.toString(id));
-        }
+        List<String> entities = run.entityKeys();
         var manifest = new TransEModelFiles.Manifest(TransEModelFiles.FORMAT_VERSION, name, model.dimensions(),
-                model.norm().name(), model.entityCount(), model.relationCount(), Instant.now().toString(), metadata);
+                model.norm().name(), model.entityCount(), model.relationCount(), entityKey(config).spec(),
+                Instant.now().toString(), metadata);
         try {
             TransEModelFiles.write(PluginFolders.storedModel(db, MODEL_KIND, name),
                     new TransEModelFiles.NamedModel(manifest, model, entities, run.graph().relationshipTypes()));
@@ -154,34 +186,19 @@ final class TransEFeature {
     }
 
     TransETrainProc.EstimateResult estimate(TransEConfig config) {
-        List<String> types = new KnowledgeGraphReader(tx, termination).validateSelection(config);
-        long nodes = 0;
-        if (config.nodeLabels().isEmpty()) {
-            nodes = count("MATCH (n) RETURN count(n) AS c");
-        } else {
-            for (String label : config.nodeLabels()) {
-                nodes += count("MATCH (n:`" + label.replace("`", "``") + "`) RETURN count(n) AS c");
-            }
-        }
-        long relationships = 0;
-        for (String type : types) {
-            relationships += count("MATCH ()-[r:`" + type.replace("`", "``") + "`]->() RETURN count(r) AS c");
-        }
+        KnowledgeGraphReader.Size size = new KnowledgeGraphReader(tx, termination).size(config);
+        long nodes = size.nodes();
+        long relationships = size.relationships();
         int dim = config.parameters().dimensions();
         // per entity: its vector, its node id and an id-map entry; per triple: three ints while reading, three
         // ints and two sorted keys while training (up to twice the reading buffer when it has just grown)
         long perEntity = TransE.estimateMemoryBytes(1, 0, dim) + Long.BYTES + 64;
-        long min = nodes * perEntity + relationships * 40 + TransE.estimateMemoryBytes(0, types.size(), dim);
-        long max = nodes * perEntity + relationships * 52 + TransE.estimateMemoryBytes(0, types.size(), dim);
+        long types = TransE.estimateMemoryBytes(0, size.relationshipTypes(), dim);
+        long min = nodes * perEntity + relationships * 40 + types;
+        long max = nodes * perEntity + relationships * 52 + types;
         double heap = Runtime.getRuntime().maxMemory();
         return new TransETrainProc.EstimateResult(MemorySize.human(max), min, max, nodes, relationships,
                 Math.round(1000.0 * min / heap) / 10.0, Math.round(1000.0 * max / heap) / 10.0, config.toMap());
-    }
-
-    private long count(String query) {
-        try (Result result = tx.execute(query)) {
-            return ((Number) result.next().get("c")).longValue();
-        }
     }
 
     static List<Double> toList(float[] vector) {

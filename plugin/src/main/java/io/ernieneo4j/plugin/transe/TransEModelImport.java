@@ -2,6 +2,7 @@ package io.ernieneo4j.plugin.transe;
 
 import io.ernieneo4j.plugin.common.BatchWriter;
 import io.ernieneo4j.plugin.common.ConfigMap;
+import io.ernieneo4j.plugin.common.EntityKey;
 import io.ernieneo4j.plugin.common.PluginFolders;
 import io.ernieneo4j.trainer.run.Termination;
 import io.ernieneo4j.trainer.transe.TransEModel;
@@ -32,9 +33,10 @@ import java.util.stream.IntStream;
 
 /**
  * Reads OpenKE / Fast-TransX files (entity2id.txt, relation2id.txt, entity2vec.vec, relation2vec.vec) from a folder
- * inside {@code ernie.dir.openke} and keeps them as a stored TransE model of this database. Entities are named by node
- * id (what the export writes) or, with {@code idProperty}, by a node property's value. Everything is checked before
- * the model is stored or a property is written.
+ * inside {@code ernie.dir.openke} and keeps them as a stored TransE model of this database. Entities are named by
+ * elementId (what the export writes; an internal node id, what older exports wrote, is accepted and resolved in this
+ * transaction) or, with {@code idProperty}, by a node property's value, which then keys the stored model. Everything
+ * is checked before the model is stored or a property is written.
  */
 final class TransEModelImport {
 
@@ -76,8 +78,8 @@ final class TransEModelImport {
         long[] nodeIds = resolve(read.entities(), config);
         config.writeProperty().ifPresent(p -> checkWritable(nodeIds, p));
 
-        List<String> entities = new ArrayList<>(nodeIds.length);
-        for (long id : nodeIds) entities.add(Long.toString(id));
+        EntityKey key = config.idProperty().map(EntityKey::property).orElse(EntityKey.elementId());
+        List<String> entities = keys(nodeIds, read.entities(), key);
         TransEModel model = read.model();
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("importedFrom", config.directory());
@@ -86,7 +88,8 @@ final class TransEModelImport {
         metadata.put("relationshipTypes", read.relations());
         config.writeProperty().ifPresent(w -> metadata.put("writeProperty", w));
         var manifest = new TransEModelFiles.Manifest(TransEModelFiles.FORMAT_VERSION, modelName, model.dimensions(),
-                model.norm().name(), model.entityCount(), model.relationCount(), Instant.now().toString(), metadata);
+                model.norm().name(), model.entityCount(), model.relationCount(), key.spec(), Instant.now().toString(),
+                metadata);
         try {
             TransEModelFiles.write(modelDir, new TransEModelFiles.NamedModel(manifest, model, entities,
                     read.relations()));
@@ -158,7 +161,7 @@ final class TransEModelImport {
                 nodeIds[i] = id;
             }
         }
-        String by = config.idProperty().map(p -> "property `" + p + "`").orElse("node id");
+        String by = config.idProperty().map(p -> "property `" + p + "`").orElse("node id or elementId");
         String labels = config.nodeLabels().isEmpty() ? "" : " with label " + String.join(" or ", config.nodeLabels());
         if (!unmatched.isEmpty()) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "%d of %d entity names match no node%s by "
@@ -173,19 +176,37 @@ final class TransEModelImport {
         return nodeIds;
     }
 
+    /** The stored model's names: elementIds, or the names themselves when they are key property values. */
+    @SuppressWarnings("deprecation") // internal ids: this transaction's resolution only
+    private List<String> keys(long[] nodeIds, List<String> names, EntityKey key) {
+        if (!EntityKey.ELEMENT_ID.equals(key.spec())) {
+            return names;
+        }
+        List<String> keys = new ArrayList<>(nodeIds.length);
+        for (long id : nodeIds) keys.add(tx.getNodeById(id).getElementId());
+        return keys;
+    }
+
+    /** The node an elementId (or, from older exports, an internal node id) names, with one of the labels. */
     @SuppressWarnings("deprecation")
     private Long nodeById(String name, List<String> labels) {
-        long id;
-        try {
-            id = Long.parseLong(name.strip());
-        } catch (NumberFormatException e) {
-            return null;
+        Node node = byElementId(name.strip());
+        if (node == null) {
+            try {
+                node = tx.getNodeById(Long.parseLong(name.strip()));
+            } catch (NumberFormatException | NotFoundException e) {
+                return null;
+            }
         }
+        Node found = node;
+        return labels.isEmpty() || labels.stream().anyMatch(l -> found.hasLabel(Label.label(l))) ? found.getId() : null;
+    }
+
+    private Node byElementId(String name) {
         try {
-            Node node = tx.getNodeById(id);
-            return labels.isEmpty() || labels.stream().anyMatch(l -> node.hasLabel(Label.label(l))) ? id : null;
-        } catch (NotFoundException e) {
-            return null;
+            return tx.getNodeByElementId(name);
+        } catch (NotFoundException | IllegalArgumentException e) {
+            return null; // not an elementId of this database
         }
     }
 

@@ -78,8 +78,8 @@ public class TransEModelProc {
     @Procedure(name = "ernie.transe.model.export", mode = Mode.READ)
     @Description("Writes a stored TransE model as OpenKE / Fast-TransX files (entity2id.txt and relation2id.txt, "
             + "entity2vec.vec and relation2vec.vec) into a folder inside the one the administrator configured "
-            + "(`ernie.dir.openke`); entities are named by node id, relations by relationship type. Refused when "
-            + "`ernie.files.write.enabled` is false.")
+            + "(`ernie.dir.openke`); entities are named by the model's key (elementId, or the value of its "
+            + "`keyProperty`), relations by relationship type. Refused when `ernie.files.write.enabled` is false.")
     public Stream<ExportResult> export(
             @Name(value = "modelName", description = "A stored TransE model.") String modelName,
             @Name(value = "configuration", description = "`directory` (relative to ernie.dir.openke; required), "
@@ -114,12 +114,13 @@ public class TransEModelProc {
     @Procedure(name = "ernie.transe.model.import", mode = Mode.WRITE)
     @Description("Reads OpenKE / Fast-TransX files (entity2id.txt, relation2id.txt, entity2vec.vec, relation2vec.vec) "
             + "from a folder inside `ernie.dir.openke` and keeps them as a stored TransE model; entities are named by "
-            + "node id or by an `idProperty` value, relations by relationship type. Refused when "
-            + "`ernie.files.write.enabled` is false.")
+            + "elementId (or internal node id, as older exports wrote) or by an `idProperty` value, relations by "
+            + "relationship type. Refused when `ernie.files.write.enabled` is false.")
     public Stream<ImportResult> importModel(
             @Name(value = "modelName", description = "The name to keep the model under.") String modelName,
             @Name(value = "configuration", description = "`directory` (relative to ernie.dir.openke; required), "
-                    + "`idProperty` (match entity names to this node property instead of node ids), `nodeLabels`, "
+                    + "`idProperty` (match entity names to this node property instead of elementIds; it then keys the "
+                    + "model), `nodeLabels`, "
                     + "`norm` ('L1'|'L2', what the vectors were trained with; L1), `replace` (false), "
                     + "`writeProperty` (also write each entity's vector onto its node).")
             Map<String, Object> configuration) {
@@ -144,8 +145,10 @@ public class TransEModelProc {
     }
 
     private static ModelResult result(TransEModelFiles.Manifest m) {
-        return new ModelResult(m.name(), m.entityCount(), m.relationCount(), m.dimensions(), m.norm(), m.createdAt(),
-                m.metadata());
+        String entityKey = m.formatVersion() < TransEModelFiles.FORMAT_VERSION
+                ? "internal node id (format " + m.formatVersion() + ": retrain or re-import it)" : m.entityKey();
+        return new ModelResult(m.name(), m.entityCount(), m.relationCount(), m.dimensions(), m.norm(), entityKey,
+                m.createdAt(), m.metadata());
     }
 
     public record ExportResult(
@@ -171,6 +174,7 @@ public class TransEModelProc {
             @Description("Relationship types with a vector.") long relationCount,
             @Description("Embedding size.") long dimensions,
             @Description("L1 or L2.") String norm,
+            @Description("What names its entities: `elementId` or `property:<keyProperty>`.") String entityKey,
             @Description("When it was trained.") String createdAt,
             @Description("Its graph selection, parameters and training figures.") Map<String, Object> metadata) {}
 }

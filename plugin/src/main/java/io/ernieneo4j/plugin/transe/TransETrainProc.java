@@ -41,7 +41,9 @@ public class TransETrainProc {
             + "float array. Refused when `ernie.files.write.enabled` is false (stream and stats still train).")
     public Stream<TrainResult> train(
             @Name(value = "configuration", description = CONFIG_DESCRIPTION + " Also `modelName` (required) and "
-                    + "`writeProperty`.") Map<String, Object> configuration) {
+                    + "`writeProperty`, `keyProperty` (the node property that names each entity in the stored model, "
+                    + "unique per node; default the node's elementId, which Neo4j may reuse after a delete).")
+            Map<String, Object> configuration) {
         PluginFolders.requireFileWrites("ernie.transe.train");
         TransEConfig config = TransEConfig.from(configuration, TransEConfig.Mode.TRAIN);
         return Stream.of(feature("ernie.transe.train").trainAndWrite(config));
@@ -112,8 +114,10 @@ public class TransETrainProc {
             @Description("The larger estimate, readable.") String requiredMemory,
             @Description("Lower bound in bytes.") long bytesMin,
             @Description("Upper bound in bytes.") long bytesMax,
-            @Description("Nodes counted for the selection (an upper bound with labels).") long nodeCount,
-            @Description("Relationships counted for the selection.") long relationshipCount,
+            @Description("Nodes counted for the selection (an upper bound: a node without a selected relationship "
+                    + "gets no embedding); with `graphName`, the projection's node count.") long nodeCount,
+            @Description("Relationships counted for the selection (in the projection with `graphName`).")
+            long relationshipCount,
             @Description("bytesMin as a percentage of the maximum heap.") double heapPercentageMin,
             @Description("bytesMax as a percentage of the maximum heap.") double heapPercentageMax,
             @Description("The configuration used.") Map<String, Object> configuration) {}

@@ -48,7 +48,7 @@ final class EntityTyping implements MentionPrediction.Task<TypingExample, TypePr
         Mention m = prediction.example().mention();
         for (int label = 0; label < probabilities.length; label++) {
             if (probabilities[label] >= request.threshold()) {
-                rows.add(new TypeProc.TypeResult(document.id(), m.start(), m.end(), Long.parseLong(m.entity()),
+                rows.add(new TypeProc.TypeResult(document.id(), m.start(), m.end(), document.nodeId(m.entity()),
                         labels.get(label), probabilities[label]));
             }
         }

@@ -218,14 +218,14 @@ public final class ErnieInferenceBenchmark {
     /** The trainer's predictor over the same documents' examples, best of two passes after a warm-up. */
     private static double bareModel(Bolt bolt, Path models, Path transeModels, long sequences) throws Exception {
         List<Map<String, Object>> rows = bolt.rows("MATCH (d:Passage)-[m:MENTIONS]->(s) "
-                + "RETURN id(d) AS doc, d.text AS text, m.start AS start, m.end AS end, id(s) AS entity "
+                + "RETURN id(d) AS doc, d.text AS text, m.start AS start, m.end AS end, elementId(s) AS entity "
                 + "ORDER BY doc, start");
         List<List<TypingExample>> documents = new ArrayList<>();
         List<Mention> mentions = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
             Map<String, Object> r = rows.get(i);
             mentions.add(new Mention(((Long) r.get("start")).intValue(), ((Long) r.get("end")).intValue(),
-                    Long.toString((Long) r.get("entity"))));
+                    (String) r.get("entity")));
             if (i + 1 == rows.size() || !rows.get(i + 1).get("doc").equals(r.get("doc"))) {
                 List<Mention> all = List.copyOf(mentions);
                 documents.add(all.stream().map(m -> new TypingExample("x", (String) r.get("text"), m, List.of(), all))

@@ -116,15 +116,16 @@ class DatasetExportTest extends ClasspathHarness {
     }
 
     /** A mention as the graph holds it. */
-    private record GraphMention(long document, String text, int start, int end, String mention, long entity,
+    private record GraphMention(long document, String text, int start, int end, String mention, String entity,
                                 String lexname) {}
 
     private static List<GraphMention> graphMentions() {
         return bolt.rows("MATCH (d:Document)-[m:MENTIONS]->(e) RETURN id(d) AS d, d.text AS text, m.start AS start, "
-                        + "m.end AS end, m.mention AS mention, id(e) AS e, e.lexname AS lexname ORDER BY d, start")
+                        + "m.end AS end, m.mention AS mention, elementId(e) AS e, e.lexname AS lexname "
+                        + "ORDER BY d, start")
                 .stream().map(r -> new GraphMention((Long) r.get("d"), (String) r.get("text"),
                         ((Long) r.get("start")).intValue(), ((Long) r.get("end")).intValue(), (String) r.get("mention"),
-                        (Long) r.get("e"), (String) r.get("lexname"))).toList();
+                        (String) r.get("e"), (String) r.get("lexname"))).toList();
     }
 
     @Test
@@ -139,13 +140,13 @@ class DatasetExportTest extends ClasspathHarness {
         Set<String> known = new HashSet<>(transe.entities());
         List<GraphMention> all = graphMentions();
         GraphMention zorse = all.stream().filter(m -> m.mention().equals("zorse")).findFirst().orElseThrow();
-        assertThat(known).doesNotContain(Long.toString(zorse.entity()));
-        List<GraphMention> kept = all.stream().filter(m -> known.contains(Long.toString(m.entity()))).toList();
+        assertThat(known).doesNotContain(zorse.entity());
+        List<GraphMention> kept = all.stream().filter(m -> known.contains(m.entity())).toList();
         assertThat(kept).hasSize(all.size() - 1);
         Map<Long, List<Mention>> mentionsOf = new LinkedHashMap<>();
         for (GraphMention m : kept) {
             mentionsOf.computeIfAbsent(m.document(), d -> new ArrayList<>())
-                    .add(new Mention(m.start(), m.end(), Long.toString(m.entity())));
+                    .add(new Mention(m.start(), m.end(), m.entity()));
         }
 
         // typing: one example per kept mention, labelled with its entity's lexname, every kept mention as input
@@ -171,7 +172,7 @@ class DatasetExportTest extends ClasspathHarness {
             GraphMention m = kept.stream().filter(g -> g.document() == document && g.start() == t.mention().start())
                     .findFirst().orElseThrow();
             assertThat(t.text()).isEqualTo(m.text());
-            assertThat(t.mention()).isEqualTo(new Mention(m.start(), m.end(), Long.toString(m.entity())));
+            assertThat(t.mention()).isEqualTo(new Mention(m.start(), m.end(), m.entity()));
             assertThat(t.text().substring(t.mention().start(), t.mention().end())).isEqualTo(m.mention());
             assertThat(t.labels()).containsExactly(m.lexname());
             assertThat(t.entities()).isEqualTo(mentionsOf.get(document));
@@ -181,7 +182,7 @@ class DatasetExportTest extends ClasspathHarness {
         // not connected at all, at most one per related pair
         Set<String> expectedRelated = new TreeSet<>();
         for (var r : bolt.rows("MATCH (d:Document)-[:MENTIONS]->(h:Synset)-[r]->(t:Synset)<-[:MENTIONS]-(d) "
-                + "WHERE h <> t RETURN id(d) AS d, id(h) AS h, type(r) AS type, id(t) AS t")) {
+                + "WHERE h <> t RETURN id(d) AS d, elementId(h) AS h, type(r) AS type, elementId(t) AS t")) {
             expectedRelated.add(r.get("d") + " " + r.get("h") + " " + r.get("type") + " " + r.get("t"));
         }
         assertThat(expectedRelated).as("the documents state some WordNet facts").hasSizeGreaterThan(4);
@@ -199,9 +200,9 @@ class DatasetExportTest extends ClasspathHarness {
                 lines.merge("relation/" + part + ".jsonl", 1L, Long::sum);
                 if (r.label().equals(LabelSet.NO_RELATION)) {
                     unrelated++;
-                    assertThat(bolt.single("MATCH (h), (t) WHERE id(h) = $h AND id(t) = $t "
+                    assertThat(bolt.single("MATCH (h), (t) WHERE elementId(h) = $h AND elementId(t) = $t "
                             + "RETURN count { (h)-[r]-(t) WHERE type(r) <> 'MENTIONS' } AS links",
-                            Map.of("h", Long.parseLong(r.head().entity()), "t", Long.parseLong(r.tail().entity()))))
+                            Map.of("h", r.head().entity(), "t", r.tail().entity())))
                             .containsEntry("links", 0L);
                 } else {
                     related.add(document + " " + r.head().entity() + " " + r.label() + " " + r.tail().entity());
@@ -219,10 +220,10 @@ class DatasetExportTest extends ClasspathHarness {
             assertThat(line.record().entities()).isEqualTo(mentionsOf.get(Long.parseLong(line.record().id())));
         }
 
-        // entities.tsv: the TransE model's ids (node ids) and vectors, for exactly the entities the files mention
+        // entities.tsv: the TransE model's ids (elementIds) and vectors, for exactly the entities the files mention
         EntityTable entities = EntityTable.load(folder.resolve("entities.tsv"));
         Set<String> mentioned = new TreeSet<>();
-        kept.forEach(m -> mentioned.add(Long.toString(m.entity())));
+        kept.forEach(m -> mentioned.add(m.entity()));
         Set<String> ids = new TreeSet<>();
         for (int i = 0; i < entities.size(); i++) {
             ids.add(entities.id(i));
@@ -430,7 +431,8 @@ class DatasetExportTest extends ClasspathHarness {
                 + "RETURN count(s)");
         Map<String, Object> pair = bolt.single("MATCH (d:Document {text: 'The dog rode in the car with the cat.'})"
                 + "-[:MENTIONS {mention: 'dog'}]->(dog), (d)-[:MENTIONS {mention: 'car'}]->(car) "
-                + "CREATE (dog)-[:HYPERNYM {predicted: true}]->(car) RETURN id(dog) AS dog, id(car) AS car");
+                + "CREATE (dog)-[:HYPERNYM {predicted: true}]->(car) "
+                + "RETURN elementId(dog) AS dog, elementId(car) AS car");
         Map<String, Object> row = bolt.single("CALL ernie.dataset.export({directory: 'kg/tags', "
                 + "documentLabel: 'Document', modelName: 'kg', typeProperty: 'tags'})");
         assertThat(row.get("typeLabels")).isEqualTo(List.of("made", "thing"));

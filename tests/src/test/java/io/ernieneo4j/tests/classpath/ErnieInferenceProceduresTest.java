@@ -137,7 +137,7 @@ class ErnieInferenceProceduresTest extends ClasspathHarness {
         float[][] vectors = new float[transe.entities().size()][];
         for (int i = 0; i < vectors.length; i++) vectors[i] = transe.model().entity(i);
         EntityTable entities = EntityTable.of(transe.entities(), vectors);
-        List<Mention> mentions = List.of(new Mention(4, 7, Long.toString(dog)), new Mention(19, 22, Long.toString(cat)));
+        List<Mention> mentions = List.of(new Mention(4, 7, elementId(dog)), new Mention(19, 22, elementId(cat)));
         List<ErniePredictor.Prediction<TypingExample>> expected = DjlRuntime.call(() -> {
             try (ModelDirectory.Loaded loaded = ModelDirectory.load(models.resolve("tiny-typing"), Device.cpu())) {
                 return new ErniePredictor(loaded.model(), loaded.tokenizer(), entities).typing(
@@ -188,8 +188,9 @@ class ErnieInferenceProceduresTest extends ClasspathHarness {
         float[][] vectors = new float[transe.entities().size()][];
         for (int i = 0; i < vectors.length; i++) vectors[i] = transe.model().entity(i);
         EntityTable entities = EntityTable.of(transe.entities(), vectors);
-        Mention dogMention = new Mention(4, 7, Long.toString(dog));
-        Mention catMention = new Mention(19, 22, Long.toString(cat));
+        Mention dogMention = new Mention(4, 7, elementId(dog));
+        Mention catMention = new Mention(19, 22, elementId(cat));
+        Map<String, Long> nodeIds = Map.of(elementId(dog), dog, elementId(cat), cat);
         List<Mention> mentions = List.of(dogMention, catMention);
         List<io.ernieneo4j.trainer.data.RelationExample> pairs = List.of(
                 new io.ernieneo4j.trainer.data.RelationExample("a", TEXT, dogMention, catMention, null, mentions),
@@ -206,7 +207,8 @@ class ErnieInferenceProceduresTest extends ClasspathHarness {
             int best = 0;
             for (int j = 1; j < 3; j++) if (p.probabilities()[j] > p.probabilities()[best]) best = j;
             if (best != 2) {
-                expectedRows.add(p.example().head().entity() + " " + RELATIONS.get(best) + " " + p.example().tail().entity()
+                expectedRows.add(nodeIds.get(p.example().head().entity()) + " " + RELATIONS.get(best) + " "
+                        + nodeIds.get(p.example().tail().entity())
                         + String.format(java.util.Locale.ROOT, " %.5f", p.probabilities()[best]));
             }
         }
@@ -407,5 +409,11 @@ class ErnieInferenceProceduresTest extends ClasspathHarness {
         assertThat(bolt.rows("CALL ernie.model.list()")).isEmpty();
         assertThatThrownBy(() -> bolt.single("CALL ernie.model.drop('tiny')"))
                 .hasMessageContaining("No ERNIE model `tiny` is loaded");
+    }
+
+    /** The key a TransE model names a node by (models are keyed on elementIds, not internal ids). */
+    private static String elementId(long nodeId) {
+        return (String) bolt.single("MATCH (n) WHERE id(n) = $id RETURN elementId(n) AS e", Map.of("id", nodeId))
+                .get("e");
     }
 }

@@ -65,8 +65,8 @@ class TransEModelExportTest extends ClasspathHarness {
         assertThat(exported.relations()).containsExactlyInAnyOrder("NEXT_TO", "OPPOSITE OF");
         assertThat(exported.entities()).hasSize(12);
         for (int e = 0; e < exported.entities().size(); e++) {
-            Map<String, Object> node = bolt.single("MATCH (n) WHERE id(n) = $id RETURN n.transe AS embedding",
-                    Map.of("id", Long.parseLong(exported.entities().get(e))));
+            Map<String, Object> node = bolt.single("MATCH (n) WHERE elementId(n) = $id RETURN n.transe AS embedding",
+                    Map.of("id", exported.entities().get(e)));
             assertThat(doubles(exported.model().entity(e))).isEqualTo(node.get("embedding"));
         }
         for (int r = 0; r < exported.relations().size(); r++) {
@@ -137,15 +137,15 @@ class TransEModelExportTest extends ClasspathHarness {
 
     @Test
     void entityNamesAreMatchedByAPropertyValue() throws Exception {
-        Map<Long, String> codes = new HashMap<>();
-        for (Map<String, Object> r : bolt.rows("MATCH (c:City) RETURN id(c) AS id, c.code AS code")) {
-            codes.put((Long) r.get("id"), (String) r.get("code"));
+        Map<String, String> codes = new HashMap<>();
+        for (Map<String, Object> r : bolt.rows("MATCH (c:City) RETURN elementId(c) AS id, c.code AS code")) {
+            codes.put((String) r.get("id"), (String) r.get("code"));
         }
         Path folder = variant("by-code", Map.of("entity2id.txt", lines -> {
             List<String> out = new ArrayList<>(List.of(lines.get(0)));
             for (String line : lines.subList(1, lines.size())) {
                 String[] f = line.split("\t");
-                out.add(codes.get(Long.parseLong(f[0])) + "\t" + f[1]);
+                out.add(codes.get(f[0]) + "\t" + f[1]);
             }
             return out;
         }));
@@ -170,15 +170,15 @@ class TransEModelExportTest extends ClasspathHarness {
             out.set(4, out.get(4).substring(0, out.get(4).lastIndexOf('\t')));
             return out;
         }));
-        Map<Long, String> codes = new HashMap<>();
-        for (Map<String, Object> r : bolt.rows("MATCH (c:City) RETURN id(c) AS id, c.code AS code")) {
-            codes.put((Long) r.get("id"), (String) r.get("code"));
+        Map<String, String> codes = new HashMap<>();
+        for (Map<String, Object> r : bolt.rows("MATCH (c:City) RETURN elementId(c) AS id, c.code AS code")) {
+            codes.put((String) r.get("id"), (String) r.get("code"));
         }
         variant("unknown-code", Map.of("entity2id.txt", lines -> {
             List<String> out = new ArrayList<>(List.of(lines.get(0)));
             for (String line : lines.subList(1, lines.size())) {
                 String[] f = line.split("\t");
-                String code = codes.get(Long.parseLong(f[0]));
+                String code = codes.get(f[0]);
                 out.add((code.equals("city-5") ? "city-99" : code) + "\t" + f[1]);
             }
             return out;
@@ -187,7 +187,9 @@ class TransEModelExportTest extends ClasspathHarness {
             List<String> out = new ArrayList<>(lines);
             String[] first = out.get(1).split("\t");
             String[] second = out.get(2).split("\t");
-            out.set(2, "0" + first[0] + "\t" + second[1]);
+            // the first entity's node again, named by its internal id (as older exports did)
+            out.set(2, bolt.count("MATCH (n) WHERE elementId(n) = '" + first[0] + "' RETURN id(n)") + "\t"
+                    + second[1]);
             return out;
         }));
         bolt.single("CREATE (:Copy {code: 'city-3'}) RETURN 1");
@@ -222,7 +224,7 @@ class TransEModelExportTest extends ClasspathHarness {
                 List<String> out = new ArrayList<>(List.of(lines.get(0)));
                 for (String line : lines.subList(1, lines.size())) {
                     String[] f = line.split("\t");
-                    out.add(codes.get(Long.parseLong(f[0])) + "\t" + f[1]);
+                    out.add(codes.get(f[0]) + "\t" + f[1]);
                 }
                 return out;
             }));

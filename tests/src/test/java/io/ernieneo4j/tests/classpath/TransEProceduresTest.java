@@ -166,6 +166,41 @@ class TransEProceduresTest extends ClasspathHarness {
     }
 
     @Test
+    @Order(7)
+    void aProjectionWithASplitIsRefusedNamingBothKeys() {
+        // a GDS projection keeps only numeric relationship properties: the split would be silently dropped
+        for (String procedure : List.of("ernie.transe.train", "ernie.transe.stream", "ernie.transe.stats",
+                "ernie.transe.train.estimate")) {
+            String modelName = procedure.endsWith("train") ? "modelName: 'leaky', " : "";
+            assertThatThrownBy(() -> bolt.rows("CALL " + procedure + "({" + modelName + "graphName: 'mammal', "
+                    + "splitProperty: 'split', epochs: 1, concurrency: 1})"))
+                    .as(procedure)
+                    .hasMessageContaining("`graphName`").hasMessageContaining("`splitProperty`")
+                    .hasMessageContaining("project only the training relationships");
+        }
+        assertThat(bolt.rows("CALL ernie.transe.model.list()")).extracting(m -> m.get("modelName"))
+                .doesNotContain("leaky");
+    }
+
+    @Test
+    @Order(7)
+    void estimateOnAProjectionCountsTheProjection() {
+        Map<String, Object> listed = bolt.single("CALL gds.graph.list('mammal') YIELD nodeCount, relationshipCount "
+                + "RETURN nodeCount, relationshipCount");
+        Map<String, Object> row = bolt.single("CALL ernie.transe.train.estimate({graphName: 'mammal', dimensions: 100})");
+        assertThat(row).containsEntry("nodeCount", listed.get("nodeCount"))
+                .containsEntry("relationshipCount", listed.get("relationshipCount"));
+        Map<String, Object> typed = bolt.single("CALL ernie.transe.train.estimate({graphName: 'mammal', "
+                + "relationshipTypes: ['HYPERNYM']})");
+        assertThat(typed).containsEntry("relationshipCount", listed.get("relationshipCount"));
+        assertThatThrownBy(() -> bolt.single("CALL ernie.transe.train.estimate({graphName: 'mammal', "
+                + "relationshipTypes: ['HYPONYM']})"))
+                .hasMessageContaining("No relationship type `HYPONYM` in graph `mammal`");
+        assertThatThrownBy(() -> bolt.single("CALL ernie.transe.train.estimate({graphName: 'nope'})"))
+                .hasMessageContaining("No graph `nope` in GDS's graph catalog");
+    }
+
+    @Test
     @Order(8)
     void streamAndStatsWriteNothing() {
         long properties = bolt.count("MATCH (n) WHERE n.transe IS NOT NULL RETURN count(n)");

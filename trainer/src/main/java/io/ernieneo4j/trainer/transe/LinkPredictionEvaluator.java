@@ -26,11 +26,11 @@ import java.util.concurrent.Future;
  * is {@code score[e] += |q_k - tile_k[e]|} over the tile's entities, a plain element-wise loop that C2 vectorises)
  * and scored against every query of the group while it sits in the L2 cache. Ranks are counted on the fly (entities
  * closer than, and level with, the true one); nothing is sorted, and the filter only looks at the known answers.
+ * The distance, its kernels and the tiling are {@link TransEDistance}'s, shared with {@link LinkPredictor}.
  */
 public final class LinkPredictionEvaluator {
 
-    /** Entities per tile: a tile of 100-d vectors (200 KB) stays in L2 while a group of queries passes over it. */
-    private static final int TILE = 512;
+    private static final int TILE = TransEDistance.TILE;
     /** Queries that share each pass over the entity table (and each transposition of a tile). */
     private static final int GROUP = 256;
 
@@ -151,19 +151,15 @@ public final class LinkPredictionEvaluator {
             int size = Math.min(GROUP, queries - first);
             for (int b = 0; b < size; b++) {
                 query(test, first + b, group, b * dim);
-                trueScore[b] = score(group, b * dim, entities, truth(test, first + b) * dim, dim, l1);
+                trueScore[b] = TransEDistance.score(group, b * dim, entities, truth(test, first + b) * dim, dim, l1);
             }
             Arrays.fill(better, 0);
             Arrays.fill(ties, 0);
             for (int tileStart = 0; tileStart < entityCount; tileStart += TILE) {
                 int length = Math.min(TILE, entityCount - tileStart);
-                transpose(entities, tileStart, length, dim, tile);
+                TransEDistance.transpose(entities, tileStart, length, dim, tile);
                 for (int b = 0; b < size; b++) {
-                    if (l1) {
-                        l1Distances(tile, length, group, b * dim, dim, scores);
-                    } else {
-                        squaredL2Distances(tile, length, group, b * dim, dim, scores);
-                    }
+                    TransEDistance.scores(tile, length, group, b * dim, dim, l1, scores);
                     float truthScore = trueScore[b];
                     int below = 0;
                     int level = 0;
@@ -190,7 +186,7 @@ public final class LinkPredictionEvaluator {
                         : known.headsOf(test.relation(triple), test.tail(triple));
                 for (int answer : answers) {
                     if (answer == truth) continue;
-                    float s = score(group, b * dim, entities, answer * dim, dim, l1);
+                    float s = TransEDistance.score(group, b * dim, entities, answer * dim, dim, l1);
                     if (s < trueScore[b]) filteredBetter--;
                     else if (s == trueScore[b]) filteredTies--;
                 }
@@ -208,117 +204,15 @@ public final class LinkPredictionEvaluator {
         return partial;
     }
 
-    /** Copies entities {@code [start, start + length)} into {@code tile}, dimension-major. */
-    private static void transpose(float[] entities, int start, int length, int dim, float[][] tile) {
-        for (int i = 0; i < length; i++) {
-            int offset = (start + i) * dim;
-            for (int k = 0; k < dim; k++) {
-                tile[k][i] = entities[offset + k];
-            }
-        }
-    }
-
-    /*
-     * The kernels: one query against a tile of entities. The loop over entities is element-wise (the query's
-     * coordinate is a constant), which C2 vectorises (AVX2/AVX-512), provided every array in it is indexed by the
-     * loop variable alone: with an offset (column k of one flat array) C2 cannot rule out that the sums and the
-     * column overlap and keeps the loop scalar, 6x slower. Hence one array per dimension. Four dimensions per pass
-     * save loads and stores of the sums; each entity's sum still adds dimension 0, 1, 2, ... in order, exactly as
-     * score(...) does, so equal distances stay equal (ties).
-     */
-
-    private static void l1Distances(float[][] tile, int length, float[] q, int qo, int dim, float[] scores) {
-        Arrays.fill(scores, 0, length, 0f);
-        int k = 0;
-        for (; k + 4 <= dim; k += 4) {
-            float q0 = q[qo + k];
-            float q1 = q[qo + k + 1];
-            float q2 = q[qo + k + 2];
-            float q3 = q[qo + k + 3];
-            float[] c0 = tile[k];
-            float[] c1 = tile[k + 1];
-            float[] c2 = tile[k + 2];
-            float[] c3 = tile[k + 3];
-            for (int i = 0; i < length; i++) {
-                float s = scores[i];
-                s += Math.abs(q0 - c0[i]);
-                s += Math.abs(q1 - c1[i]);
-                s += Math.abs(q2 - c2[i]);
-                s += Math.abs(q3 - c3[i]);
-                scores[i] = s;
-            }
-        }
-        for (; k < dim; k++) {
-            float qk = q[qo + k];
-            float[] c = tile[k];
-            for (int i = 0; i < length; i++) {
-                scores[i] += Math.abs(qk - c[i]);
-            }
-        }
-    }
-
-    private static void squaredL2Distances(float[][] tile, int length, float[] q, int qo, int dim, float[] scores) {
-        Arrays.fill(scores, 0, length, 0f);
-        int k = 0;
-        for (; k + 4 <= dim; k += 4) {
-            float q0 = q[qo + k];
-            float q1 = q[qo + k + 1];
-            float q2 = q[qo + k + 2];
-            float q3 = q[qo + k + 3];
-            float[] c0 = tile[k];
-            float[] c1 = tile[k + 1];
-            float[] c2 = tile[k + 2];
-            float[] c3 = tile[k + 3];
-            for (int i = 0; i < length; i++) {
-                float s = scores[i];
-                float x0 = q0 - c0[i];
-                s += x0 * x0;
-                float x1 = q1 - c1[i];
-                s += x1 * x1;
-                float x2 = q2 - c2[i];
-                s += x2 * x2;
-                float x3 = q3 - c3[i];
-                s += x3 * x3;
-                scores[i] = s;
-            }
-        }
-        for (; k < dim; k++) {
-            float qk = q[qo + k];
-            float[] c = tile[k];
-            for (int i = 0; i < length; i++) {
-                float x = qk - c[i];
-                scores[i] += x * x;
-            }
-        }
-    }
-
     /** Writes query {@code q}'s vector at {@code out[offset...]}: h + r for the tail side, t - r for the head side. */
     private void query(TripleStore test, int q, float[] out, int offset) {
-        int dim = model.dimensions();
-        float[] entities = model.entityVectors();
-        float[] relations = model.relationVectors();
         int triple = q / 2;
-        int r = test.relation(triple) * dim;
-        if (q % 2 == 0) {
-            int h = test.head(triple) * dim;
-            for (int k = 0; k < dim; k++) out[offset + k] = entities[h + k] + relations[r + k];
-        } else {
-            int t = test.tail(triple) * dim;
-            for (int k = 0; k < dim; k++) out[offset + k] = entities[t + k] - relations[r + k];
-        }
+        boolean tails = q % 2 == 0;
+        TransEDistance.query(model, tails ? test.head(triple) : test.tail(triple), test.relation(triple), tails, out,
+                offset);
     }
 
     private static int truth(TripleStore test, int q) {
         return q % 2 == 0 ? test.tail(q / 2) : test.head(q / 2);
-    }
-
-    /** A query's distance to one entity, summed in the same order as the kernels, so equal means tied. */
-    private static float score(float[] q, int qo, float[] entities, int offset, int dim, boolean l1) {
-        float s = 0;
-        for (int k = 0; k < dim; k++) {
-            float x = q[qo + k] - entities[offset + k];
-            s += l1 ? Math.abs(x) : x * x;
-        }
-        return s;
     }
 }

@@ -34,15 +34,10 @@ public record TransEModel(int dimensions, Norm norm, float[] entityVectors, floa
 
     /** {@code ||h + r - t||} under the model's norm (L2 is the Euclidean distance, not its square). */
     public double distance(int head, int relation, int tail) {
-        int h = head * dimensions;
-        int r = relation * dimensions;
-        int t = tail * dimensions;
-        double sum = 0;
-        for (int k = 0; k < dimensions; k++) {
-            double x = entityVectors[h + k] + relationVectors[r + k] - entityVectors[t + k];
-            sum += norm == Norm.L1 ? Math.abs(x) : x * x;
-        }
-        return norm == Norm.L1 ? sum : Math.sqrt(sum);
+        float[] query = new float[dimensions];
+        TransEDistance.query(this, head, relation, true, query, 0);
+        return TransEDistance.distance(TransEDistance.score(query, 0, entityVectors, tail * dimensions, dimensions,
+                norm == Norm.L1), norm);
     }
 
     /** Bytes held by the vectors. */

@@ -26,7 +26,10 @@ import java.util.Map;
  */
 public final class TransEModelFiles {
 
-    public static final int FORMAT_VERSION = 1;
+    /** 2: entities named by a stable key ({@link Manifest#entityKey()}); 1 named them by internal node ids. */
+    public static final int FORMAT_VERSION = 2;
+    /** The entity key of models whose entities are plain names, not database nodes (the command line, OpenKE). */
+    public static final String NAME_KEY = "name";
     static final String MANIFEST = "transe.json";
     static final String VECTORS = "vectors.bin";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -34,10 +37,19 @@ public final class TransEModelFiles {
     /**
      * What a stored model says about itself.
      *
-     * @param metadata free-form facts of the run (parameters, graph selection, loss, timings)
+     * @param entityKey what its entity names are: {@code elementId}, {@code property:<name>} (nodes, as the plugin
+     *                  stores them) or {@value #NAME_KEY} (plain names)
+     * @param metadata  free-form facts of the run (parameters, graph selection, loss, timings)
      */
     public record Manifest(int formatVersion, String name, int dimensions, String norm, int entityCount,
-                           int relationCount, String createdAt, Map<String, Object> metadata) {}
+                           int relationCount, String entityKey, String createdAt, Map<String, Object> metadata) {
+
+        /** A manifest of plain entity names ({@value #NAME_KEY}). */
+        public Manifest(int formatVersion, String name, int dimensions, String norm, int entityCount,
+                        int relationCount, String createdAt, Map<String, Object> metadata) {
+            this(formatVersion, name, dimensions, norm, entityCount, relationCount, NAME_KEY, createdAt, metadata);
+        }
+    }
 
     /** A model with the names of its entities and relations, row i of the vectors naming entity i. */
     public record NamedModel(Manifest manifest, TransEModel model, List<String> entities, List<String> relations) {}
@@ -79,15 +91,26 @@ public final class TransEModelFiles {
             throw new IOException("No TransE model in " + dir + ": " + MANIFEST + " is missing.");
         }
         Manifest manifest = JSON.readValue(file.toFile(), Manifest.class);
-        if (manifest.formatVersion() != FORMAT_VERSION) {
-            throw new IOException(String.format(Locale.ROOT, "TransE model %s has format version %d; this plugin reads %d.",
-                    dir, manifest.formatVersion(), FORMAT_VERSION));
+        if (manifest.formatVersion() > FORMAT_VERSION) {
+            throw new IOException(String.format(Locale.ROOT, "TransE model %s has format version %d; this plugin reads "
+                    + "up to %d.", dir, manifest.formatVersion(), FORMAT_VERSION));
         }
         return manifest;
     }
 
+    /**
+     * The model in {@code dir}. A model of format 1 is refused: it names entities by internal node ids, which Neo4j
+     * hands to new nodes after deletes, so reading it could give one node another node's vector.
+     */
     public static NamedModel read(Path dir) throws IOException {
         Manifest manifest = readManifest(dir);
+        if (manifest.formatVersion() < FORMAT_VERSION) {
+            throw new IOException(String.format(Locale.ROOT, "TransE model `%s` has format version %d, which names "
+                    + "entities by internal node ids that Neo4j reuses after deletes; it is not read. Retrain it with "
+                    + "ernie.transe.train, or export it with an older plugin and re-import it with "
+                    + "ernie.transe.model.import (format %d names entities by elementId or a key property).",
+                    manifest.name(), manifest.formatVersion(), FORMAT_VERSION));
+        }
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(
                 Files.newInputStream(dir.resolve(VECTORS)), 1 << 16))) {
             int version = in.readInt();

@@ -64,8 +64,37 @@ class TransEModelFilesTest {
         Path folder = dir.resolve("future");
         TransEModelFiles.write(folder, trained());
         Files.writeString(folder.resolve("transe.json"),
-                Files.readString(folder.resolve("transe.json")).replace("\"formatVersion\" : 1", "\"formatVersion\" : 9"));
+                Files.readString(folder.resolve("transe.json")).replace("\"formatVersion\" : "
+                        + TransEModelFiles.FORMAT_VERSION, "\"formatVersion\" : 9"));
         assertThatThrownBy(() -> TransEModelFiles.read(folder)).hasMessageContaining("format version 9");
+    }
+
+    /** Format 1 named entities by internal node ids, which Neo4j reuses: such a model is refused, never misread. */
+    @Test
+    void refusesAModelKeyedOnInternalNodeIds(@TempDir Path dir) throws IOException {
+        Path folder = dir.resolve("old");
+        TransEModelFiles.write(folder, trained());
+        String manifest = Files.readString(folder.resolve("transe.json"));
+        Files.writeString(folder.resolve("transe.json"), manifest
+                .replace("\"formatVersion\" : " + TransEModelFiles.FORMAT_VERSION, "\"formatVersion\" : 1")
+                .replaceAll("\\s*\"entityKey\" : \"[^\"]*\",", ""));
+        assertThat(TransEModelFiles.readManifest(folder).formatVersion()).isEqualTo(1); // listed, so it can be dropped
+        assertThatThrownBy(() -> TransEModelFiles.read(folder))
+                .hasMessageContaining("TransE model `toy` has format version 1")
+                .hasMessageContaining("internal node ids").hasMessageContaining("Retrain it with ernie.transe.train")
+                .hasMessageContaining("re-import it with ernie.transe.model.import");
+    }
+
+    @Test
+    void theManifestRecordsTheEntityKey(@TempDir Path dir) throws IOException {
+        var named = trained();
+        var m = named.manifest();
+        var keyed = new TransEModelFiles.NamedModel(new TransEModelFiles.Manifest(m.formatVersion(), m.name(),
+                m.dimensions(), m.norm(), m.entityCount(), m.relationCount(), "property:code", m.createdAt(),
+                m.metadata()), named.model(), named.entities(), named.relations());
+        TransEModelFiles.write(dir.resolve("keyed"), keyed);
+        assertThat(TransEModelFiles.read(dir.resolve("keyed")).manifest().entityKey()).isEqualTo("property:code");
+        assertThat(m.entityKey()).isEqualTo(TransEModelFiles.NAME_KEY);
     }
 
     @Test

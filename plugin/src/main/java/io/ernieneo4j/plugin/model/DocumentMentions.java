@@ -1,8 +1,8 @@
 package io.ernieneo4j.plugin.model;
 
 import io.ernieneo4j.plugin.common.ConfigMap;
-import io.ernieneo4j.plugin.common.NodeArguments;
 import io.ernieneo4j.plugin.common.EntityKey;
+import io.ernieneo4j.plugin.common.NodeArguments;
 import io.ernieneo4j.trainer.data.Mention;
 import org.neo4j.graphdb.Direction;
 import org.neo4j.graphdb.Label;

@@ -1,9 +1,9 @@
 package io.ernieneo4j.plugin.transe;
 
 import io.ernieneo4j.plugin.common.ConfigMap;
-import io.ernieneo4j.trainer.transe.TransEParameters;
 import io.ernieneo4j.trainer.transe.TransEParameters.NegativeSampling;
 import io.ernieneo4j.trainer.transe.TransEParameters.Norm;
+import io.ernieneo4j.trainer.transe.TransEParameters;
 
 import java.util.HashSet;
 import java.util.List;

@@ -1,9 +1,9 @@
 package io.ernieneo4j.plugin.transe;
 
 import io.ernieneo4j.plugin.common.ConfigMap;
+import io.ernieneo4j.plugin.common.Neo4jRun;
 import io.ernieneo4j.plugin.common.PluginFolders;
 import io.ernieneo4j.trainer.transe.TransEModelFiles;
-import io.ernieneo4j.plugin.common.Neo4jRun;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Transaction;
 import org.neo4j.procedure.Context;

@@ -11,10 +11,10 @@ import io.ernieneo4j.trainer.data.Mention;
 import io.ernieneo4j.trainer.data.TypingExample;
 import io.ernieneo4j.trainer.engine.DjlRuntime;
 import io.ernieneo4j.trainer.ernie.EntityTable;
-import io.ernieneo4j.trainer.ernie.ErnieConfig;
 import io.ernieneo4j.trainer.ernie.ErnieModel;
 import io.ernieneo4j.trainer.ernie.ErnieTask;
 import io.ernieneo4j.trainer.ernie.ModelDirectory;
+import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
 import io.ernieneo4j.trainer.infer.ErniePredictor;
 import io.ernieneo4j.trainer.transe.TransEModelFiles;
 

@@ -1,6 +1,6 @@
 package io.ernieneo4j.trainer.cli;
 
-import io.ernieneo4j.trainer.ernie.ErnieConfig;
+import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,7 @@
 package io.ernieneo4j.trainer.ernie;
 
+import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
+import io.ernieneo4j.trainer.ernie.config.LayerType;
 /**
  * The native memory a forward pass of one batch takes, from the architecture alone (for memory estimates before a
  * model runs). Counts the float tensors each part makes per sequence: the embeddings; per layer Q, K, V, two

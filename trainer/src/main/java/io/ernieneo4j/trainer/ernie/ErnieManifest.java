@@ -1,5 +1,6 @@
 package io.ernieneo4j.trainer.ernie;
 
+import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
 import java.util.List;
 
 /**

@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
+import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
 import io.ernieneo4j.trainer.ernie.io.CheckpointTensors;
 import io.ernieneo4j.trainer.ernie.io.PretrainedWeights;
 import io.ernieneo4j.trainer.ernie.nn.ErnieBlock;

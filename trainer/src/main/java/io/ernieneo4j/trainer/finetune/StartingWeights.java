@@ -2,13 +2,13 @@ package io.ernieneo4j.trainer.finetune;
 
 import ai.djl.Device;
 import ai.djl.nn.Parameter;
-import io.ernieneo4j.trainer.ernie.ErnieConfig;
 import io.ernieneo4j.trainer.ernie.ErnieModel;
 import io.ernieneo4j.trainer.ernie.ErnieTask;
 import io.ernieneo4j.trainer.ernie.ModelDirectory;
+import io.ernieneo4j.trainer.ernie.ReferenceCheckpoint;
+import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
 import io.ernieneo4j.trainer.ernie.io.CheckpointTensors;
 import io.ernieneo4j.trainer.ernie.io.OnnxCheckpoint;
-import io.ernieneo4j.trainer.ernie.io.ReferenceCheckpoint;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -2,8 +2,8 @@ package io.ernieneo4j.trainer.infer;
 
 import io.ernieneo4j.trainer.ernie.EncoderBatch;
 import io.ernieneo4j.trainer.ernie.EntityTable;
-import io.ernieneo4j.trainer.ernie.ErnieConfig;
 import io.ernieneo4j.trainer.ernie.TokenizedText;
+import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
 
 import java.util.Arrays;
 import java.util.List;

@@ -9,7 +9,6 @@ import ai.djl.training.GradientCollector;
 import io.ernieneo4j.trainer.ernie.ErnieModel;
 import io.ernieneo4j.trainer.ernie.ModelDirectory;
 import io.ernieneo4j.trainer.run.Termination;
-import io.ernieneo4j.trainer.training.ModelOutput;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;

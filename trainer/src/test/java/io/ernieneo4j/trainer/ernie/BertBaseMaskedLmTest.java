@@ -11,6 +11,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
 import io.ernieneo4j.trainer.ernie.io.EasyBert;
 import io.ernieneo4j.trainer.ernie.io.PretrainedWeights;
 import io.ernieneo4j.trainer.ernie.io.TfTensorBundle;

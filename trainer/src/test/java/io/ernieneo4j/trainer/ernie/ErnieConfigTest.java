@@ -1,12 +1,14 @@
 package io.ernieneo4j.trainer.ernie;
 
+import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
+import io.ernieneo4j.trainer.ernie.config.LayerType;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
-import static io.ernieneo4j.trainer.ernie.LayerType.MIX;
-import static io.ernieneo4j.trainer.ernie.LayerType.NORM;
-import static io.ernieneo4j.trainer.ernie.LayerType.SIM;
+import static io.ernieneo4j.trainer.ernie.config.LayerType.MIX;
+import static io.ernieneo4j.trainer.ernie.config.LayerType.NORM;
+import static io.ernieneo4j.trainer.ernie.config.LayerType.SIM;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

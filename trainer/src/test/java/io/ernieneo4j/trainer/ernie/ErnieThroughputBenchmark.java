@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.ernieneo4j.trainer.data.Mention;
 import io.ernieneo4j.trainer.engine.DjlRuntime;
+import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
 import io.ernieneo4j.trainer.ernie.io.OnnxCheckpoint;
 import io.ernieneo4j.trainer.wordnet.Synset;
 import io.ernieneo4j.trainer.wordnet.WordNet;

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import io.ernieneo4j.trainer.data.Mention;
 import io.ernieneo4j.trainer.engine.DjlRuntime;
+import io.ernieneo4j.trainer.ernie.config.LayerType;
 import io.ernieneo4j.trainer.ernie.io.OnnxCheckpoint;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,9 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
-import static io.ernieneo4j.trainer.ernie.LayerType.MIX;
-import static io.ernieneo4j.trainer.ernie.LayerType.NORM;
-import static io.ernieneo4j.trainer.ernie.LayerType.SIM;
+import static io.ernieneo4j.trainer.ernie.config.LayerType.MIX;
+import static io.ernieneo4j.trainer.ernie.config.LayerType.NORM;
+import static io.ernieneo4j.trainer.ernie.config.LayerType.SIM;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -1,6 +1,7 @@
 package io.ernieneo4j.trainer.ernie;
 
 import io.ernieneo4j.trainer.engine.DjlRuntime;
+import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
 
 import java.io.IOException;
 import java.io.InputStream;

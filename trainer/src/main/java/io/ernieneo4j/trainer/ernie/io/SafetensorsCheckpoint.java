@@ -2,8 +2,8 @@ package io.ernieneo4j.trainer.ernie.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ernieneo4j.trainer.ernie.ErnieConfig;
-import io.ernieneo4j.trainer.ernie.LayerType;
+import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
+import io.ernieneo4j.trainer.ernie.config.LayerType;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

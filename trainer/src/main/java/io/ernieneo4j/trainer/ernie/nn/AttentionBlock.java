@@ -8,7 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import io.ernieneo4j.trainer.ernie.ErnieConfig;
+import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
 
 /**
  * A layer's attention sub-layer: token multi-head self-attention with its residual output ({@code self},

@@ -11,7 +11,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import io.ernieneo4j.trainer.ernie.ErnieConfig;
+import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
 
 /**
  * The denoising entity auto-encoder's head ({@code cls.predictions_ent}):

@@ -8,8 +8,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import io.ernieneo4j.trainer.ernie.ErnieConfig;
-import io.ernieneo4j.trainer.ernie.LayerType;
+import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
+import io.ernieneo4j.trainer.ernie.config.LayerType;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -9,8 +9,8 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import io.ernieneo4j.trainer.ernie.ErnieConfig;
-import io.ernieneo4j.trainer.ernie.LayerType;
+import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
+import io.ernieneo4j.trainer.ernie.config.LayerType;
 
 /**
  * One encoder layer, typed as in the reference:

@@ -11,7 +11,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import io.ernieneo4j.trainer.ernie.ErnieConfig;
+import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
 
 /**
  * BERT's masked-LM head ({@code cls.predictions}): {@code LayerNorm(gelu(dense(h)))} times the word-embedding table,

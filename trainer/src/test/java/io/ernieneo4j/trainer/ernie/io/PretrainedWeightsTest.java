@@ -2,9 +2,9 @@ package io.ernieneo4j.trainer.ernie.io;
 
 import ai.djl.Device;
 import io.ernieneo4j.trainer.engine.DjlRuntime;
-import io.ernieneo4j.trainer.ernie.ErnieConfig;
 import io.ernieneo4j.trainer.ernie.ErnieModel;
-import io.ernieneo4j.trainer.ernie.LayerType;
+import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
+import io.ernieneo4j.trainer.ernie.config.LayerType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

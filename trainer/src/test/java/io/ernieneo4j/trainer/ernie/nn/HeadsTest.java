@@ -8,7 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
 import io.ernieneo4j.trainer.engine.DjlRuntime;
-import io.ernieneo4j.trainer.ernie.ErnieConfig;
+import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
 import io.ernieneo4j.trainer.ernie.io.PretrainedWeights;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Path;
 import java.util.List;
 
-import static io.ernieneo4j.trainer.ernie.LayerType.MIX;
-import static io.ernieneo4j.trainer.ernie.LayerType.NORM;
-import static io.ernieneo4j.trainer.ernie.LayerType.SIM;
+import static io.ernieneo4j.trainer.ernie.config.LayerType.MIX;
+import static io.ernieneo4j.trainer.ernie.config.LayerType.NORM;
+import static io.ernieneo4j.trainer.ernie.config.LayerType.SIM;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

@@ -3,8 +3,8 @@ package io.ernieneo4j.trainer.ernie.nn;
 import ai.djl.Device;
 import ai.djl.nn.Parameter;
 import io.ernieneo4j.trainer.engine.DjlRuntime;
-import io.ernieneo4j.trainer.ernie.ErnieConfig;
 import io.ernieneo4j.trainer.ernie.ErnieModel;
+import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

@@ -10,10 +10,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ernieneo4j.trainer.engine.DjlRuntime;
 import io.ernieneo4j.trainer.ernie.EncoderBatch;
-import io.ernieneo4j.trainer.ernie.ErnieConfig;
 import io.ernieneo4j.trainer.ernie.ErnieModel;
 import io.ernieneo4j.trainer.ernie.ErnieTask;
-import io.ernieneo4j.trainer.ernie.io.ReferenceCheckpoint;
+import io.ernieneo4j.trainer.ernie.ReferenceCheckpoint;
+import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
 import io.ernieneo4j.trainer.ernie.io.SafetensorsCheckpoint;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,9 +24,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import static io.ernieneo4j.trainer.ernie.LayerType.MIX;
-import static io.ernieneo4j.trainer.ernie.LayerType.NORM;
-import static io.ernieneo4j.trainer.ernie.LayerType.SIM;
+import static io.ernieneo4j.trainer.ernie.config.LayerType.MIX;
+import static io.ernieneo4j.trainer.ernie.config.LayerType.NORM;
+import static io.ernieneo4j.trainer.ernie.config.LayerType.SIM;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -1,9 +1,8 @@
-package io.ernieneo4j.trainer.ernie.io;
+package io.ernieneo4j.trainer.ernie;
 
 import ai.djl.Device;
 import io.ernieneo4j.trainer.engine.DjlRuntime;
-import io.ernieneo4j.trainer.ernie.ErnieModel;
-import io.ernieneo4j.trainer.ernie.ErnieTask;
+import io.ernieneo4j.trainer.ernie.io.SafetensorsCheckpoint;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

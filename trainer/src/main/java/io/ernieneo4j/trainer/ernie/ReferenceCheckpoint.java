@@ -1,12 +1,12 @@
-package io.ernieneo4j.trainer.ernie.io;
+package io.ernieneo4j.trainer.ernie;
 
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ernieneo4j.trainer.ernie.ErnieConfig;
-import io.ernieneo4j.trainer.ernie.ErnieModel;
-import io.ernieneo4j.trainer.ernie.ErnieTask;
-import io.ernieneo4j.trainer.ernie.LayerType;
+import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
+import io.ernieneo4j.trainer.ernie.config.LayerType;
+import io.ernieneo4j.trainer.ernie.io.CheckpointTensors;
+import io.ernieneo4j.trainer.ernie.io.SafetensorsCheckpoint;
 
 import java.io.IOException;
 import java.nio.file.Files;

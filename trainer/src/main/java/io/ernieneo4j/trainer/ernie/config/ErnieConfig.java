@@ -1,4 +1,4 @@
-package io.ernieneo4j.trainer.ernie;
+package io.ernieneo4j.trainer.ernie.config;
 
 import java.util.ArrayList;
 import java.util.Collections;

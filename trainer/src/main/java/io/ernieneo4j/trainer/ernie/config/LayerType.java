@@ -1,4 +1,4 @@
-package io.ernieneo4j.trainer.ernie;
+package io.ernieneo4j.trainer.ernie.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;

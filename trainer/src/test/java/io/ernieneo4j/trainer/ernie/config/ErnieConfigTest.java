@@ -1,7 +1,5 @@
-package io.ernieneo4j.trainer.ernie;
+package io.ernieneo4j.trainer.ernie.config;
 
-import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
-import io.ernieneo4j.trainer.ernie.config.LayerType;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -71,10 +71,10 @@ final class TransECommand implements Callable<Integer> {
                     + "relation's tails per head and heads per tail) (default: ${DEFAULT-VALUE}).")
     String negativeSampling;
 
-    @Option(names = "--initialisation", paramLabel = "small_normal|uniform_unit",
-            description = "How vectors start: small_normal (components N(0, (1/dim)^2), as Fast-TransX) or "
-                    + "uniform_unit (uniform in ±6/√dim, scaled to norm 1) (default: "
-                    + "TransEParameters.DEFAULT_INITIALISATION).")
+    @Option(names = "--initialisation", defaultValue = "uniform_unit", paramLabel = "small_normal|uniform_unit",
+            description = "How vectors start: small_normal (components N(0, (1/dim)^2), as Fast-TransX; far better "
+                    + "at --learning-rate 0.001) or uniform_unit (uniform in ±6/√dim, scaled to norm 1; better at "
+                    + "0.01) (default: ${DEFAULT-VALUE}).")
     String initialisation;
 
     @Option(names = "--normalize-relations", negatable = true, defaultValue = "false", fallbackValue = "true",
@@ -141,14 +141,12 @@ final class TransECommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--negative-sampling must be uniform or bern, not '"
                     + negativeSampling + "'.");
         };
-        TransEParameters.Initialisation start = TransEParameters.DEFAULT_INITIALISATION;
-        if (initialisation != null) {
-            try {
-                start = TransEParameters.Initialisation.valueOf(initialisation.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--initialisation must be small_normal or uniform_unit, not '"
-                        + initialisation + "'.");
-            }
+        TransEParameters.Initialisation start;
+        try {
+            start = TransEParameters.Initialisation.valueOf(initialisation.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--initialisation must be small_normal or uniform_unit, not '"
+                    + initialisation + "'.");
         }
         TransEParameters parameters = new TransEParameters(dim, epochs, learningRate, margin,
                 TransEParameters.Norm.L1, sampling, 1, 10_000, threads, seed, start, normalizeRelations);

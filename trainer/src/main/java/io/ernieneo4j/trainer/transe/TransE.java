@@ -17,7 +17,9 @@ import java.util.concurrent.Future;
 /**
  * TransE (Bordes et al., 2013) trained the way the fast CPU trainers (thunlp's Fast-TransX) do: lock-free
  * multi-threaded SGD over primitive arrays (Hogwild), one or more corrupted triples per true one, corruptions
- * re-drawn until they are not training triples, touched entity vectors rescaled to norm ≤ 1.
+ * re-drawn until they are not training triples, touched entity vectors (and, with {@code normalizeRelations}, the
+ * relation vector) rescaled to norm ≤ 1. Vectors start at norm 1 ({@code UNIFORM_UNIT}) or, as in Fast-TransX, small
+ * ({@code SMALL_NORMAL}); at lr 0.001 only the small start reaches Fast-TransX's quality ({@code docs/transe-notes.md}).
  *
  * <p>Each epoch samples as many triples (with replacement) as there are, split across threads; each thread has its
  * own seeded random stream, so {@code concurrency = 1} with a seed repeats a run exactly.

@@ -66,6 +66,22 @@ final class TransECommand implements Callable<Integer> {
     @Option(names = "--margin", defaultValue = "1.0", description = "Hinge margin (default: ${DEFAULT-VALUE}).")
     double margin;
 
+    @Option(names = "--negative-sampling", defaultValue = "bern", paramLabel = "uniform|bern",
+            description = "Which end of a triple to corrupt: uniform (either, half the time) or bern (by the "
+                    + "relation's tails per head and heads per tail) (default: ${DEFAULT-VALUE}).")
+    String negativeSampling;
+
+    @Option(names = "--initialisation", defaultValue = "uniform_unit", paramLabel = "small_normal|uniform_unit",
+            description = "How vectors start: small_normal (components N(0, (1/dim)^2), as Fast-TransX; far better "
+                    + "at --learning-rate 0.001) or uniform_unit (uniform in ±6/√dim, scaled to norm 1; better at "
+                    + "0.01) (default: ${DEFAULT-VALUE}).")
+    String initialisation;
+
+    @Option(names = "--normalize-relations", negatable = true, defaultValue = "false", fallbackValue = "true",
+            description = "Also rescale relation vectors longer than 1 after each update, as Fast-TransX does "
+                    + "(default: ${DEFAULT-VALUE}).")
+    boolean normalizeRelations;
+
     @Option(names = "--threads", defaultValue = "2", description = "Hogwild threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
@@ -119,8 +135,21 @@ final class TransECommand implements Callable<Integer> {
         var store = index.addAll(kept);
         System.out.printf(Locale.ROOT, "TransE on %,d triples (%,d removed by --exclude-pairs), %,d entities, "
                 + "%d relations%n", kept.size(), all.size() - kept.size(), index.entityCount(), index.relationCount());
+        TransEParameters.NegativeSampling sampling = switch (negativeSampling.toLowerCase(Locale.ROOT)) {
+            case "uniform", "unif" -> TransEParameters.NegativeSampling.UNIFORM;
+            case "bern" -> TransEParameters.NegativeSampling.BERN;
+            default -> throw new IllegalArgumentException("--negative-sampling must be uniform or bern, not '"
+                    + negativeSampling + "'.");
+        };
+        TransEParameters.Initialisation start;
+        try {
+            start = TransEParameters.Initialisation.valueOf(initialisation.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--initialisation must be small_normal or uniform_unit, not '"
+                    + initialisation + "'.");
+        }
         TransEParameters parameters = new TransEParameters(dim, epochs, learningRate, margin,
-                TransEParameters.Norm.L1, TransEParameters.NegativeSampling.BERN, 1, 10_000, threads, seed);
+                TransEParameters.Norm.L1, sampling, 1, 10_000, threads, seed, start, normalizeRelations);
         Progress progress = message -> System.out.println(message);
         TransE.Result result = new TransE(store, parameters, progress, Termination.ALWAYS).train();
         writeEntityTable(index.entities(), result.model().entityVectors(), dim);

@@ -2,6 +2,7 @@ package io.ernieneo4j.trainer.transe;
 
 import io.ernieneo4j.trainer.run.Progress;
 import io.ernieneo4j.trainer.run.Termination;
+import io.ernieneo4j.trainer.transe.TransEParameters.Initialisation;
 import io.ernieneo4j.trainer.transe.TransEParameters.NegativeSampling;
 import io.ernieneo4j.trainer.transe.TransEParameters.Norm;
 
@@ -16,7 +17,9 @@ import java.util.concurrent.Future;
 /**
  * TransE (Bordes et al., 2013) trained the way the fast CPU trainers (thunlp's Fast-TransX) do: lock-free
  * multi-threaded SGD over primitive arrays (Hogwild), one or more corrupted triples per true one, corruptions
- * re-drawn until they are not training triples, touched entity vectors rescaled to norm ≤ 1.
+ * re-drawn until they are not training triples, touched entity vectors (and, with {@code normalizeRelations}, the
+ * relation vector) rescaled to norm ≤ 1. Vectors start at norm 1 ({@code UNIFORM_UNIT}) or, as in Fast-TransX, small
+ * ({@code SMALL_NORMAL}); at lr 0.001 only the small start reaches Fast-TransX's quality ({@code docs/transe-notes.md}).
  *
  * <p>Each epoch samples as many triples (with replacement) as there are, split across threads; each thread has its
  * own seeded random stream, so {@code concurrency = 1} with a seed repeats a run exactly.
@@ -122,17 +125,30 @@ public final class TransE {
     private void initialise() {
         SplittableRandom random = new SplittableRandom(parameters.randomSeed());
         float bound = (float) (6 / Math.sqrt(dim));
+        boolean unit = parameters.initialisation() == Initialisation.UNIFORM_UNIT;
+        double sigma = 1.0 / dim;
         for (int i = 0; i < relations.length; i++) {
-            relations[i] = (float) random.nextDouble(-bound, bound);
-        }
-        for (int r = 0; r < triples.relationCount(); r++) {
-            normalise(relations, r * dim, true);
+            relations[i] = unit ? (float) random.nextDouble(-bound, bound) : truncatedNormal(random, sigma, bound);
         }
         for (int i = 0; i < entities.length; i++) {
-            entities[i] = (float) random.nextDouble(-bound, bound);
+            entities[i] = unit ? (float) random.nextDouble(-bound, bound) : truncatedNormal(random, sigma, bound);
         }
-        for (int e = 0; e < triples.entityCount(); e++) {
-            normalise(entities, e * dim, true);
+        if (unit) {
+            for (int r = 0; r < triples.relationCount(); r++) {
+                normalise(relations, r * dim, true);
+            }
+            for (int e = 0; e < triples.entityCount(); e++) {
+                normalise(entities, e * dim, true);
+            }
+        }
+    }
+
+    private static float truncatedNormal(SplittableRandom random, double sigma, float bound) {
+        while (true) {
+            double x = random.nextGaussian() * sigma;
+            if (Math.abs(x) <= bound) {
+                return (float) x;
+            }
         }
     }
 
@@ -234,6 +250,7 @@ public final class TransE {
         normalise(entities, to, false);
         if (hn != h) normalise(entities, hno, false);
         if (tn != t) normalise(entities, tno, false);
+        if (parameters.normalizeRelations()) normalise(relations, ro, false);
     }
 
     /** Scales a vector to unit L2 norm ({@code always}) or only when its norm exceeds 1. */

@@ -13,6 +13,10 @@ package io.ernieneo4j.trainer.transe;
  * @param batchSize        triples a thread processes between termination checks (updates are per triple)
  * @param concurrency      threads updating the shared embeddings without locks (Hogwild)
  * @param randomSeed       seed of initialisation and sampling; with concurrency 1 a run is exactly repeatable
+ * @param initialisation   how the vectors start: {@link Initialisation}
+ * @param normalizeRelations whether a relation vector, like the entity vectors, is rescaled to norm 1 after each
+ *                         update that leaves it longer (as Fast-TransX does); otherwise relations are never
+ *                         rescaled after initialisation
  */
 public record TransEParameters(
         int dimensions,
@@ -24,11 +28,45 @@ public record TransEParameters(
         int negatives,
         int batchSize,
         int concurrency,
-        long randomSeed) {
+        long randomSeed,
+        Initialisation initialisation,
+        boolean normalizeRelations) {
 
     public enum Norm { L1, L2 }
 
     public enum NegativeSampling { UNIFORM, BERN }
+
+    /** How the entity and relation vectors start. */
+    public enum Initialisation {
+        /** Bordes et al.: each component uniform in ±6/√dim, then every vector scaled to norm 1. */
+        UNIFORM_UNIT,
+        /**
+         * Fast-TransX: each component normal with mean 0 and standard deviation 1/dim (truncated to ±6/√dim), not
+         * rescaled, so the vectors start with norm ≈ 1/√dim and grow as they learn.
+         */
+        SMALL_NORMAL
+    }
+
+    /** The default initialisation and relation rescaling: the best measured ({@code docs/transe-notes.md}). */
+    public static final Initialisation DEFAULT_INITIALISATION = Initialisation.UNIFORM_UNIT;
+    public static final boolean DEFAULT_NORMALIZE_RELATIONS = false;
+
+    /** The settings without the initialisation and relation rescaling, which take their defaults. */
+    public TransEParameters(int dimensions, int epochs, double learningRate, double margin, Norm norm,
+            NegativeSampling negativeSampling, int negatives, int batchSize, int concurrency, long randomSeed) {
+        this(dimensions, epochs, learningRate, margin, norm, negativeSampling, negatives, batchSize, concurrency,
+                randomSeed, DEFAULT_INITIALISATION, DEFAULT_NORMALIZE_RELATIONS);
+    }
+
+    public TransEParameters withInitialisation(Initialisation value) {
+        return new TransEParameters(dimensions, epochs, learningRate, margin, norm, negativeSampling, negatives,
+                batchSize, concurrency, randomSeed, value, normalizeRelations);
+    }
+
+    public TransEParameters withNormalizeRelations(boolean value) {
+        return new TransEParameters(dimensions, epochs, learningRate, margin, norm, negativeSampling, negatives,
+                batchSize, concurrency, randomSeed, initialisation, value);
+    }
 
     public TransEParameters {
         require(dimensions >= 1, "dimensions must be >= 1");
@@ -38,6 +76,7 @@ public record TransEParameters(
         require(negatives >= 1, "negatives must be >= 1");
         require(batchSize >= 1, "batchSize must be >= 1");
         require(concurrency >= 1, "concurrency must be >= 1");
+        require(initialisation != null, "initialisation must be set");
     }
 
     private static void require(boolean condition, String message) {

@@ -2,6 +2,7 @@ package io.ernieneo4j.trainer.transe;
 
 import io.ernieneo4j.trainer.run.Progress;
 import io.ernieneo4j.trainer.run.Termination;
+import io.ernieneo4j.trainer.transe.TransEParameters.Initialisation;
 import io.ernieneo4j.trainer.transe.TransEParameters.NegativeSampling;
 import io.ernieneo4j.trainer.transe.TransEParameters.Norm;
 import org.junit.jupiter.api.Test;
@@ -101,5 +102,65 @@ class TransETest {
             for (float x : model.entity(e)) norm += x * x;
             assertThat(Math.sqrt(norm)).isLessThanOrEqualTo(1.0001);
         }
+    }
+
+    private static double maxNorm(float[] vectors, int dimensions) {
+        double max = 0;
+        for (int i = 0; i < vectors.length / dimensions; i++) {
+            double norm = 0;
+            for (int k = 0; k < dimensions; k++) norm += vectors[i * dimensions + k] * vectors[i * dimensions + k];
+            max = Math.max(max, Math.sqrt(norm));
+        }
+        return max;
+    }
+
+    private static double meanNorm(float[] vectors, int dimensions) {
+        double sum = 0;
+        int count = vectors.length / dimensions;
+        for (int i = 0; i < count; i++) {
+            double norm = 0;
+            for (int k = 0; k < dimensions; k++) norm += vectors[i * dimensions + k] * vectors[i * dimensions + k];
+            sum += Math.sqrt(norm);
+        }
+        return sum / count;
+    }
+
+    @Test
+    void normalizeRelationsKeepsRelationsInTheUnitBall() {
+        // a large step from unit-norm relations pushes them past norm 1 unless they are rescaled
+        TransEParameters grows = new TransEParameters(20, 50, 0.05, 4.0, Norm.L1, NegativeSampling.BERN, 1, 1000, 1, 7)
+                .withInitialisation(Initialisation.UNIFORM_UNIT);
+        TransE.Result free = new TransE(toyGraph(), grows.withNormalizeRelations(false), Progress.NONE,
+                Termination.ALWAYS).train();
+        TransE.Result rescaled = new TransE(toyGraph(), grows.withNormalizeRelations(true), Progress.NONE,
+                Termination.ALWAYS).train();
+        assertThat(maxNorm(free.model().relationVectors(), 20)).isGreaterThan(1.01);
+        assertThat(maxNorm(rescaled.model().relationVectors(), 20)).isLessThanOrEqualTo(1.0001);
+        assertThat(maxNorm(rescaled.model().entityVectors(), 20)).isLessThanOrEqualTo(1.0001);
+    }
+
+    @Test
+    void initialisationSetsTheStartingScale() {
+        // a negligible step leaves the vectors as initialised
+        TransEParameters still = new TransEParameters(20, 1, 1e-9, 1.0, Norm.L1, NegativeSampling.BERN, 1, 1000, 1, 7);
+        TransEModel unit = new TransE(toyGraph(), still.withInitialisation(Initialisation.UNIFORM_UNIT),
+                Progress.NONE, Termination.ALWAYS).train().model();
+        TransEModel small = new TransE(toyGraph(), still.withInitialisation(Initialisation.SMALL_NORMAL),
+                Progress.NONE, Termination.ALWAYS).train().model();
+        assertThat(meanNorm(unit.entityVectors(), 20)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(meanNorm(unit.relationVectors(), 20)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+        // components with standard deviation 1/dim: norm ≈ √dim / dim = 0.22 for dim 20
+        assertThat(meanNorm(small.entityVectors(), 20)).isBetween(0.18, 0.26);
+        assertThat(meanNorm(small.relationVectors(), 20)).isBetween(0.1, 0.35);
+    }
+
+    @Test
+    void smallNormalInitialisationLearnsTheToyGraph() {
+        TransEParameters parameters = parameters(1, Norm.L1).withInitialisation(Initialisation.SMALL_NORMAL);
+        TransE.Result result = new TransE(toyGraph(), parameters, Progress.NONE, Termination.ALWAYS).train();
+        var report = new LinkPredictionEvaluator(result.model(), toyGraph(), 1, Termination.ALWAYS)
+                .evaluate(toyGraph(), false);
+        assertThat(report.filtered().mrr()).isGreaterThan(0.5);
+        assertThat(report.filteredTail().hitsAt1()).isGreaterThan(0.9);
     }
 }

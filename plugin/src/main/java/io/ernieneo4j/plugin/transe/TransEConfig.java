@@ -1,6 +1,7 @@
 package io.ernieneo4j.plugin.transe;
 
 import io.ernieneo4j.plugin.common.ConfigMap;
+import io.ernieneo4j.trainer.transe.TransEParameters.Initialisation;
 import io.ernieneo4j.trainer.transe.TransEParameters.NegativeSampling;
 import io.ernieneo4j.trainer.transe.TransEParameters.Norm;
 import io.ernieneo4j.trainer.transe.TransEParameters;
@@ -61,7 +62,8 @@ public record TransEConfig(
 
     private static final Set<String> COMMON_KEYS = Set.of("nodeLabels", "relationshipTypes", "graphName",
             "splitProperty", "trainSplit", "dimensions", "epochs", "learningRate", "margin", "norm",
-            "negativeSampling", "negatives", "batchSize", "concurrency", "randomSeed");
+            "negativeSampling", "negatives", "batchSize", "concurrency", "randomSeed", "initialisation",
+            "normalizeRelations");
 
     public static TransEConfig from(Map<String, Object> configuration, Mode mode) {
         Set<String> keys = new HashSet<>(COMMON_KEYS);
@@ -94,7 +96,10 @@ public record TransEConfig(
                 config.intValue("negatives", 1, 1, 1_000),
                 config.intValue("batchSize", DEFAULT_BATCH_SIZE, 1, Integer.MAX_VALUE),
                 config.intValue("concurrency", Math.min(4, Runtime.getRuntime().availableProcessors()), 1, 1_024),
-                config.longValue("randomSeed", DEFAULT_SEED, Long.MIN_VALUE, Long.MAX_VALUE));
+                config.longValue("randomSeed", DEFAULT_SEED, Long.MIN_VALUE, Long.MAX_VALUE),
+                Initialisation.valueOf(config.oneOf("initialisation", "uniform_unit",
+                        List.of("uniform_unit", "small_normal")).toUpperCase(Locale.ROOT)),
+                config.bool("normalizeRelations", TransEParameters.DEFAULT_NORMALIZE_RELATIONS));
         Optional<String> modelName = config.optionalString("modelName");
         if (mode == Mode.TRAIN && modelName.isEmpty()) {
             throw new IllegalArgumentException(

@@ -137,10 +137,13 @@ final class TransEFeature {
         config.splitProperty().ifPresent(s -> metadata.put("splitProperty", s));
         metadata.put("trainSplit", config.trainSplit());
         config.writeProperty().ifPresent(w -> metadata.put("writeProperty", w));
-        metadata.put("parameters", Map.of("dimensions", p.dimensions(), "epochs", p.epochs(),
-                "learningRate", p.learningRate(), "margin", p.margin(), "norm", p.norm().name(),
-                "negativeSampling", p.negativeSampling().name(), "negatives", p.negatives(),
-                "concurrency", p.concurrency(), "randomSeed", p.randomSeed()));
+        metadata.put("parameters", Map.ofEntries(Map.entry("dimensions", p.dimensions()),
+                Map.entry("epochs", p.epochs()), Map.entry("learningRate", p.learningRate()),
+                Map.entry("margin", p.margin()), Map.entry("norm", p.norm().name()),
+                Map.entry("negativeSampling", p.negativeSampling().name()), Map.entry("negatives", p.negatives()),
+                Map.entry("concurrency", p.concurrency()), Map.entry("randomSeed", p.randomSeed()),
+                Map.entry("initialisation", p.initialisation().name()),
+                Map.entry("normalizeRelations", p.normalizeRelations())));
         metadata.put("triples", run.graph().triples().size());
         metadata.put("finalLoss", run.result().finalLoss());
         metadata.put("trainSeconds", run.result().trainSeconds());

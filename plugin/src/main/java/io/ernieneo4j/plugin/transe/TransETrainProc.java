@@ -21,7 +21,8 @@ public class TransETrainProc {
     private static final String CONFIG_DESCRIPTION = "Graph: `nodeLabels`, `relationshipTypes` (default all) or "
             + "`graphName` (a GDS projection), `splitProperty`/`trainSplit`. TransE: `dimensions` (100), `epochs` (100), "
             + "`learningRate` (0.01), `margin` (1.0), `norm` ('L1'|'L2'), `negativeSampling` ('bern'|'uniform'), "
-            + "`negatives` (1), `batchSize`, `concurrency`, `randomSeed`.";
+            + "`negatives` (1), `batchSize`, `concurrency`, `randomSeed`, `initialisation` ('uniform_unit'|"
+            + "'small_normal': Fast-TransX's start, best at its lr 0.001), `normalizeRelations` (false).";
 
     @Context
     public GraphDatabaseService db;

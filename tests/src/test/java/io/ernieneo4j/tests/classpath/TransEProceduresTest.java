@@ -11,6 +11,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * TransE end to end through Bolt on WordNet's mammal sub-graph (1,182 synsets): train on the `train` split, evaluate
@@ -210,6 +211,16 @@ class TransEProceduresTest extends ClasspathHarness {
         assertThat(rows).hasSize((int) nodes).allSatisfy(r -> assertThat((List<?>) r.get("embedding")).hasSize(8));
         Map<String, Object> stats = bolt.single("CALL ernie.transe.stats({relationshipTypes: 'HYPERNYM', epochs: 20, concurrency: 2})");
         assertThat((List<?>) stats.get("lossPerEpoch")).hasSize(20);
+        // the initialisation reaches the trainer: with a negligible learning rate the vectors keep their start,
+        // length 1 by default, ≈ 0.35 (σ = 1/8 per component) with Fast-TransX's
+        String start = "CALL ernie.transe.stream({relationshipTypes: 'HYPERNYM', dimensions: 8, epochs: 1, "
+                + "learningRate: 1e-9, concurrency: 1%s}) YIELD embedding "
+                + "RETURN avg(sqrt(reduce(s = 0.0, x IN embedding | s + x * x))) AS length";
+        assertThat((Double) bolt.single(start.formatted("")).get("length")).isCloseTo(1.0, within(1e-3));
+        assertThat((Double) bolt.single(start.formatted(", initialisation: 'small_normal'")).get("length"))
+                .isBetween(0.2, 0.5);
+        assertThatThrownBy(() -> bolt.rows(start.formatted(", initialisation: 'gaussian'")))
+                .hasMessageContaining("Value for `initialisation` was `gaussian`");
         assertThat(bolt.count("MATCH (n) WHERE n.transe IS NOT NULL RETURN count(n)")).isEqualTo(properties);
         assertThat(bolt.rows("CALL ernie.transe.model.list()")).hasSize(1);
     }

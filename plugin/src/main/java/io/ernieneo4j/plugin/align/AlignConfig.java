@@ -9,12 +9,13 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Configuration of {@code ernie.align.stream}, {@code ernie.align.write} and {@code ernie.align.dictionary.refresh}:
+ * Configuration of {@code ernie.align.stream}, {@code ernie.align.write}, {@code ernie.align.evaluate} and
+ * {@code ernie.align.dictionary.refresh}:
  * the dictionary, how mentions are matched and linked, and (write only) which documents to align.
  *
  * @param maxTextLength the longest text (in UTF-16 characters) aligned; longer ones are refused, not truncated
- * @param documentLabel nodes with this label are the documents (write only)
- * @param textProperty  the string property holding a document's text (write only)
+ * @param documentLabel nodes with this label are the documents (write and evaluate only)
+ * @param textProperty  the string property holding a document's text (write and evaluate only)
  * @param onlyNew       skip documents that already have a {@code MENTIONS} relationship (write only)
  * @param batchSize     documents per write transaction (write only)
  */
@@ -38,6 +39,8 @@ public record AlignConfig(
         STREAM(Set.of("minLength", "stopWords", "minScore", "contextWeight", "maxCandidates", "maxTextLength")),
         WRITE(Set.of("minLength", "stopWords", "minScore", "contextWeight", "maxCandidates", "maxTextLength",
                 "documentLabel", "textProperty", "onlyNew", "batchSize")),
+        EVALUATE(Set.of("minLength", "stopWords", "minScore", "contextWeight", "maxTextLength", "documentLabel",
+                "textProperty", "goldRelationshipType", "gold", "maxConfusions")),
         REFRESH(Set.of());
 
         private final Set<String> extraKeys;
@@ -61,7 +64,7 @@ public record AlignConfig(
         int maxTextLength = config.intValue("maxTextLength", DEFAULT_MAX_TEXT_LENGTH, 1, MAX_TEXT_LENGTH_LIMIT);
         Optional<String> documentLabel = Optional.empty();
         Optional<String> textProperty = Optional.empty();
-        if (mode == Mode.WRITE) {
+        if (mode == Mode.WRITE || mode == Mode.EVALUATE) {
             documentLabel = Optional.of(config.requireString("documentLabel"));
             textProperty = Optional.of(config.requireString("textProperty"));
         }

@@ -2,9 +2,11 @@ package io.ernieneo4j.plugin.align;
 
 import io.ernieneo4j.plugin.common.BatchWriter;
 import io.ernieneo4j.plugin.common.Neo4jRun;
+import io.ernieneo4j.plugin.common.NodeArguments;
 import io.ernieneo4j.trainer.align.Aligner;
 import io.ernieneo4j.trainer.align.AlignmentDictionary;
 import io.ernieneo4j.trainer.align.LinkedMention;
+import io.ernieneo4j.trainer.align.LinkingEvaluation;
 import io.ernieneo4j.trainer.run.Termination;
 import org.neo4j.graphdb.Direction;
 import org.neo4j.graphdb.GraphDatabaseService;
@@ -101,14 +103,8 @@ final class AlignFeature {
     @SuppressWarnings("deprecation") // internal node ids, as GDS reports them
     AlignWriteProc.WriteResult write(AlignConfig config) {
         long start = System.nanoTime();
-        String label = config.documentLabel().orElseThrow();
+        String label = requireDocumentLabel(config);
         String textProperty = config.textProperty().orElseThrow();
-        Set<String> labels = new TreeSet<>();
-        tx.getAllLabelsInUse().forEach(l -> labels.add(l.name()));
-        if (!labels.contains(label)) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "`documentLabel`: no node label `%s` exists in the database (labels in use: %s).", label, labels));
-        }
         // every document is checked before anything is written, so that bad input writes nothing
         List<Long> documents = new ArrayList<>();
         long skipped = 0;
@@ -166,5 +162,155 @@ final class AlignFeature {
         long writeMillis = (System.nanoTime() - writeStart) / 1_000_000 - computeMillis;
         return new AlignWriteProc.WriteResult(documents.size(), skipped, withoutText, written, deleted[0],
                 preProcessingMillis, computeMillis, writeMillis, config.toMap());
+    }
+
+    private String requireDocumentLabel(AlignConfig config) {
+        String label = config.documentLabel().orElseThrow();
+        Set<String> labels = new TreeSet<>();
+        tx.getAllLabelsInUse().forEach(l -> labels.add(l.name()));
+        if (!labels.contains(label)) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "`documentLabel`: no node label `%s` exists in the database (labels in use: %s).", label, labels));
+        }
+        return label;
+    }
+
+    @SuppressWarnings("deprecation") // internal node ids, as the other alignment procedures report them
+    AlignEvaluateProc.EvaluateResult evaluate(AlignEvaluateConfig evaluate) {
+        AlignConfig config = evaluate.align();
+        Label label = Label.label(requireDocumentLabel(config));
+        String textProperty = config.textProperty().orElseThrow();
+        Map<Long, List<LinkingEvaluation.GoldMention>> gold = evaluate.goldRelationshipType().isPresent()
+                ? storedGold(label, evaluate.goldRelationshipType().get())
+                : listedGold(label, evaluate.gold());
+        if (gold.isEmpty()) {
+            throw new IllegalArgumentException(evaluate.goldRelationshipType()
+                    .map(type -> String.format(Locale.ROOT, "`goldRelationshipType`: no `%s` node has an outgoing "
+                            + "`%s` relationship: there is nothing to score.", label.name(), type))
+                    .orElse("`gold` is empty: there is nothing to score."));
+        }
+        // every gold document and span is checked before the work starts
+        Map<Long, String> texts = new LinkedHashMap<>();
+        for (Map.Entry<Long, List<LinkingEvaluation.GoldMention>> document : gold.entrySet()) {
+            Object text = tx.getNodeById(document.getKey()).getProperty(textProperty, null);
+            String what = String.format(Locale.ROOT, "`%s` of node %d", textProperty, document.getKey());
+            if (text == null) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT,
+                        "`textProperty`: document %d has gold links but no property `%s`.", document.getKey(),
+                        textProperty));
+            }
+            checkText(text, config, what);
+            for (LinkingEvaluation.GoldMention m : document.getValue()) {
+                if (m.end() > ((String) text).length()) {
+                    throw new IllegalArgumentException(String.format(Locale.ROOT,
+                            "A gold link of document %d ends at %d, past the end of its text (%d characters).",
+                            document.getKey(), m.end(), ((String) text).length()));
+                }
+            }
+            texts.put(document.getKey(), (String) text);
+        }
+        Aligner aligner = new Aligner(dictionary(config.dictionary(), false).dictionary(), config.parameters());
+        LinkingEvaluation evaluation = new LinkingEvaluation();
+        for (Map.Entry<Long, String> document : texts.entrySet()) {
+            termination.assertRunning();
+            evaluation.add(gold.get(document.getKey()), aligner.align(document.getValue()));
+        }
+        LinkingEvaluation.Result r = evaluation.result(evaluate.maxConfusions());
+        List<Map<String, Object>> confusions = new ArrayList<>();
+        for (LinkingEvaluation.Confusion c : r.confusions()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("mention", c.mention());
+            row.put("goldNodeId", c.goldEntityId());
+            row.put("predictedNodeId", c.predictedEntityId());
+            row.put("count", (long) c.count());
+            confusions.add(row);
+        }
+        return new AlignEvaluateProc.EvaluateResult(r.documents(), r.goldMentions(), r.predictedMentions(),
+                r.mentionsFound(), r.correctLinks(), r.mentionRecall(), r.linkingAccuracy(), r.precision(),
+                r.recall(), r.f1(), r.documentMacroRecall(), r.documentAccuracy(), confusions, config.toMap());
+    }
+
+    /** Gold links stored as relationships of {@code type} from documents, with {@code start} and {@code end}. */
+    @SuppressWarnings("deprecation")
+    private Map<Long, List<LinkingEvaluation.GoldMention>> storedGold(Label label, String type) {
+        Set<String> types = new TreeSet<>();
+        tx.getAllRelationshipTypesInUse().forEach(t -> types.add(t.name()));
+        if (!types.contains(type)) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "`goldRelationshipType`: no relationship type `%s` exists in the database (types in use: %s).",
+                    type, types));
+        }
+        RelationshipType goldType = RelationshipType.withName(type);
+        Map<Long, List<LinkingEvaluation.GoldMention>> gold = new LinkedHashMap<>();
+        try (ResourceIterator<Node> nodes = tx.findNodes(label)) {
+            while (nodes.hasNext()) {
+                Node document = nodes.next();
+                for (Relationship r : document.getRelationships(Direction.OUTGOING, goldType)) {
+                    String what = String.format(Locale.ROOT, "`goldRelationshipType`: relationship %d", r.getId());
+                    gold.computeIfAbsent(document.getId(), d -> new ArrayList<>()).add(new LinkingEvaluation.GoldMention(
+                            offset(r.getProperty("start", null), what + " property `start`"),
+                            offset(r.getProperty("end", null), what + " property `end`"),
+                            r.getEndNode().getId()));
+                }
+            }
+        }
+        gold.values().forEach(AlignFeature::checkSpans);
+        return gold;
+    }
+
+    /** Gold links listed by the caller, each a map of document, start, end and node. */
+    @SuppressWarnings("deprecation")
+    private Map<Long, List<LinkingEvaluation.GoldMention>> listedGold(Label label, List<Map<String, Object>> listed) {
+        Map<Long, List<LinkingEvaluation.GoldMention>> gold = new LinkedHashMap<>();
+        for (int i = 0; i < listed.size(); i++) {
+            Map<String, Object> link = listed.get(i);
+            String what = String.format(Locale.ROOT, "`gold`[%d]", i);
+            for (String key : link.keySet()) {
+                if (!AlignEvaluateConfig.GOLD_KEYS.contains(key)) {
+                    throw new IllegalArgumentException(String.format(Locale.ROOT,
+                            "%s has an unexpected key `%s`; a gold link has %s.", what, key,
+                            new TreeSet<>(AlignEvaluateConfig.GOLD_KEYS)));
+                }
+            }
+            Node document = NodeArguments.node(tx, require(link, "document", what), what + ".document");
+            if (!document.hasLabel(label)) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT,
+                        "%s.document is node %d, which has no label `%s` (`documentLabel`).", what, document.getId(),
+                        label.name()));
+            }
+            Node entity = NodeArguments.node(tx, require(link, "node", what), what + ".node");
+            gold.computeIfAbsent(document.getId(), d -> new ArrayList<>()).add(new LinkingEvaluation.GoldMention(
+                    offset(require(link, "start", what), what + ".start"),
+                    offset(require(link, "end", what), what + ".end"), entity.getId()));
+        }
+        gold.values().forEach(AlignFeature::checkSpans);
+        return gold;
+    }
+
+    private static Object require(Map<String, Object> link, String key, String what) {
+        Object value = link.get(key);
+        if (value == null) {
+            throw new IllegalArgumentException(what + " has no `" + key + "`; a gold link has "
+                    + new TreeSet<>(AlignEvaluateConfig.GOLD_KEYS) + ".");
+        }
+        return value;
+    }
+
+    private static int offset(Object value, String what) {
+        if (!(value instanceof Long || value instanceof Integer) || ((Number) value).longValue() < 0
+                || ((Number) value).longValue() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "%s must be a character offset (a non-negative integer), but was `%s`.", what, value));
+        }
+        return ((Number) value).intValue();
+    }
+
+    private static void checkSpans(List<LinkingEvaluation.GoldMention> mentions) {
+        for (LinkingEvaluation.GoldMention m : mentions) {
+            if (m.start() >= m.end()) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT,
+                        "A gold link's `start` (%d) must be before its `end` (%d).", m.start(), m.end()));
+            }
+        }
     }
 }

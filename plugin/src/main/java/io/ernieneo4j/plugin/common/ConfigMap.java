@@ -130,6 +130,19 @@ public final class ConfigMap {
         throw typeError(key, "String or List of String", raw);
     }
 
+    /** A list of maps (e.g. records a caller lists in Cypher); empty when the key is absent. */
+    @SuppressWarnings("unchecked") // Cypher maps arrive with string keys
+    public List<Map<String, Object>> mapList(String key) {
+        Object raw = values.get(key);
+        if (raw == null) {
+            return List.of();
+        }
+        if (raw instanceof List<?> list && list.stream().allMatch(x -> x instanceof Map<?, ?>)) {
+            return list.stream().map(x -> (Map<String, Object>) x).toList();
+        }
+        throw typeError(key, "List of Map", raw);
+    }
+
     public boolean bool(String key, boolean defaultValue) {
         Object raw = values.get(key);
         if (raw == null) {

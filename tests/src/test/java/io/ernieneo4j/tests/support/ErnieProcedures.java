@@ -7,6 +7,7 @@ public final class ErnieProcedures {
 
     public static final List<String> ALL = List.of(
             "ernie.align.dictionary.refresh",
+            "ernie.align.evaluate",
             "ernie.align.stream",
             "ernie.align.write",
             "ernie.dataset.export",

@@ -21,7 +21,8 @@ public class AlignStreamProc {
             + "strings or lists of strings, `_` as space), `priorProperty` (numeric; default the node degree), "
             + "`embeddingProperty` (float array, e.g. TransE, for context).";
     static final String MATCHING_DESCRIPTION = " Matching: `minLength` (2), `stopWords` (true), `minScore` (0.0), "
-            + "`contextWeight` (0.5), `maxCandidates` (5), `maxTextLength` (1000000 characters).";
+            + "`contextWeight` (0.5), `maxCandidates` (5), `inflection` ('plural' nouns, 'all' parts of speech, "
+            + "'none'), `maxTextLength` (1000000 characters).";
 
     @Context
     public GraphDatabaseService db;

@@ -1,5 +1,6 @@
 package io.ernieneo4j.plugin.align;
 
+import io.ernieneo4j.trainer.align.AlignParameters.Inflection;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,7 +25,16 @@ class AlignConfigTest {
         assertThat(config.parameters().stopWords()).isTrue();
         assertThat(config.parameters().contextWeight()).isEqualTo(0.5);
         assertThat(config.parameters().maxCandidates()).isEqualTo(5);
+        assertThat(config.parameters().inflection()).isEqualTo(Inflection.PLURAL);
         assertThat(config.maxTextLength()).isEqualTo(1_000_000);
+    }
+
+    @Test
+    void readsTheInflectionInAnyCase() {
+        assertThat(AlignConfig.from(Map.of("entityLabels", "Synset", "inflection", "ALL"), AlignConfig.Mode.STREAM)
+                .parameters().inflection()).isEqualTo(Inflection.ALL);
+        assertThat(AlignConfig.from(Map.of("entityLabels", "Synset", "inflection", "none", "documentLabel", "Doc",
+                "textProperty", "text"), AlignConfig.Mode.WRITE).parameters().inflection()).isEqualTo(Inflection.NONE);
     }
 
     @Test
@@ -59,6 +69,12 @@ class AlignConfigTest {
                         "Value for `maxTextLength` was `20000000`, but must be within the range [1, 10000000]."),
                 Arguments.of(AlignConfig.Mode.STREAM, Map.of("entityLabels", "A", "stopWords", "yes"),
                         "The value of `stopWords` must be of type `Boolean`"),
+                Arguments.of(AlignConfig.Mode.STREAM, Map.of("entityLabels", "A", "inflection", "verbs"),
+                        "Value for `inflection` was `verbs`, but must be one of [none, plural, all]."),
+                Arguments.of(AlignConfig.Mode.STREAM, Map.of("entityLabels", "A", "inflection", 1L),
+                        "The value of `inflection` must be of type `String`"),
+                Arguments.of(AlignConfig.Mode.REFRESH, Map.of("entityLabels", "A", "inflection", "all"),
+                        "Unexpected configuration key: `inflection`."),
                 Arguments.of(AlignConfig.Mode.STREAM, Map.of("entityLabels", "A", "documentLabel", "Doc"),
                         "Unexpected configuration key: `documentLabel`."),
                 Arguments.of(AlignConfig.Mode.REFRESH, Map.of("entityLabels", "A", "minScore", 0.5),

@@ -2,14 +2,15 @@ package io.ernieneo4j.trainer.align;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 
 /**
  * Finds the leftmost-longest, non-overlapping name matches of a text in one left-to-right pass over its tokens:
- * from each token, a walk down the dictionary's trie, following each of the token's forms (the token itself and its
- * base forms by WordNet's morphology, so "hot dogs" reaches "hot dog"). Among names ending at the same token, the one
- * spelt with fewer inflected tokens wins ("being" is the noun, not "bee"). Not thread-safe: it keeps a cache of the
- * forms of the tokens it has seen; use one per thread.
+ * from each token, a walk down the dictionary's trie, following each of the token's forms (the token itself and the
+ * base forms that {@link AlignParameters#inflection()} allows by WordNet's morphology, so "hot dogs" reaches "hot
+ * dog"). Among names ending at the same token, the one spelt with fewer inflected tokens wins ("being" is the noun,
+ * not "bee"). Not thread-safe: it keeps a cache of the forms of the tokens it has seen; use one per thread.
  */
 final class MentionMatcher {
 
@@ -197,10 +198,19 @@ final class MentionMatcher {
         return computed;
     }
 
+    /** The stem itself and the base forms that {@link AlignParameters#inflection()} allows. */
+    private Collection<String> baseForms(String stem) {
+        return switch (parameters.inflection()) {
+            case NONE -> List.of(stem);
+            case PLURAL -> dictionary.morphology().nounBaseForms(stem);
+            case ALL -> dictionary.morphology().baseForms(stem);
+        };
+    }
+
     private TokenForms computeForms(String surface) {
         int exact = dictionary.token(surface.toCharArray(), surface.length());
         String stem = surface.endsWith("'s") ? surface.substring(0, surface.length() - 2) : surface;
-        int[] bases = dictionary.morphology().baseForms(stem).stream()
+        int[] bases = baseForms(stem).stream()
                 .filter(form -> !form.equals(surface))
                 .mapToInt(form -> dictionary.token(form.toCharArray(), form.length()))
                 .filter(id -> id >= 0 && id != exact)

@@ -1,5 +1,6 @@
 package io.ernieneo4j.trainer.align;
 
+import io.ernieneo4j.trainer.align.AlignParameters.Inflection;
 import io.ernieneo4j.trainer.align.LinkedMention.Candidate;
 import io.ernieneo4j.trainer.wordnet.Morphology;
 import org.junit.jupiter.api.Test;
@@ -70,21 +71,41 @@ class AlignerTest {
     }
 
     @Test
+    void byDefaultOnlyNounPluralsAreInflections() {
+        var b = AlignmentDictionary.builder(Morphology.load());
+        b.name(b.entity(40, 0), "transport");
+        b.name(b.entity(41, 0), "goose");
+        b.name(b.entity(42, 0), "box");
+        AlignmentDictionary dictionary = b.build();
+        Aligner aligner = new Aligner(dictionary, AlignParameters.DEFAULTS);
+        String text = "transporter, transported, transporting; transports, geese, boxes";
+        assertThat(spans(aligner.align(text))).containsExactly("40-50:transports>40", "52-57:geese>41",
+                "59-64:boxes>42");
+        // every part of speech's rules, as WordNet's verbs and adjectives need them; or none at all
+        assertThat(spans(new Aligner(dictionary, AlignParameters.DEFAULTS.withInflection(Inflection.ALL)).align(text)))
+                .containsExactly("0-11:transporter>40", "13-24:transported>40", "26-38:transporting>40",
+                        "40-50:transports>40", "52-57:geese>41", "59-64:boxes>42");
+        assertThat(spans(new Aligner(dictionary, AlignParameters.DEFAULTS.withInflection(Inflection.NONE))
+                .align(text + ", transport's"))).containsExactly("66-77:transport's>40");
+    }
+
+    @Test
     void stopWordsAndShortMentionsAreDroppedOnRequest() {
         String text = "A dog in the house";
         assertThat(spans(new Aligner(animals(), AlignParameters.DEFAULTS).align(text)))
                 .containsExactly("2-5:dog>1", "13-18:house>6");
-        AlignParameters noFilter = new AlignParameters(1, false, 0, 0.5, 5);
+        AlignParameters noFilter = new AlignParameters(1, false, 0, 0.5, 5, Inflection.PLURAL);
         assertThat(spans(new Aligner(animals(), noFilter).align(text)))
                 .containsExactly("2-5:dog>1", "6-8:in>5", "13-18:house>6");
-        AlignParameters longOnly = new AlignParameters(6, false, 0, 0.5, 5);
+        AlignParameters longOnly = new AlignParameters(6, false, 0, 0.5, 5, Inflection.PLURAL);
         assertThat(spans(new Aligner(animals(), longOnly).align(text))).isEmpty();
     }
 
     @Test
     void anExactNameBeatsAnInflectedReadingOfTheSameWord() {
-        // morphy's "-ing" rule reads "boring" as "bore"; the adjective "boring" is spelt exactly
-        assertThat(spans(new Aligner(animals(), AlignParameters.DEFAULTS).align("boring bored")))
+        // morphy's verb rules read "boring" as "bore"; the adjective "boring" is spelt exactly
+        AlignParameters allForms = AlignParameters.DEFAULTS.withInflection(Inflection.ALL);
+        assertThat(spans(new Aligner(animals(), allForms).align("boring bored")))
                 .containsExactly("0-6:boring>7", "7-12:bored>8");
     }
 
@@ -95,9 +116,9 @@ class AlignerTest {
         assertThat(dog.candidates().get(0).prior()).isCloseTo(43.0 / 44, within(1e-6));
         assertThat(dog.candidates().get(1).score()).isCloseTo(1.0 / 44, within(1e-6));
         assertThat(dog.best().coherence()).isNaN();
-        AlignParameters oneCandidate = new AlignParameters(2, true, 0, 0.5, 1);
+        AlignParameters oneCandidate = new AlignParameters(2, true, 0, 0.5, 1, Inflection.PLURAL);
         assertThat(new Aligner(animals(), oneCandidate).align("dog").get(0).candidates()).hasSize(1);
-        AlignParameters strict = new AlignParameters(2, true, 0.98, 0.5, 5);
+        AlignParameters strict = new AlignParameters(2, true, 0.98, 0.5, 5, Inflection.PLURAL);
         assertThat(spans(new Aligner(animals(), strict).align("dog and frump"))).containsExactly("8-13:frump>2");
     }
 
@@ -181,9 +202,9 @@ class AlignerTest {
 
     @Test
     void parametersOutOfRangeAreRefused() {
-        assertThatThrownBy(() -> new AlignParameters(0, true, 0, 0.5, 5))
+        assertThatThrownBy(() -> new AlignParameters(0, true, 0, 0.5, 5, Inflection.PLURAL))
                 .hasMessage("Value for `minLength` was `0`, but must be within the range [1, ...].");
-        assertThatThrownBy(() -> new AlignParameters(2, true, 1.5, 0.5, 5))
+        assertThatThrownBy(() -> new AlignParameters(2, true, 1.5, 0.5, 5, Inflection.PLURAL))
                 .hasMessage("Value for `minScore` was `1.5`, but must be within the range [0, 1].");
     }
 }

@@ -14,10 +14,18 @@ import java.util.Locale;
  * {@code (p(e) + 1) / Σ (p(c) + 1)} over the name's candidates {@code c} (the commonness of entity-linking papers;
  * raw priors are sense counts, degrees or PageRank scores, negatives count as 0). It lies in [0, 1], sums to 1 over
  * a name, and is 1 for an unambiguous name.
+ *
+ * <p>A name with clause punctuation between two of its words ({@link TokenScanner#PHRASE_BREAKS}: "Washington, D.C.",
+ * "Star Wars: A New Hope") has a {@link #BREAK} step there in the trie, which only a text with punctuation at that
+ * place can take. A name that ends in a bracketed qualifier ("Mercury (planet)") is also a name without it
+ * ("Mercury").
  */
 public final class AlignmentDictionary {
 
     static final int ROOT = 0;
+
+    /** The pseudo-token of clause punctuation inside a name; no normalised token has a negative id. */
+    static final int BREAK = -2;
 
     private final Morphology morphology;
     private final TokenTable tokens;
@@ -33,6 +41,7 @@ public final class AlignmentDictionary {
     private final float[] unitEmbeddings;
     private final int embeddedEntities;
     private final int nameCount;
+    private final boolean hasBreaks;
 
     private AlignmentDictionary(Builder b, int[] candidateStart, int[] candidateEntity, float[] candidatePrior) {
         this.morphology = b.morphology;
@@ -56,6 +65,7 @@ public final class AlignmentDictionary {
         this.unitEmbeddings = dimensions == 0 ? new float[0] : Arrays.copyOf(b.embeddings, b.entityCount * dimensions);
         this.embeddedEntities = b.embeddedEntities;
         this.nameCount = b.nameCount;
+        this.hasBreaks = b.hasBreaks;
     }
 
     public static Builder builder(Morphology morphology) {
@@ -116,6 +126,11 @@ public final class AlignmentDictionary {
         return transitions.child(node, token);
     }
 
+    /** Whether any name has a {@link #BREAK}: if none, no walk crosses punctuation. */
+    boolean hasBreaks() {
+        return hasBreaks;
+    }
+
     /** Whether any name goes on past {@code node}: a walk from a leaf needs no look-up. */
     boolean hasChildren(int node) {
         return hasChildren[node];
@@ -171,6 +186,7 @@ public final class AlignmentDictionary {
         private int[] nameEntities = new int[1024];
         private int pairCount;
         private int nameCount;
+        private boolean hasBreaks;
 
         private Builder(Morphology morphology) {
             this.morphology = morphology;
@@ -188,26 +204,50 @@ public final class AlignmentDictionary {
         }
 
         /**
-         * Adds a name of an entity ({@code _} counts as a space); a name without any letter or digit is ignored.
-         * Returns whether it was added.
+         * Adds a name of an entity ({@code _} counts as a space), and, if it ends in a bracketed qualifier, the name
+         * without it; a name without any letter or digit is ignored. Returns whether a name was added.
          */
         public boolean name(int entity, String name) {
+            boolean added = addName(entity, name);
+            String unqualified = withoutQualifier(name);
+            if (unqualified != null) {
+                added |= addName(entity, unqualified);
+            }
+            return added;
+        }
+
+        /**
+         * The name before a final bracketed qualifier after a space ("Mercury" of "Mercury (planet)"), or null when
+         * the name has none.
+         */
+        static String withoutQualifier(String name) {
+            String n = name.strip();
+            if (!n.endsWith(")")) {
+                return null;
+            }
+            int depth = 0;
+            for (int i = n.length() - 1; i > 0; i--) {
+                char c = n.charAt(i);
+                if (c == ')') {
+                    depth++;
+                } else if (c == '(' && --depth == 0) {
+                    return Character.isWhitespace(n.charAt(i - 1)) ? n.substring(0, i).strip() : null;
+                }
+            }
+            return null;
+        }
+
+        private boolean addName(int entity, String name) {
             TokenScanner scanner = new TokenScanner(name);
             int node = ROOT;
             boolean any = false;
             while (scanner.next()) {
-                any = true;
-                int token = tokens.add(scanner.buffer(), scanner.length());
-                int child = transitions.child(node, token);
-                if (child < 0) {
-                    child = nodeCount++;
-                    transitions.put(node, token, child);
-                    if (node >= hasChildren.length) {
-                        hasChildren = Arrays.copyOf(hasChildren, Math.max(node + 1, hasChildren.length * 2));
-                    }
-                    hasChildren[node] = true;
+                if (any && scanner.phraseBreakBefore()) {
+                    node = step(node, BREAK);
+                    hasBreaks = true;
                 }
-                node = child;
+                any = true;
+                node = step(node, tokens.add(scanner.buffer(), scanner.length()));
             }
             if (!any) {
                 return false;
@@ -220,6 +260,20 @@ public final class AlignmentDictionary {
             nameEntities[pairCount] = entity;
             pairCount++;
             return true;
+        }
+
+        /** The child of {@code node} along {@code token}, made if new. */
+        private int step(int node, int token) {
+            int child = transitions.child(node, token);
+            if (child < 0) {
+                child = nodeCount++;
+                transitions.put(node, token, child);
+                if (node >= hasChildren.length) {
+                    hasChildren = Arrays.copyOf(hasChildren, Math.max(node + 1, hasChildren.length * 2));
+                }
+                hasChildren[node] = true;
+            }
+            return child;
         }
 
         /** Sets an entity's embedding; every embedding of a dictionary has the same length. */

@@ -9,8 +9,10 @@ import java.util.List;
  * Finds the leftmost-longest, non-overlapping name matches of a text in one left-to-right pass over its tokens:
  * from each token, a walk down the dictionary's trie, following each of the token's forms (the token itself and the
  * base forms that {@link AlignParameters#inflection()} allows by WordNet's morphology, so "hot dogs" reaches "hot
- * dog"). Among names ending at the same token, the one spelt with fewer inflected tokens wins ("being" is the noun,
- * not "bee"). Not thread-safe: it keeps a cache of the forms of the tokens it has seen; use one per thread.
+ * dog"). A walk crosses clause punctuation in the text only along a name's own punctuation ("Washington, D.C."),
+ * never into an ordinary name. Among names ending at the same token, the one spelt with fewer inflected tokens wins
+ * ("being" is the noun, not "bee"). Not thread-safe: it keeps a cache of the forms of the tokens it has seen; use
+ * one per thread.
  */
 final class MentionMatcher {
 
@@ -28,6 +30,9 @@ final class MentionMatcher {
                               boolean startsContinue, boolean stopWord) {
         static final TokenForms NONE = new TokenForms(-1, new int[0], new int[0], new int[0], false, false);
     }
+
+    private static final String OPENING = "([{";
+    private static final String CLOSING = ")]}";
 
     /** Enough for the working vocabulary of large collections; past it the cache starts again. */
     private static final int MAX_CACHED_FORMS = 1 << 18;
@@ -63,11 +68,47 @@ final class MentionMatcher {
             if (match == null) {
                 i++;
             } else {
-                matches.add(new Match(starts[match.first()], ends[match.end() - 1], match.node()));
+                matches.add(balanced(text, match));
                 i = match.end();
             }
         }
         return matches;
+    }
+
+    /**
+     * The match's text span, taking along the brackets that a name crossing punctuation opens or closes: "Mercury
+     * (planet)", not "Mercury (planet".
+     */
+    private Match balanced(String text, TokenMatch match) {
+        int start = starts[match.first()];
+        int end = ends[match.end() - 1];
+        boolean crossesBreak = false;
+        for (int t = match.first() + 1; t < match.end(); t++) {
+            crossesBreak |= breaks[t];
+        }
+        if (crossesBreak) {
+            int open = 0;
+            int unopened = 0;
+            for (int k = start; k < end; k++) {
+                char c = text.charAt(k);
+                if (OPENING.indexOf(c) >= 0) {
+                    open++;
+                } else if (CLOSING.indexOf(c) >= 0) {
+                    if (open > 0) {
+                        open--;
+                    } else {
+                        unopened++;
+                    }
+                }
+            }
+            for (; open > 0 && end < text.length() && CLOSING.indexOf(text.charAt(end)) >= 0; open--) {
+                end++;
+            }
+            for (; unopened > 0 && start > 0 && OPENING.indexOf(text.charAt(start - 1)) >= 0; unopened--) {
+                start--;
+            }
+        }
+        return new Match(start, end, match.node());
     }
 
     /** The longest acceptable name starting at token {@code first}, as a token range, or null. */
@@ -91,7 +132,7 @@ final class MentionMatcher {
                 }
             }
             t++;
-            if (!mayContinue || t >= count || breaks[t]) {
+            if (!mayContinue || t >= count || (breaks[t] && !dictionary.hasBreaks())) {
                 return best;
             }
             mayContinue = true;
@@ -101,11 +142,16 @@ final class MentionMatcher {
                 if (!dictionary.hasChildren(nodes[s])) {
                     continue;
                 }
+                // punctuation in the text is crossed only where the name has punctuation too
+                int from = breaks[t] ? dictionary.child(nodes[s], AlignmentDictionary.BREAK) : nodes[s];
+                if (from < 0) {
+                    continue;
+                }
                 if (f.exact() >= 0) {
-                    nextSize = step(nodes[s], f.exact(), inflections[s], nextSize);
+                    nextSize = step(from, f.exact(), inflections[s], nextSize);
                 }
                 for (int base : f.baseForms()) {
-                    nextSize = step(nodes[s], base, inflections[s] + 1, nextSize);
+                    nextSize = step(from, base, inflections[s] + 1, nextSize);
                 }
             }
             if (nextSize == 0) {

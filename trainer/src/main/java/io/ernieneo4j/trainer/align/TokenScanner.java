@@ -12,8 +12,8 @@ import java.util.Locale;
  *
  * <p>A token is a run of letters, digits and combining marks, apostrophes inside it included ("o'clock", "don't").
  * Everything else separates tokens, so "hot-dog", "hot dog", "Hot_Dog" and "hot  dog" are the same two tokens.
- * Separators that end a phrase (listed in {@link #PHRASE_BREAKS}) mark the next token, and no name is matched across
- * them. Normalisation is Unicode NFKC, then case folding ({@code toUpperCase} then {@code toLowerCase} in the root
+ * Separators that end a phrase (listed in {@link #PHRASE_BREAKS}) mark the next token: a name is matched across them
+ * only where it has such a separator itself. Normalisation is Unicode NFKC, then case folding ({@code toUpperCase} then {@code toLowerCase} in the root
  * locale, so "Straße" and "STRASSE" agree), with typographic apostrophes made ASCII. Pure-ASCII tokens (nearly all of
  * English text) take a fast path that only lower-cases.
  *
@@ -22,7 +22,7 @@ import java.util.Locale;
  */
 final class TokenScanner {
 
-    /** Separators across which no name is matched: clause and sentence punctuation, brackets and quotes. */
+    /** Clause and sentence punctuation, brackets and quotes: only names that have them are matched across them. */
     static final String PHRASE_BREAKS = ",;:!?()[]{}\"“”«»|\n";
 
     private final String text;

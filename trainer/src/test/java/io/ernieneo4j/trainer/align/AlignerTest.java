@@ -70,6 +70,46 @@ class AlignerTest {
         assertThat(spans(aligner.align("It was hot, dog"))).containsExactly("12-15:dog>1");
     }
 
+    private static AlignmentDictionary titles() {
+        var b = AlignmentDictionary.builder(Morphology.load());
+        b.name(b.entity(20, 0), "Washington, D.C.");
+        b.name(b.entity(21, 0), "Star Wars: A New Hope");
+        b.name(b.entity(22, 0), "Mercury (planet)");
+        b.name(b.entity(23, 0), "dog cat");
+        b.name(b.entity(24, 0), "(Don't Fear) The Reaper");
+        return b.build();
+    }
+
+    private static String span(String text, String mention, long entity) {
+        int start = text.indexOf(mention);
+        return start + "-" + (start + mention.length()) + ":" + mention + ">" + entity;
+    }
+
+    @Test
+    void namesWithClausePunctuationMatchWhereTheTextHasPunctuationToo() {
+        Aligner aligner = new Aligner(titles(), AlignParameters.DEFAULTS);
+        String text = "In Washington, D.C. we saw Star Wars: A New Hope, then (Don't Fear) The Reaper.";
+        assertThat(spans(aligner.align(text))).containsExactly(span(text, "Washington, D.C", 20),
+                span(text, "Star Wars: A New Hope", 21), span(text, "(Don't Fear) The Reaper", 24));
+        // the brackets of a name are balanced in the mention
+        String planet = "Mercury (planet) is small.";
+        assertThat(spans(aligner.align(planet))).containsExactly(span(planet, "Mercury (planet)", 22));
+        // a name without punctuation is still not matched across it, nor one with punctuation where the text has none
+        assertThat(spans(aligner.align("a dog, cat and Washington D.C."))).isEmpty();
+        assertThat(spans(aligner.align("a dog cat"))).containsExactly("2-9:dog cat>23");
+    }
+
+    @Test
+    void aNameWithAParenthesisedQualifierIsAlsoFoundWithoutIt() {
+        Aligner aligner = new Aligner(titles(), AlignParameters.DEFAULTS);
+        assertThat(spans(aligner.align("Mercury is the smallest planet."))).containsExactly("0-7:Mercury>22");
+        assertThat(AlignmentDictionary.Builder.withoutQualifier("Alien (1979 film) ")).isEqualTo("Alien");
+        assertThat(AlignmentDictionary.Builder.withoutQualifier("Foo (bar) (baz)")).isEqualTo("Foo (bar)");
+        assertThat(AlignmentDictionary.Builder.withoutQualifier("f(x)")).isNull();
+        assertThat(AlignmentDictionary.Builder.withoutQualifier("(untitled)")).isNull();
+        assertThat(AlignmentDictionary.Builder.withoutQualifier("Washington, D.C.")).isNull();
+    }
+
     @Test
     void byDefaultOnlyNounPluralsAreInflections() {
         var b = AlignmentDictionary.builder(Morphology.load());

@@ -15,11 +15,14 @@ import java.util.Set;
  * @param priorProperty     a numeric property giving each entity's prior (a sense count, a PageRank score, ...);
  *                          absent: the node's degree, {@code MENTIONS} relationships not counted
  * @param embeddingProperty a float-array property (e.g. written by {@code ernie.transe.train}) for context coherence
+ * @param acronymCase       names that are acronyms ("GAS": one word of at most five characters, in capitals) match
+ *                          only text in capitals
  */
 public record DictionaryConfig(List<String> entityLabels, List<String> nameProperties, Optional<String> priorProperty,
-                               Optional<String> embeddingProperty) {
+                               Optional<String> embeddingProperty, boolean acronymCase) {
 
-    static final Set<String> KEYS = Set.of("entityLabels", "nameProperties", "priorProperty", "embeddingProperty");
+    static final Set<String> KEYS = Set.of("entityLabels", "nameProperties", "priorProperty", "embeddingProperty",
+            "acronymCase");
     static final String DEFAULT_NAME_PROPERTY = "name";
 
     static DictionaryConfig from(ConfigMap config) {
@@ -30,6 +33,7 @@ public record DictionaryConfig(List<String> entityLabels, List<String> namePrope
         }
         List<String> names = config.stringList("nameProperties");
         return new DictionaryConfig(labels, names.isEmpty() ? List.of(DEFAULT_NAME_PROPERTY) : names,
-                config.optionalString("priorProperty"), config.optionalString("embeddingProperty"));
+                config.optionalString("priorProperty"), config.optionalString("embeddingProperty"),
+                config.bool("acronymCase", true));
     }
 }

@@ -51,7 +51,8 @@ final class DictionaryReader {
 
     @SuppressWarnings("deprecation") // internal node ids: what the results report, as GDS does
     AlignmentDictionary read(DictionaryConfig config) {
-        AlignmentDictionary.Builder builder = AlignmentDictionary.builder(Morphology.load());
+        AlignmentDictionary.Builder builder = AlignmentDictionary.builder(Morphology.load())
+                .acronymCase(config.acronymCase());
         Set<Long> seen = config.entityLabels().size() > 1 ? new HashSet<>() : null;
         long read = 0;
         int named = 0;

@@ -20,7 +20,7 @@ class AlignConfigTest {
     void defaultsToNamesInNameTheDegreeAsPriorAndAMillionCharacters() {
         AlignConfig config = AlignConfig.from(Map.of("entityLabels", "Synset"), AlignConfig.Mode.STREAM);
         assertThat(config.dictionary()).isEqualTo(new DictionaryConfig(List.of("Synset"), List.of("name"),
-                Optional.empty(), Optional.empty()));
+                Optional.empty(), Optional.empty(), true));
         assertThat(config.parameters().minLength()).isEqualTo(2);
         assertThat(config.parameters().stopWords()).isTrue();
         assertThat(config.parameters().contextWeight()).isEqualTo(0.5);
@@ -42,9 +42,9 @@ class AlignConfigTest {
         AlignConfig config = AlignConfig.from(Map.of("entityLabels", List.of("Synset", "Person"),
                 "nameProperties", List.of("lemmas", "aliases"), "priorProperty", "frequency",
                 "embeddingProperty", "transe", "documentLabel", "Doc", "textProperty", "text", "onlyNew", true,
-                "batchSize", 50L, "minScore", 0.3), AlignConfig.Mode.WRITE);
+                "batchSize", 50L, "minScore", 0.3, "acronymCase", false), AlignConfig.Mode.WRITE);
         assertThat(config.dictionary()).isEqualTo(new DictionaryConfig(List.of("Synset", "Person"),
-                List.of("lemmas", "aliases"), Optional.of("frequency"), Optional.of("transe")));
+                List.of("lemmas", "aliases"), Optional.of("frequency"), Optional.of("transe"), false));
         assertThat(config.documentLabel()).contains("Doc");
         assertThat(config.textProperty()).contains("text");
         assertThat(config.onlyNew()).isTrue();
@@ -73,6 +73,8 @@ class AlignConfigTest {
                         "Value for `inflection` was `verbs`, but must be one of [none, plural, all]."),
                 Arguments.of(AlignConfig.Mode.STREAM, Map.of("entityLabels", "A", "inflection", 1L),
                         "The value of `inflection` must be of type `String`"),
+                Arguments.of(AlignConfig.Mode.REFRESH, Map.of("entityLabels", "A", "acronymCase", "no"),
+                        "The value of `acronymCase` must be of type `Boolean`"),
                 Arguments.of(AlignConfig.Mode.REFRESH, Map.of("entityLabels", "A", "inflection", "all"),
                         "Unexpected configuration key: `inflection`."),
                 Arguments.of(AlignConfig.Mode.STREAM, Map.of("entityLabels", "A", "documentLabel", "Doc"),

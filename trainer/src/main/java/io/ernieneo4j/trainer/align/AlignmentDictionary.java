@@ -19,6 +19,10 @@ import java.util.Locale;
  * "Star Wars: A New Hope") has a {@link #BREAK} step there in the trie, which only a text with punctuation at that
  * place can take. A name that ends in a bracketed qualifier ("Mercury (planet)") is also a name without it
  * ("Mercury").
+ *
+ * <p>With {@link Builder#acronymCase}, a one-word name of at most {@value #ACRONYM_LENGTH} characters written in
+ * capitals ("GAS", "NASA") is an acronym: its path starts with the {@link #ACRONYM} step, which only a text word
+ * written in capitals takes, so that the ordinary word ("gas") does not find it.
  */
 public final class AlignmentDictionary {
 
@@ -26,6 +30,12 @@ public final class AlignmentDictionary {
 
     /** The pseudo-token of clause punctuation inside a name; no normalised token has a negative id. */
     static final int BREAK = -2;
+
+    /** The pseudo-token before an acronym's one token. */
+    static final int ACRONYM = -3;
+
+    /** The longest acronym, in characters. */
+    public static final int ACRONYM_LENGTH = 5;
 
     private final Morphology morphology;
     private final TokenTable tokens;
@@ -42,6 +52,7 @@ public final class AlignmentDictionary {
     private final int embeddedEntities;
     private final int nameCount;
     private final boolean hasBreaks;
+    private final int acronymRoot;
 
     private AlignmentDictionary(Builder b, int[] candidateStart, int[] candidateEntity, float[] candidatePrior) {
         this.morphology = b.morphology;
@@ -66,6 +77,7 @@ public final class AlignmentDictionary {
         this.embeddedEntities = b.embeddedEntities;
         this.nameCount = b.nameCount;
         this.hasBreaks = b.hasBreaks;
+        this.acronymRoot = transitions.child(ROOT, ACRONYM);
     }
 
     public static Builder builder(Morphology morphology) {
@@ -124,6 +136,11 @@ public final class AlignmentDictionary {
 
     int child(int node, int token) {
         return transitions.child(node, token);
+    }
+
+    /** The node of the acronym spelt by {@code token}, or -1. */
+    int acronym(int token) {
+        return acronymRoot < 0 ? -1 : transitions.child(acronymRoot, token);
     }
 
     /** Whether any name has a {@link #BREAK}: if none, no walk crosses punctuation. */
@@ -187,9 +204,22 @@ public final class AlignmentDictionary {
         private int pairCount;
         private int nameCount;
         private boolean hasBreaks;
+        private boolean acronymCase = true;
 
         private Builder(Morphology morphology) {
             this.morphology = morphology;
+        }
+
+        /**
+         * Whether names that are acronyms match only text written in capitals (the default); otherwise they match
+         * any case, as every other name does. Set before adding names.
+         */
+        public Builder acronymCase(boolean on) {
+            if (pairCount > 0) {
+                throw new IllegalStateException("Set acronymCase before adding names.");
+            }
+            acronymCase = on;
+            return this;
         }
 
         /** Adds an entity; returns its index for {@link #name} and {@link #embedding}. */
@@ -239,7 +269,7 @@ public final class AlignmentDictionary {
 
         private boolean addName(int entity, String name) {
             TokenScanner scanner = new TokenScanner(name);
-            int node = ROOT;
+            int node = acronymCase && isAcronym(name) ? step(ROOT, ACRONYM) : ROOT;
             boolean any = false;
             while (scanner.next()) {
                 if (any && scanner.phraseBreakBefore()) {
@@ -260,6 +290,20 @@ public final class AlignmentDictionary {
             nameEntities[pairCount] = entity;
             pairCount++;
             return true;
+        }
+
+        /**
+         * Whether a name is one word of at most {@value #ACRONYM_LENGTH} characters with a capital letter and no
+         * small one ("GAS", "NASA", "MP3").
+         */
+        static boolean isAcronym(String name) {
+            TokenScanner scanner = new TokenScanner(name);
+            if (!scanner.next()) {
+                return false;
+            }
+            int start = scanner.start();
+            int end = scanner.end();
+            return !scanner.next() && end - start <= ACRONYM_LENGTH && TokenScanner.inCapitals(name, start, end);
         }
 
         /** The child of {@code node} along {@code token}, made if new. */

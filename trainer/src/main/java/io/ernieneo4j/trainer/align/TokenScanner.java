@@ -109,6 +109,38 @@ final class TokenScanner {
         return length;
     }
 
+    /** Whether {@code text[start, end)} has a capital letter and no small one. */
+    static boolean inCapitals(CharSequence text, int start, int end) {
+        boolean capital = false;
+        for (int k = start; k < end; ) {
+            int c = Character.codePointAt(text, k);
+            if (Character.isLowerCase(c)) {
+                return false;
+            }
+            capital |= Character.isUpperCase(c);
+            k += Character.charCount(c);
+        }
+        return capital;
+    }
+
+    /**
+     * Whether a word of {@code text} is written in capitals, but for a small plural or possessive "s" after at least
+     * two capitals: "GAS", "DISCs", "NASA's"; not "Gas", "gas" or "Is".
+     */
+    static boolean writtenInCapitals(String text, int start, int end) {
+        int last = end;
+        if (text.charAt(end - 1) == 's') {
+            last = end - 1;
+            if (last > start && isApostrophe(text.charAt(last - 1))) {
+                last--;
+            }
+            if (last - start < 2) {
+                return false;
+            }
+        }
+        return inCapitals(text, start, last);
+    }
+
     private void lowerCaseAscii() {
         length = end - start;
         ensureCapacity(length);
@@ -146,7 +178,7 @@ final class TokenScanner {
                 || type == Character.COMBINING_SPACING_MARK || type == Character.ENCLOSING_MARK;
     }
 
-    private static boolean isApostrophe(int c) {
+    static boolean isApostrophe(int c) {
         return c == '\'' || c == '’' || c == 'ʼ';
     }
 }

@@ -111,6 +111,37 @@ class AlignerTest {
     }
 
     @Test
+    void shortNamesInCapitalsMatchOnlyTextInCapitals() {
+        var b = AlignmentDictionary.builder(Morphology.load());
+        b.name(b.entity(30, 0), "GAS");        // an acronym
+        b.name(b.entity(31, 0), "disc");
+        b.name(b.entity(32, 0), "DISC");
+        b.name(b.entity(33, 0), "NASA");
+        b.name(b.entity(34, 0), "UNESCO");     // longer than 5 characters: any case
+        Aligner aligner = new Aligner(b.build(), AlignParameters.DEFAULTS);
+        assertThat(spans(aligner.align("gas, Gas and GAS"))).containsExactly("13-16:GAS>30");
+        assertThat(spans(aligner.align("a disc; a DISC; two DISCs"))).containsExactly("2-6:disc>31", "10-14:DISC>32",
+                "20-25:DISCs>32");
+        assertThat(spans(aligner.align("NASA's nasa unesco"))).containsExactly("0-6:NASA's>33", "12-18:unesco>34");
+        // ordinary names still fold case
+        assertThat(spans(new Aligner(animals(), AlignParameters.DEFAULTS).align("DOG"))).containsExactly("0-3:DOG>1");
+        // a stop word in small letters is no acronym, the acronym in capitals is no stop word
+        var us = AlignmentDictionary.builder(Morphology.load());
+        us.name(us.entity(35, 0), "US");
+        assertThat(spans(new Aligner(us.build(), AlignParameters.DEFAULTS).align("let us see the US; Us")))
+                .containsExactly("15-17:US>35");
+        // acronymCase off: an acronym is matched in any case, as every other name
+        var anyCase = AlignmentDictionary.builder(Morphology.load()).acronymCase(false);
+        anyCase.name(anyCase.entity(30, 0), "GAS");
+        assertThat(spans(new Aligner(anyCase.build(), AlignParameters.DEFAULTS).align("gas, Gas and GAS")))
+                .containsExactly("0-3:gas>30", "5-8:Gas>30", "13-16:GAS>30");
+        assertThat(AlignmentDictionary.Builder.isAcronym(" MP3 ")).isTrue();
+        assertThat(AlignmentDictionary.Builder.isAcronym("Gas")).isFalse();
+        assertThat(AlignmentDictionary.Builder.isAcronym("U.S.")).isFalse();
+        assertThat(AlignmentDictionary.Builder.isAcronym("1984")).isFalse();
+    }
+
+    @Test
     void byDefaultOnlyNounPluralsAreInflections() {
         var b = AlignmentDictionary.builder(Morphology.load());
         b.name(b.entity(40, 0), "transport");

@@ -20,7 +20,7 @@ class AlignConfigTest {
     void defaultsToNamesInNameTheDegreeAsPriorAndAMillionCharacters() {
         AlignConfig config = AlignConfig.from(Map.of("entityLabels", "Synset"), AlignConfig.Mode.STREAM);
         assertThat(config.dictionary()).isEqualTo(new DictionaryConfig(List.of("Synset"), List.of("name"),
-                Optional.empty(), Optional.empty(), true));
+                Optional.empty(), Optional.empty(), true, 10.0));
         assertThat(config.parameters().minLength()).isEqualTo(2);
         assertThat(config.parameters().stopWords()).isTrue();
         assertThat(config.parameters().contextWeight()).isEqualTo(0.5);
@@ -44,7 +44,9 @@ class AlignConfigTest {
                 "embeddingProperty", "transe", "documentLabel", "Doc", "textProperty", "text", "onlyNew", true,
                 "batchSize", 50L, "minScore", 0.3, "acronymCase", false), AlignConfig.Mode.WRITE);
         assertThat(config.dictionary()).isEqualTo(new DictionaryConfig(List.of("Synset", "Person"),
-                List.of("lemmas", "aliases"), Optional.of("frequency"), Optional.of("transe"), false));
+                List.of("lemmas", "aliases"), Optional.of("frequency"), Optional.of("transe"), false, 10.0));
+        assertThat(AlignConfig.from(Map.of("entityLabels", "A", "primaryNameWeight", 1L), AlignConfig.Mode.REFRESH)
+                .dictionary().primaryNameWeight()).isEqualTo(1.0);
         assertThat(config.documentLabel()).contains("Doc");
         assertThat(config.textProperty()).contains("text");
         assertThat(config.onlyNew()).isTrue();
@@ -75,6 +77,10 @@ class AlignConfigTest {
                         "The value of `inflection` must be of type `String`"),
                 Arguments.of(AlignConfig.Mode.REFRESH, Map.of("entityLabels", "A", "acronymCase", "no"),
                         "The value of `acronymCase` must be of type `Boolean`"),
+                Arguments.of(AlignConfig.Mode.STREAM, Map.of("entityLabels", "A", "primaryNameWeight", 0.5),
+                        "Value for `primaryNameWeight` was `0.5`, but must be within the range [1.0, 1000000.0]."),
+                Arguments.of(AlignConfig.Mode.REFRESH, Map.of("entityLabels", "A", "primaryNameWeight", "high"),
+                        "The value of `primaryNameWeight` must be of type `Float`"),
                 Arguments.of(AlignConfig.Mode.REFRESH, Map.of("entityLabels", "A", "inflection", "all"),
                         "Unexpected configuration key: `inflection`."),
                 Arguments.of(AlignConfig.Mode.STREAM, Map.of("entityLabels", "A", "documentLabel", "Doc"),

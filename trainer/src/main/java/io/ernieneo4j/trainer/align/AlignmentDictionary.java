@@ -10,10 +10,11 @@ import java.util.Locale;
  * name list the entities of that name with their prior. Immutable once built, and shared by any number of
  * {@link Aligner}s.
  *
- * <p>The prior of an entity for a name is its share of the name's raw priors, add-one smoothed:
- * {@code (p(e) + 1) / Σ (p(c) + 1)} over the name's candidates {@code c} (the commonness of entity-linking papers;
- * raw priors are sense counts, degrees or PageRank scores, negatives count as 0). It lies in [0, 1], sums to 1 over
- * a name, and is 1 for an unambiguous name.
+ * <p>The prior of an entity for a name is its share of the name's raw priors, add-one smoothed and weighted by the
+ * kind of name: {@code k(e) (p(e) + 1) / Σ k(c) (p(c) + 1)} over the name's candidates {@code c} (the commonness of
+ * entity-linking papers; raw priors are sense counts, degrees or PageRank scores, negatives count as 0), where
+ * {@code k} is {@link Builder#primaryNameWeight} where the name is the entity's primary name and 1 where it is a
+ * synonym. It lies in [0, 1], sums to 1 over a name, and is 1 for an unambiguous name.
  *
  * <p>A name with clause punctuation between two of its words ({@link TokenScanner#PHRASE_BREAKS}: "Washington, D.C.",
  * "Star Wars: A New Hope") has a {@link #BREAK} step there in the trie, which only a text with punctuation at that
@@ -36,6 +37,10 @@ public final class AlignmentDictionary {
 
     /** The longest acronym, in characters. */
     public static final int ACRONYM_LENGTH = 5;
+
+    /** See {@link Builder#primaryNameWeight}. */
+    public static final double DEFAULT_PRIMARY_NAME_WEIGHT = 10;
+    public static final double MAX_PRIMARY_NAME_WEIGHT = 1_000_000;
 
     private final Morphology morphology;
     private final TokenTable tokens;
@@ -198,13 +203,14 @@ public final class AlignmentDictionary {
         private int dimensions;
         private float[] embeddings = new float[0];
         private int embeddedEntities;
-        // (trie node, entity) pairs, one per name; sorted by node on build
+        // (trie node, 2 * entity + 1 if primary) pairs, one per name; sorted by node on build
         private int[] nameNodes = new int[1024];
         private int[] nameEntities = new int[1024];
         private int pairCount;
         private int nameCount;
         private boolean hasBreaks;
         private boolean acronymCase = true;
+        private double primaryNameWeight = DEFAULT_PRIMARY_NAME_WEIGHT;
 
         private Builder(Morphology morphology) {
             this.morphology = morphology;
@@ -222,6 +228,20 @@ public final class AlignmentDictionary {
             return this;
         }
 
+        /**
+         * How much more an entity counts for a name that is its primary name than one that is its synonym: a factor
+         * on the smoothed prior, at least 1 (1: the kind of name does not count). Set before building.
+         */
+        public Builder primaryNameWeight(double weight) {
+            if (!(weight >= 1 && weight <= MAX_PRIMARY_NAME_WEIGHT)) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT,
+                        "Value for `primaryNameWeight` was `%s`, but must be within the range [1, %s].", weight,
+                        MAX_PRIMARY_NAME_WEIGHT));
+            }
+            primaryNameWeight = weight;
+            return this;
+        }
+
         /** Adds an entity; returns its index for {@link #name} and {@link #embedding}. */
         public int entity(long id, double prior) {
             if (entityCount == entityIds.length) {
@@ -233,15 +253,21 @@ public final class AlignmentDictionary {
             return entityCount++;
         }
 
-        /**
-         * Adds a name of an entity ({@code _} counts as a space), and, if it ends in a bracketed qualifier, the name
-         * without it; a name without any letter or digit is ignored. Returns whether a name was added.
-         */
+        /** Adds a synonym of an entity: {@link #name(int, String, boolean)}, not primary. */
         public boolean name(int entity, String name) {
-            boolean added = addName(entity, name);
+            return name(entity, name, false);
+        }
+
+        /**
+         * Adds a name of an entity ({@code _} counts as a space), its primary name or a synonym, and, if it ends in a
+         * bracketed qualifier, the name without it as a synonym; a name without any letter or digit is ignored.
+         * Returns whether a name was added.
+         */
+        public boolean name(int entity, String name, boolean primary) {
+            boolean added = addName(entity, name, primary);
             String unqualified = withoutQualifier(name);
             if (unqualified != null) {
-                added |= addName(entity, unqualified);
+                added |= addName(entity, unqualified, false);
             }
             return added;
         }
@@ -267,7 +293,7 @@ public final class AlignmentDictionary {
             return null;
         }
 
-        private boolean addName(int entity, String name) {
+        private boolean addName(int entity, String name, boolean primary) {
             TokenScanner scanner = new TokenScanner(name);
             int node = acronymCase && isAcronym(name) ? step(ROOT, ACRONYM) : ROOT;
             boolean any = false;
@@ -287,7 +313,7 @@ public final class AlignmentDictionary {
                 nameEntities = Arrays.copyOf(nameEntities, pairCount * 2);
             }
             nameNodes[pairCount] = node;
-            nameEntities[pairCount] = entity;
+            nameEntities[pairCount] = 2 * entity + (primary ? 1 : 0);
             pairCount++;
             return true;
         }
@@ -365,7 +391,8 @@ public final class AlignmentDictionary {
             for (int p = 0; p < pairCount; p++) {
                 entities[fill[nameNodes[p]]++] = nameEntities[p];
             }
-            // drop repeats of an entity under one name (aliases that normalise alike), keeping dictionary order
+            // drop repeats of an entity under one name (aliases that normalise alike), keeping dictionary order and
+            // the primary one: sorted, an entity's primary pair (2e + 1) is its last
             int[] compactStart = new int[nodeCount + 1];
             int kept = 0;
             for (int n = 0; n < nodeCount; n++) {
@@ -373,7 +400,7 @@ public final class AlignmentDictionary {
                 int[] range = Arrays.copyOfRange(entities, start[n], start[n + 1]);
                 Arrays.sort(range);
                 for (int k = 0; k < range.length; k++) {
-                    if (k == 0 || range[k] != range[k - 1]) {
+                    if (k + 1 == range.length || range[k + 1] >> 1 != range[k] >> 1) {
                         entities[kept++] = range[k];
                     }
                 }
@@ -382,22 +409,26 @@ public final class AlignmentDictionary {
             nameCount = kept;
             int[] candidateEntity = new int[kept];
             float[] candidatePrior = new float[kept];
+            double[] weighted = new double[kept];
+            for (int k = 0; k < kept; k++) {
+                weighted[k] = ((entities[k] & 1) == 1 ? primaryNameWeight : 1) * (rawPriors[entities[k] >> 1] + 1);
+            }
             for (int n = 0; n < nodeCount; n++) {
                 int from = compactStart[n];
                 int to = compactStart[n + 1];
                 double total = 0;
                 for (int k = from; k < to; k++) {
-                    total += rawPriors[entities[k]] + 1;
+                    total += weighted[k];
                 }
                 // best prior first (ties in dictionary order), so that the prior alone needs no sorting later
                 Integer[] order = new Integer[to - from];
                 for (int k = 0; k < order.length; k++) {
-                    order[k] = entities[from + k];
+                    order[k] = from + k;
                 }
-                Arrays.sort(order, (x, y) -> Double.compare(rawPriors[y], rawPriors[x]));
+                Arrays.sort(order, (x, y) -> Double.compare(weighted[y], weighted[x]));
                 for (int k = 0; k < order.length; k++) {
-                    candidateEntity[from + k] = order[k];
-                    candidatePrior[from + k] = (float) ((rawPriors[order[k]] + 1) / total);
+                    candidateEntity[from + k] = entities[order[k]] >> 1;
+                    candidatePrior[from + k] = (float) (weighted[order[k]] / total);
                 }
             }
             return new AlignmentDictionary(this, compactStart, candidateEntity, candidatePrior);

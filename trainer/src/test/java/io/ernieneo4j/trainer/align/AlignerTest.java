@@ -193,6 +193,46 @@ class AlignerTest {
         assertThat(spans(new Aligner(animals(), strict).align("dog and frump"))).containsExactly("8-13:frump>2");
     }
 
+    private static AlignmentDictionary jaguars(AlignmentDictionary.Builder b) {
+        int animal = b.entity(50, 1);
+        b.name(animal, "Jaguar", true);
+        b.name(animal, "Panthera onca");
+        int cars = b.entity(51, 2);
+        b.name(cars, "Jaguar Cars", true);
+        b.name(cars, "Jaguar");
+        int god = b.entity(52, 0);
+        b.name(god, "Mercury", true);
+        int planet = b.entity(53, 1);
+        b.name(planet, "Mercury (planet)", true);
+        b.name(planet, "mercury", true); // also its primary name, once it is normalised
+        return b.build();
+    }
+
+    @Test
+    void aPrimaryNameWeighsMoreThanASynonym() {
+        var b = AlignmentDictionary.builder(Morphology.load());
+        assertThat(AlignmentDictionary.DEFAULT_PRIMARY_NAME_WEIGHT).isEqualTo(10);
+        Aligner aligner = new Aligner(jaguars(b), AlignParameters.DEFAULTS);
+        // the animal's primary name, the car maker's alias: 10 · (1 + 1) against 1 · (2 + 1)
+        LinkedMention jaguar = aligner.align("a jaguar").get(0);
+        assertThat(jaguar.candidates()).extracting(Candidate::entityId).containsExactly(50L, 51L);
+        assertThat(jaguar.candidates().get(0).prior()).isCloseTo(20.0 / 23, within(1e-6));
+        assertThat(jaguar.candidates().get(1).prior()).isCloseTo(3.0 / 23, within(1e-6));
+        // a name both primary and a synonym of one entity is primary: 10 · (1 + 1) against 10 · (0 + 1)
+        LinkedMention mercury = aligner.align("Mercury").get(0);
+        assertThat(mercury.candidates()).extracting(Candidate::entityId).containsExactly(53L, 52L);
+        assertThat(mercury.best().prior()).isCloseTo(20.0 / 30, within(1e-6));
+
+        // weight 1: the raw priors alone, as an unweighted name
+        Aligner unweighted = new Aligner(jaguars(AlignmentDictionary.builder(Morphology.load()).primaryNameWeight(1)),
+                AlignParameters.DEFAULTS);
+        LinkedMention byDegree = unweighted.align("a jaguar").get(0);
+        assertThat(byDegree.candidates()).extracting(Candidate::entityId).containsExactly(51L, 50L);
+        assertThat(byDegree.best().prior()).isCloseTo(3.0 / 5, within(1e-6));
+        assertThatThrownBy(() -> AlignmentDictionary.builder(Morphology.load()).primaryNameWeight(0.5))
+                .hasMessage("Value for `primaryNameWeight` was `0.5`, but must be within the range [1, 1000000.0].");
+    }
+
     @Test
     void contextPicksTheCandidateCloseToTheOtherMentions() {
         var b = AlignmentDictionary.builder(Morphology.load());

@@ -54,9 +54,11 @@ MERGE (d:Document {text: text})
 RETURN count(d) AS documents;
 
 // 10. Entity linking in the database: MENTIONS relationships with spans and scores, from the synsets' own lemmas,
-//     disambiguated by WordNet's sense frequency and by TransE coherence with the other mentions. Idempotent.
+//     disambiguated by WordNet's sense frequency and by TransE coherence with the other mentions. WordNet names
+//     verbs and adjectives too, so every part of speech's inflections count ('barked' is 'bark'). Idempotent.
 CALL ernie.align.write({documentLabel: 'Document', textProperty: 'text', entityLabels: 'Synset',
-                        nameProperties: 'lemmas', priorProperty: 'frequency', embeddingProperty: 'transe'})
+                        nameProperties: 'lemmas', priorProperty: 'frequency', embeddingProperty: 'transe',
+                        inflection: 'all'})
 YIELD documents, relationshipsWritten, computeMillis, writeMillis;
 
 // 11. What the text says, as the graph sees it.
@@ -82,7 +84,7 @@ RETURN count(t) AS definitions;
 // 13. Linked as the documents are (onlyNew: texts linked by an earlier run keep their mentions).
 CALL ernie.align.write({documentLabel: 'Text', textProperty: 'text', entityLabels: 'Synset',
                         nameProperties: 'lemmas', priorProperty: 'frequency', embeddingProperty: 'transe',
-                        onlyNew: true})
+                        inflection: 'all', onlyNew: true})
 YIELD documents, relationshipsWritten, computeMillis, writeMillis;
 
 // 14. WordNet says which sense each example sentence illustrates, so the example's mention of its own synset's lemma

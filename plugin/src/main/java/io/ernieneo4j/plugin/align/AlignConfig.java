@@ -2,8 +2,12 @@ package io.ernieneo4j.plugin.align;
 
 import io.ernieneo4j.plugin.common.ConfigMap;
 import io.ernieneo4j.trainer.align.AlignParameters;
+import io.ernieneo4j.trainer.align.AlignParameters.Inflection;
 
+import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -36,11 +40,12 @@ public record AlignConfig(
 
     /** The procedures, each with the keys it accepts beyond the dictionary's. */
     public enum Mode {
-        STREAM(Set.of("minLength", "stopWords", "minScore", "contextWeight", "maxCandidates", "maxTextLength")),
-        WRITE(Set.of("minLength", "stopWords", "minScore", "contextWeight", "maxCandidates", "maxTextLength",
-                "documentLabel", "textProperty", "onlyNew", "batchSize")),
-        EVALUATE(Set.of("minLength", "stopWords", "minScore", "contextWeight", "maxTextLength", "documentLabel",
-                "textProperty", "goldRelationshipType", "gold", "maxConfusions")),
+        STREAM(Set.of("minLength", "stopWords", "minScore", "contextWeight", "maxCandidates", "inflection",
+                "maxTextLength")),
+        WRITE(Set.of("minLength", "stopWords", "minScore", "contextWeight", "maxCandidates", "inflection",
+                "maxTextLength", "documentLabel", "textProperty", "onlyNew", "batchSize")),
+        EVALUATE(Set.of("minLength", "stopWords", "minScore", "contextWeight", "inflection", "maxTextLength",
+                "documentLabel", "textProperty", "goldRelationshipType", "gold", "maxConfusions")),
         REFRESH(Set.of());
 
         private final Set<String> extraKeys;
@@ -60,7 +65,8 @@ public record AlignConfig(
                 config.bool("stopWords", true),
                 config.doubleValue("minScore", 0.0, 0.0, 1.0),
                 config.doubleValue("contextWeight", AlignParameters.DEFAULT_CONTEXT_WEIGHT, 0.0, 1.0),
-                config.intValue("maxCandidates", AlignParameters.DEFAULT_MAX_CANDIDATES, 1, 1_000));
+                config.intValue("maxCandidates", AlignParameters.DEFAULT_MAX_CANDIDATES, 1, 1_000),
+                inflection(config));
         int maxTextLength = config.intValue("maxTextLength", DEFAULT_MAX_TEXT_LENGTH, 1, MAX_TEXT_LENGTH_LIMIT);
         Optional<String> documentLabel = Optional.empty();
         Optional<String> textProperty = Optional.empty();
@@ -71,5 +77,13 @@ public record AlignConfig(
         return new AlignConfig(dictionary, parameters, maxTextLength, documentLabel, textProperty,
                 config.bool("onlyNew", false), config.intValue("batchSize", DEFAULT_BATCH_SIZE, 1, 1_000_000),
                 config.toMap());
+    }
+
+    /** {@code inflection}: 'none', 'plural' or 'all', in any case. */
+    private static Inflection inflection(ConfigMap config) {
+        List<String> allowed = Arrays.stream(Inflection.values()).map(i -> i.name().toLowerCase(Locale.ROOT)).toList();
+        String value = config.oneOf("inflection", AlignParameters.DEFAULT_INFLECTION.name().toLowerCase(Locale.ROOT),
+                allowed);
+        return Inflection.valueOf(value.toUpperCase(Locale.ROOT));
     }
 }

@@ -18,10 +18,13 @@ import java.util.stream.Stream;
 public class AlignStreamProc {
 
     static final String DICTIONARY_DESCRIPTION = "Dictionary: `entityLabels` (required), `nameProperties` ('name'; "
-            + "strings or lists of strings, `_` as space), `priorProperty` (numeric; default the node degree), "
-            + "`embeddingProperty` (float array, e.g. TransE, for context).";
+            + "strings or lists of strings, `_` as space; the first property's first name is primary), "
+            + "`primaryNameWeight` (10: a factor on the prior of a primary name), `priorProperty` (numeric; default "
+            + "the node degree), `embeddingProperty` (float array, e.g. TransE, for context), `acronymCase` (true: "
+            + "a name such as 'GAS' matches only text in capitals).";
     static final String MATCHING_DESCRIPTION = " Matching: `minLength` (2), `stopWords` (true), `minScore` (0.0), "
-            + "`contextWeight` (0.5), `maxCandidates` (5), `maxTextLength` (1000000 characters).";
+            + "`contextWeight` (0.5), `maxCandidates` (5), `inflection` ('plural' nouns, 'all' parts of speech, "
+            + "'none'), `maxTextLength` (1000000 characters).";
 
     @Context
     public GraphDatabaseService db;

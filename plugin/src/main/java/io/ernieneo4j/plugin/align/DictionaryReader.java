@@ -51,7 +51,9 @@ final class DictionaryReader {
 
     @SuppressWarnings("deprecation") // internal node ids: what the results report, as GDS does
     AlignmentDictionary read(DictionaryConfig config) {
-        AlignmentDictionary.Builder builder = AlignmentDictionary.builder(Morphology.load());
+        AlignmentDictionary.Builder builder = AlignmentDictionary.builder(Morphology.load())
+                .acronymCase(config.acronymCase())
+                .primaryNameWeight(config.primaryNameWeight());
         Set<Long> seen = config.entityLabels().size() > 1 ? new HashSet<>() : null;
         long read = 0;
         int named = 0;
@@ -67,8 +69,8 @@ final class DictionaryReader {
                     }
                     int entity = builder.entity(node.getId(), prior(node, config));
                     boolean hasName = false;
-                    for (String property : config.nameProperties()) {
-                        hasName |= addNames(builder, entity, node, property);
+                    for (int p = 0; p < config.nameProperties().size(); p++) {
+                        hasName |= addNames(builder, entity, node, config.nameProperties().get(p), p == 0);
                     }
                     named += hasName ? 1 : 0;
                     if (config.embeddingProperty().isPresent()) {
@@ -100,14 +102,16 @@ final class DictionaryReader {
         return number.doubleValue();
     }
 
-    private static boolean addNames(AlignmentDictionary.Builder builder, int entity, Node node, String property) {
+    /** Adds the names of one property; with {@code primary}, its value or its list's first element is primary. */
+    private static boolean addNames(AlignmentDictionary.Builder builder, int entity, Node node, String property,
+                                    boolean primary) {
         Object value = node.getProperty(property, null);
         boolean added = false;
         if (value instanceof String name) {
-            added = builder.name(entity, name);
+            added = builder.name(entity, name, primary);
         } else if (value instanceof String[] names) {
-            for (String name : names) {
-                added |= builder.name(entity, name);
+            for (int k = 0; k < names.length; k++) {
+                added |= builder.name(entity, names[k], primary && k == 0);
             }
         } else if (value != null) {
             throw propertyType(node, "nameProperties", property, value, "a string or a list of strings");

@@ -1,5 +1,6 @@
 package io.ernieneo4j.plugin.align;
 
+import io.ernieneo4j.trainer.align.AlignParameters.Inflection;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -19,12 +20,21 @@ class AlignConfigTest {
     void defaultsToNamesInNameTheDegreeAsPriorAndAMillionCharacters() {
         AlignConfig config = AlignConfig.from(Map.of("entityLabels", "Synset"), AlignConfig.Mode.STREAM);
         assertThat(config.dictionary()).isEqualTo(new DictionaryConfig(List.of("Synset"), List.of("name"),
-                Optional.empty(), Optional.empty()));
+                Optional.empty(), Optional.empty(), true, 10.0));
         assertThat(config.parameters().minLength()).isEqualTo(2);
         assertThat(config.parameters().stopWords()).isTrue();
         assertThat(config.parameters().contextWeight()).isEqualTo(0.5);
         assertThat(config.parameters().maxCandidates()).isEqualTo(5);
+        assertThat(config.parameters().inflection()).isEqualTo(Inflection.PLURAL);
         assertThat(config.maxTextLength()).isEqualTo(1_000_000);
+    }
+
+    @Test
+    void readsTheInflectionInAnyCase() {
+        assertThat(AlignConfig.from(Map.of("entityLabels", "Synset", "inflection", "ALL"), AlignConfig.Mode.STREAM)
+                .parameters().inflection()).isEqualTo(Inflection.ALL);
+        assertThat(AlignConfig.from(Map.of("entityLabels", "Synset", "inflection", "none", "documentLabel", "Doc",
+                "textProperty", "text"), AlignConfig.Mode.WRITE).parameters().inflection()).isEqualTo(Inflection.NONE);
     }
 
     @Test
@@ -32,9 +42,11 @@ class AlignConfigTest {
         AlignConfig config = AlignConfig.from(Map.of("entityLabels", List.of("Synset", "Person"),
                 "nameProperties", List.of("lemmas", "aliases"), "priorProperty", "frequency",
                 "embeddingProperty", "transe", "documentLabel", "Doc", "textProperty", "text", "onlyNew", true,
-                "batchSize", 50L, "minScore", 0.3), AlignConfig.Mode.WRITE);
+                "batchSize", 50L, "minScore", 0.3, "acronymCase", false), AlignConfig.Mode.WRITE);
         assertThat(config.dictionary()).isEqualTo(new DictionaryConfig(List.of("Synset", "Person"),
-                List.of("lemmas", "aliases"), Optional.of("frequency"), Optional.of("transe")));
+                List.of("lemmas", "aliases"), Optional.of("frequency"), Optional.of("transe"), false, 10.0));
+        assertThat(AlignConfig.from(Map.of("entityLabels", "A", "primaryNameWeight", 1L), AlignConfig.Mode.REFRESH)
+                .dictionary().primaryNameWeight()).isEqualTo(1.0);
         assertThat(config.documentLabel()).contains("Doc");
         assertThat(config.textProperty()).contains("text");
         assertThat(config.onlyNew()).isTrue();
@@ -59,6 +71,18 @@ class AlignConfigTest {
                         "Value for `maxTextLength` was `20000000`, but must be within the range [1, 10000000]."),
                 Arguments.of(AlignConfig.Mode.STREAM, Map.of("entityLabels", "A", "stopWords", "yes"),
                         "The value of `stopWords` must be of type `Boolean`"),
+                Arguments.of(AlignConfig.Mode.STREAM, Map.of("entityLabels", "A", "inflection", "verbs"),
+                        "Value for `inflection` was `verbs`, but must be one of [none, plural, all]."),
+                Arguments.of(AlignConfig.Mode.STREAM, Map.of("entityLabels", "A", "inflection", 1L),
+                        "The value of `inflection` must be of type `String`"),
+                Arguments.of(AlignConfig.Mode.REFRESH, Map.of("entityLabels", "A", "acronymCase", "no"),
+                        "The value of `acronymCase` must be of type `Boolean`"),
+                Arguments.of(AlignConfig.Mode.STREAM, Map.of("entityLabels", "A", "primaryNameWeight", 0.5),
+                        "Value for `primaryNameWeight` was `0.5`, but must be within the range [1.0, 1000000.0]."),
+                Arguments.of(AlignConfig.Mode.REFRESH, Map.of("entityLabels", "A", "primaryNameWeight", "high"),
+                        "The value of `primaryNameWeight` must be of type `Float`"),
+                Arguments.of(AlignConfig.Mode.REFRESH, Map.of("entityLabels", "A", "inflection", "all"),
+                        "Unexpected configuration key: `inflection`."),
                 Arguments.of(AlignConfig.Mode.STREAM, Map.of("entityLabels", "A", "documentLabel", "Doc"),
                         "Unexpected configuration key: `documentLabel`."),
                 Arguments.of(AlignConfig.Mode.REFRESH, Map.of("entityLabels", "A", "minScore", 0.5),

@@ -7,6 +7,7 @@ import io.ernieneo4j.plugin.dataset.WordNetLoadProc;
 import io.ernieneo4j.tests.server.EmbeddedNeo4j;
 import io.ernieneo4j.tests.support.Bolt;
 import io.ernieneo4j.trainer.align.AlignParameters;
+import io.ernieneo4j.trainer.align.AlignParameters.Inflection;
 import io.ernieneo4j.trainer.align.Aligner;
 import io.ernieneo4j.trainer.align.AlignmentDictionary;
 import io.ernieneo4j.trainer.align.LinkedMention;
@@ -48,7 +49,9 @@ import java.util.Random;
  *   <li>accuracy on WordNet's example sentences (each has a gold mention of its own synset): mention recall and
  *       linking accuracy of the prior alone (most frequent sense) and of prior + context, where the context weight is
  *       chosen on a seeded development sample and reported on a held-out test sample (split by synset). Context
- *       uses TransE embeddings trained here on all WordNet pointers.</li>
+ *       uses TransE embeddings trained here on all WordNet pointers. A synset's first lemma is its primary name
+ *       (as {@code nameProperties: 'lemmas'} reads it); the prior alone is also scored on the development sample by
+ *       the primary name's weight.</li>
  * </ul>
  * {@code ./ernie.sh benchmark AlignBenchmark [throughputSeconds] [transeEpochs]}
  */
@@ -56,6 +59,7 @@ public final class AlignBenchmark {
 
     private static final long SEED = 42;
     private static final double[] CONTEXT_WEIGHTS = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0};
+    private static final double[] PRIMARY_NAME_WEIGHTS = {1, 2, 3, 5, 10, 100};
 
     public static void main(String[] args) throws Exception {
         // Maven hands the arguments over as one string
@@ -105,9 +109,10 @@ public final class AlignBenchmark {
         List<String> chunks = chunks(text, 4096);
         long bytes = text.getBytes(StandardCharsets.UTF_8).length;
         report.put("throughputTextMiB", round(bytes / 1048576.0));
-        throughput(report, "prior", new Aligner(dictionary, AlignParameters.DEFAULTS), chunks, bytes, throughputSeconds);
-        throughput(report, "context", new Aligner(embedded, AlignParameters.DEFAULTS), chunks, bytes,
-                throughputSeconds);
+        // WordNet names verbs and adjectives too: every part of speech's inflections
+        AlignParameters wordNetDefaults = AlignParameters.DEFAULTS.withInflection(Inflection.ALL);
+        throughput(report, "prior", new Aligner(dictionary, wordNetDefaults), chunks, bytes, throughputSeconds);
+        throughput(report, "context", new Aligner(embedded, wordNetDefaults), chunks, bytes, throughputSeconds);
 
         // accuracy
         accuracy(report, wordNet, morphology, embedded, synsets);
@@ -137,7 +142,7 @@ public final class AlignBenchmark {
             long start = System.nanoTime();
             Map<String, Object> written = bolt.single("CALL ernie.align.write({documentLabel: 'Doc', "
                     + "textProperty: 'text', entityLabels: 'Synset', nameProperties: 'lemmas', "
-                    + "priorProperty: 'frequency', batchSize: 5000})");
+                    + "priorProperty: 'frequency', inflection: 'all', batchSize: 5000})");
             double seconds = (System.nanoTime() - start) / 1e9;
             report.put("graph.writeDocuments", written.get("documents"))
                     .put("graph.writeMentions", written.get("relationshipsWritten"))
@@ -154,12 +159,19 @@ public final class AlignBenchmark {
     }
 
     private static AlignmentDictionary build(List<Synset> synsets, Morphology morphology, Embeddings embeddings) {
-        AlignmentDictionary.Builder builder = AlignmentDictionary.builder(morphology);
+        return build(synsets, morphology, embeddings, AlignmentDictionary.DEFAULT_PRIMARY_NAME_WEIGHT);
+    }
+
+    /** The synsets' lemmas as names, the first one primary (as {@code nameProperties: 'lemmas'} reads them). */
+    private static AlignmentDictionary build(List<Synset> synsets, Morphology morphology, Embeddings embeddings,
+                                             double primaryNameWeight) {
+        AlignmentDictionary.Builder builder = AlignmentDictionary.builder(morphology)
+                .primaryNameWeight(primaryNameWeight);
         for (int i = 0; i < synsets.size(); i++) {
             Synset s = synsets.get(i);
             int entity = builder.entity(i, s.frequency());
-            for (String lemma : s.lemmas()) {
-                builder.name(entity, lemma);
+            for (int k = 0; k < s.lemmas().size(); k++) {
+                builder.name(entity, s.lemmas().get(k), k == 0);
             }
             float[] vector = embeddings == null ? null : embeddings.of(s.id());
             if (vector != null) {
@@ -252,6 +264,16 @@ public final class AlignBenchmark {
             }
         }
         report.put("devLinkingAccuracyByContextWeight", devByWeight).put("chosenContextWeight", bestWeight);
+        // the weight of a synset's first lemma against its other lemmas, prior alone
+        Map<String, Double> devByPrimaryWeight = new LinkedHashMap<>();
+        for (double w : PRIMARY_NAME_WEIGHTS) {
+            devByPrimaryWeight.put(Double.toString(w), round(score(build(synsets, morphology, null, w), 0, dev, index)
+                    .linked));
+        }
+        report.put("primaryNameWeight", AlignmentDictionary.DEFAULT_PRIMARY_NAME_WEIGHT)
+                .put("devLinkingAccuracyPriorByPrimaryNameWeight", devByPrimaryWeight)
+                .put("test.linkingAccuracyPriorPrimaryNameWeight1",
+                        round(score(build(synsets, morphology, null, 1), 0, test, index).linked));
         Scores prior = score(dictionary, 0, test, index);
         Scores context = score(dictionary, bestWeight, test, index);
         report.put("test.mentionRecall", round(prior.recall))
@@ -268,7 +290,7 @@ public final class AlignBenchmark {
 
     private static Scores score(AlignmentDictionary dictionary, double contextWeight, List<Example> examples,
                                 Map<String, Integer> index) {
-        AlignParameters parameters = new AlignParameters(1, true, 0, contextWeight, 1000);
+        AlignParameters parameters = new AlignParameters(1, true, 0, contextWeight, 1000, Inflection.ALL);
         Aligner aligner = new Aligner(dictionary, parameters);
         int found = 0;
         int linked = 0;

@@ -17,7 +17,9 @@ import static org.assertj.core.api.Assertions.within;
 /**
  * Entity linking end to end through Bolt on WordNet's mammal sub-graph (1,182 synsets named by their lemmas, sense
  * counts as prior): exact spans and nodes, MENTIONS written once however often the write runs, a new node's name
- * found without a manual refresh, TransE context, and bad input that writes nothing.
+ * found without a manual refresh, TransE context, and bad input that writes nothing. Then on a small graph that is
+ * not WordNet ({@code :Entity {name, aliases}}, degree as prior): names with clause punctuation, acronyms, noun
+ * inflection only, and primary names over aliases.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AlignProceduresTest extends ClasspathHarness {
@@ -30,11 +32,60 @@ class AlignProceduresTest extends ClasspathHarness {
     private static final String WRITE = "CALL ernie.align.write({documentLabel: 'Doc', textProperty: 'text', "
             + "entityLabels: 'Synset', nameProperties: 'lemmas', priorProperty: 'frequency'%s})";
 
+    /**
+     * A graph named the way most graphs are: a primary {@code name}, {@code aliases} beside it, and the degree as
+     * prior. "Jaguar" is the animal's name and an alias of the car maker, which has the higher degree; the planet
+     * Mercury has a higher degree than the element; the acronym GAS has a higher degree than the state of matter.
+     */
+    private static final String ENTITIES = """
+            CREATE (dc:Entity {name: 'Washington, D.C.', aliases: ['DC'], description: 'capital of the United States'}),
+                   (wa:Entity {name: 'Washington', aliases: ['Washington State'], description: 'a US state'}),
+                   (gw:Entity {name: 'George Washington', description: 'first president of the United States'}),
+                   (us:Entity {name: 'United States', aliases: ['US', 'USA', 'America']}),
+                   (potomac:Entity {name: 'Potomac River'}),
+                   (mp:Entity {name: 'Mercury (planet)', description: 'the smallest planet'}),
+                   (me:Entity {name: 'Mercury (element)', aliases: ['quicksilver', 'Hg'], description: 'a metal'}),
+                   (sun:Entity {name: 'Sun'}),
+                   (moon:Entity {name: 'Moon', aliases: ['Luna']}),
+                   (sw4:Entity {name: 'Star Wars: A New Hope', aliases: ['A New Hope'], description: '1977 film'}),
+                   (sw:Entity {name: 'Star Wars', description: 'a film franchise'}),
+                   (lucas:Entity {name: 'George Lucas'}),
+                   (nasa:Entity {name: 'NASA', aliases: ['National Aeronautics and Space Administration']}),
+                   (gas:Entity {name: 'GAS', aliases: ['Get Away Special'], description: 'small payloads on the Shuttle'}),
+                   (:Entity {name: 'gas', description: 'a state of matter'}),
+                   (:Entity {name: 'transport', aliases: ['transportation'], description: 'moving goods or people'}),
+                   (jaguar:Entity {name: 'Jaguar', aliases: ['Panthera onca'], description: 'a big cat'}),
+                   (cars:Entity {name: 'Jaguar Cars', aliases: ['Jaguar', 'Jaguar Land Rover'], description: 'a car maker'}),
+                   (tata:Entity {name: 'Tata Motors'}),
+                   (uk:Entity {name: 'United Kingdom', aliases: ['UK', 'Britain']}),
+                   (amazon:Entity {name: 'Amazon rainforest'}),
+                   (apollo:Entity {name: 'Apollo 11'}),
+                   (saturn:Entity {name: 'Saturn V'}),
+                   (florida:Entity {name: 'Florida'}),
+                   (armstrong:Entity {name: 'Neil Armstrong'}),
+                   (dc)-[:CAPITAL_OF]->(us), (dc)-[:ON]->(potomac), (wa)-[:PART_OF]->(us), (gw)-[:PRESIDENT_OF]->(us),
+                   (florida)-[:PART_OF]->(us), (nasa)-[:AGENCY_OF]->(us), (mp)-[:ORBITS]->(sun),
+                   (sw4)-[:PART_OF]->(sw), (lucas)-[:DIRECTED]->(sw4), (apollo)-[:OPERATED_BY]->(nasa),
+                   (apollo)-[:LAUNCHED_ON]->(saturn), (apollo)-[:LANDED_ON]->(moon), (apollo)-[:LAUNCHED_FROM]->(florida),
+                   (armstrong)-[:CREW_OF]->(apollo), (gas)-[:RUN_BY]->(nasa), (jaguar)-[:LIVES_IN]->(amazon),
+                   (cars)-[:OWNED_BY]->(tata), (cars)-[:BASED_IN]->(uk)
+            RETURN 1""";
+    private static final String ENTITY_CONFIG = "entityLabels: 'Entity', nameProperties: ['name', 'aliases']";
+    private static final String SPACE = "Apollo 11 left Florida on a Saturn V; NASA flew the crew home to "
+            + "Washington, D.C. and the US.";
+    private static final String PLANETS = "Mercury (planet) is closest to the Sun. Mercury, unlike Mercury (element), "
+            + "is not a metal; quicksilver is.";
+    private static final String CARGO = "The transporter transported two transports of gas and a GAS canister; us, "
+            + "a Jaguar and Jaguar Land Rover.";
+    private static final String FILMS = "We watched Star Wars: A New Hope, then Star Wars, and drove to Washington "
+            + "with George Washington.";
+
     @BeforeAll
     static void loadMammalsAndDocuments() {
         bolt.single("CALL ernie.dataset.wordnet.load({root: '01861778-n'})");
         bolt.single("CREATE (:Doc {title: 'pets', text: $pets}), (:Doc {title: 'cats', text: 'Felis catus: the Lion."
                 + "'}), (:Doc {title: 'untitled'}) RETURN 1", Map.of("pets", SENTENCE));
+        bolt.single(ENTITIES);
     }
 
     private static List<Map<String, Object>> stream(String text) {
@@ -96,14 +147,15 @@ class AlignProceduresTest extends ClasspathHarness {
         assertThat(spans(rows)).containsExactly(
                 "4-17:Domestic Dogs>02084071-n",   // domestic_dog, inflected
                 "27-36:house-cat>02121808-n",      // house_cat: '-' and '_' both separate words
-                "46-49:cat>02121620-n",            // cat (18 sense tags) over big cat (0)
+                "46-49:cat>02121620-n",            // cat (18 sense tags, first lemma) over big cat (0, second lemma)
                 "56-64:big cats>02127808-n");      // the longest name wins over "cat"
         Map<String, Object> cat = rows.get(2);
-        assertThat((Double) cat.get("score")).isEqualTo(19.0 / 20, within(1e-6));
+        // the primary name weighs 10 times: 10 · (18 + 1) against 1 · (0 + 1)
+        assertThat((Double) cat.get("score")).isEqualTo(190.0 / 191, within(1e-6));
         @SuppressWarnings("unchecked") List<Map<String, Object>> runnersUp = (List<Map<String, Object>>) cat.get("candidates");
         long bigCat = bolt.count("MATCH (s:Synset {id: '02127808-n'}) RETURN id(s)");
         assertThat(runnersUp).singleElement().satisfies(c -> assertThat(c).containsEntry("nodeId", bigCat)
-                .hasEntrySatisfying("prior", p -> assertThat((Double) p).isCloseTo(1.0 / 20, within(1e-6))));
+                .hasEntrySatisfying("prior", p -> assertThat((Double) p).isCloseTo(1.0 / 191, within(1e-6))));
         assertThat(spans(stream("Felis catus: the Lion and a \uD83D\uDC08 Ｃａｔ.")))
                 .containsExactly("0-11:Felis catus>02121808-n", "17-21:Lion>02129165-n", "31-34:Ｃａｔ>02121620-n");
     }
@@ -169,5 +221,72 @@ class AlignProceduresTest extends ClasspathHarness {
         }
         @SuppressWarnings("unchecked") List<Map<String, Object>> runnersUp = (List<Map<String, Object>>) rows.get(2).get("candidates");
         assertThat(runnersUp).singleElement().satisfies(c -> assertThat(c).containsKeys("nodeId", "score", "prior", "coherence"));
+    }
+
+    /** Rows of ernie.align.stream over the :Entity graph as {@code start-end:mention>name}. */
+    private static List<String> entitySpans(String text, String extraConfig) {
+        return bolt.rows("CALL ernie.align.stream($text, {" + ENTITY_CONFIG + extraConfig + "}) "
+                + "YIELD mention, start, end, nodeId MATCH (e) WHERE id(e) = nodeId "
+                + "RETURN start + '-' + end + ':' + mention + '>' + e.name AS span", Map.of("text", text))
+                .stream().map(r -> (String) r.get("span")).toList();
+    }
+
+    @Test
+    @Order(6)
+    void aGraphThatIsNotWordNetIsLinkedByItsOwnNames() {
+        // names with a comma, a colon or brackets, matched where the text has the punctuation too
+        assertThat(entitySpans(SPACE, "")).containsExactly("0-9:Apollo 11>Apollo 11", "15-22:Florida>Florida",
+                "28-36:Saturn V>Saturn V", "38-42:NASA>NASA", "65-80:Washington, D.C>Washington, D.C.",
+                "90-92:US>United States");
+        // "Mercury" alone: an alias of both (the name without its qualifier), the planet's higher degree decides
+        assertThat(entitySpans(PLANETS, "")).containsExactly("0-16:Mercury (planet)>Mercury (planet)",
+                "35-38:Sun>Sun", "40-47:Mercury>Mercury (planet)", "56-73:Mercury (element)>Mercury (element)",
+                "91-102:quicksilver>Mercury (element)");
+        // noun plurals only; the acronym GAS only in capitals, US too (a stop word in lower case); the animal's
+        // primary name "Jaguar" over the car maker's alias, although the car maker has the higher degree
+        assertThat(entitySpans(CARGO, "")).containsExactly("32-42:transports>transport", "46-49:gas>gas",
+                "56-59:GAS>GAS", "76-82:Jaguar>Jaguar", "87-104:Jaguar Land Rover>Jaguar Cars");
+        // the longest name crosses the colon; "Star Wars," stops at its comma
+        assertThat(entitySpans(FILMS, "")).containsExactly("11-32:Star Wars: A New Hope>Star Wars: A New Hope",
+                "39-48:Star Wars>Star Wars", "63-73:Washington>Washington",
+                "79-96:George Washington>George Washington");
+    }
+
+    @Test
+    @Order(7)
+    void theMatcherSettingsCanBeTurnedOff() {
+        // acronymCase off: "gas" and "GAS" are one name, and the acronym's higher degree takes both
+        assertThat(entitySpans(CARGO, ", acronymCase: false")).contains("46-49:gas>GAS", "56-59:GAS>GAS");
+        // every part of speech's inflection (WordNet's morphy unchecked): the -er and -ed forms reach "transport"
+        assertThat(entitySpans(CARGO, ", inflection: 'all'")).startsWith("4-15:transporter>transport",
+                "16-27:transported>transport", "32-42:transports>transport");
+        assertThat(entitySpans(CARGO, ", inflection: 'none'")).doesNotContain("32-42:transports>transport")
+                .contains("46-49:gas>gas");
+        // no weight for primary names: the degree alone, and the car maker takes "Jaguar"
+        assertThat(entitySpans(CARGO, ", primaryNameWeight: 1")).contains("76-82:Jaguar>Jaguar Cars");
+        // the settings are checked and named
+        assertThatThrownBy(() -> entitySpans(CARGO, ", inflection: 'verbs'"))
+                .hasMessageContaining("Value for `inflection` was `verbs`, but must be one of [none, plural, all].");
+        assertThatThrownBy(() -> entitySpans(CARGO, ", primaryNameWeight: 0.5"))
+                .hasMessageContaining("Value for `primaryNameWeight` was `0.5`, but must be within the range");
+        assertThatThrownBy(() -> entitySpans(CARGO, ", acronymCase: 'yes'"))
+                .hasMessageContaining("The value of `acronymCase` must be of type `Boolean`");
+    }
+
+    @Test
+    @Order(8)
+    void writesTheMentionsOfTheOtherGraph() {
+        bolt.single("UNWIND $texts AS text CREATE (:Article {text: text}) RETURN count(*)",
+                Map.of("texts", List.of(SPACE, PLANETS, CARGO, FILMS)));
+        Map<String, Object> written = bolt.single("CALL ernie.align.write({documentLabel: 'Article', "
+                + "textProperty: 'text', " + ENTITY_CONFIG + "})");
+        assertThat(written).containsEntry("documents", 4L).containsEntry("relationshipsWritten", 20L);
+        List<String> mentions = bolt.rows("MATCH (a:Article)-[m:MENTIONS]->(e:Entity) WHERE a.text = $text "
+                + "RETURN m.start + '-' + m.end + ':' + m.mention + '>' + e.name AS span ORDER BY m.start",
+                Map.of("text", CARGO)).stream().map(r -> (String) r.get("span")).toList();
+        assertThat(mentions).containsExactly("32-42:transports>transport", "46-49:gas>gas", "56-59:GAS>GAS",
+                "76-82:Jaguar>Jaguar", "87-104:Jaguar Land Rover>Jaguar Cars");
+        assertThat(bolt.count("MATCH (:Article)-[m:MENTIONS]->(:Entity {name: 'Washington, D.C.'}) "
+                + "WHERE m.mention = 'Washington, D.C' RETURN count(m)")).isEqualTo(1);
     }
 }

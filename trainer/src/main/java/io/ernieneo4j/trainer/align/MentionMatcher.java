@@ -2,12 +2,16 @@ package io.ernieneo4j.trainer.align;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 
 /**
  * Finds the leftmost-longest, non-overlapping name matches of a text in one left-to-right pass over its tokens:
- * from each token, a walk down the dictionary's trie, following each of the token's forms (the token itself and its
- * base forms by WordNet's morphology, so "hot dogs" reaches "hot dog"). Among names ending at the same token, the one
+ * from each token, a walk down the dictionary's trie, following each of the token's forms (the token itself and the
+ * base forms that {@link AlignParameters#inflection()} allows by WordNet's morphology, so "hot dogs" reaches "hot
+ * dog"). A walk crosses clause punctuation in the text only along a name's own punctuation ("Washington, D.C."),
+ * never into an ordinary name. An acronym ("DISC") is found only where the text writes the word in capitals ("DISC",
+ * "DISCs", "DISC's"), and then before any other name of that spelling. Among names ending at the same token, the one
  * spelt with fewer inflected tokens wins ("being" is the noun, not "bee"). Not thread-safe: it keeps a cache of the
  * forms of the tokens it has seen; use one per thread.
  */
@@ -20,13 +24,18 @@ final class MentionMatcher {
     private record TokenMatch(int first, int end, int node) {}
 
     /**
-     * A token's forms in the dictionary: its own id (-1 if no name has it), its base forms' ids, and the trie nodes
-     * that names starting with it begin at (the first step of every walk, looked up once per distinct token).
+     * A token's forms in the dictionary: its own id (-1 if no name has it), its base forms' ids, the trie nodes
+     * that names starting with it begin at (the first step of every walk, looked up once per distinct token), and
+     * the acronyms it spells, for when the text writes it in capitals.
      */
     private record TokenForms(int exact, int[] baseForms, int[] startNodes, int[] startInflections,
-                              boolean startsContinue, boolean stopWord) {
-        static final TokenForms NONE = new TokenForms(-1, new int[0], new int[0], new int[0], false, false);
+                              boolean startsContinue, boolean stopWord, int[] acronyms, int[] acronymInflections) {
+        static final TokenForms NONE = new TokenForms(-1, new int[0], new int[0], new int[0], false, false,
+                new int[0], new int[0]);
     }
+
+    private static final String OPENING = "([{";
+    private static final String CLOSING = ")]}";
 
     /** Enough for the working vocabulary of large collections; past it the cache starts again. */
     private static final int MAX_CACHED_FORMS = 1 << 18;
@@ -40,6 +49,7 @@ final class MentionMatcher {
     private int[] starts = new int[256];
     private int[] ends = new int[256];
     private boolean[] breaks = new boolean[256];
+    private boolean[] capitals = new boolean[256]; // written in capitals, and an acronym's spelling
     private TokenForms[] forms = new TokenForms[256];
 
     // walk states: (node, inflected tokens so far), reused
@@ -58,24 +68,64 @@ final class MentionMatcher {
         List<Match> matches = new ArrayList<>();
         int i = 0;
         while (i < count) {
-            TokenMatch match = forms[i].startNodes().length > 0 ? longestFrom(i, count) : null;
+            TokenMatch match = forms[i].startNodes().length > 0 || capitals[i] ? longestFrom(i, count) : null;
             if (match == null) {
                 i++;
             } else {
-                matches.add(new Match(starts[match.first()], ends[match.end() - 1], match.node()));
+                matches.add(balanced(text, match));
                 i = match.end();
             }
         }
         return matches;
     }
 
+    /**
+     * The match's text span, taking along the brackets that a name crossing punctuation opens or closes: "Mercury
+     * (planet)", not "Mercury (planet".
+     */
+    private Match balanced(String text, TokenMatch match) {
+        int start = starts[match.first()];
+        int end = ends[match.end() - 1];
+        boolean crossesBreak = false;
+        for (int t = match.first() + 1; t < match.end(); t++) {
+            crossesBreak |= breaks[t];
+        }
+        if (crossesBreak) {
+            int open = 0;
+            int unopened = 0;
+            for (int k = start; k < end; k++) {
+                char c = text.charAt(k);
+                if (OPENING.indexOf(c) >= 0) {
+                    open++;
+                } else if (CLOSING.indexOf(c) >= 0) {
+                    if (open > 0) {
+                        open--;
+                    } else {
+                        unopened++;
+                    }
+                }
+            }
+            for (; open > 0 && end < text.length() && CLOSING.indexOf(text.charAt(end)) >= 0; open--) {
+                end++;
+            }
+            for (; unopened > 0 && start > 0 && OPENING.indexOf(text.charAt(start - 1)) >= 0; unopened--) {
+                start--;
+            }
+        }
+        return new Match(start, end, match.node());
+    }
+
     /** The longest acceptable name starting at token {@code first}, as a token range, or null. */
     private TokenMatch longestFrom(int first, int count) {
         TokenForms start = forms[first];
-        int size = start.startNodes().length;
+        // an acronym first: at the same inflections, the first state wins
+        int acronyms = capitals[first] ? start.acronyms().length : 0;
+        int size = acronyms + start.startNodes().length;
         ensureStates(size);
-        System.arraycopy(start.startNodes(), 0, nodes, 0, size);
-        System.arraycopy(start.startInflections(), 0, inflections, 0, size);
+        System.arraycopy(start.acronyms(), 0, nodes, 0, acronyms);
+        System.arraycopy(start.acronymInflections(), 0, inflections, 0, acronyms);
+        System.arraycopy(start.startNodes(), 0, nodes, acronyms, size - acronyms);
+        System.arraycopy(start.startInflections(), 0, inflections, acronyms, size - acronyms);
         TokenMatch best = null;
         int bestInflections = Integer.MAX_VALUE;
         boolean mayContinue = start.startsContinue();
@@ -90,7 +140,7 @@ final class MentionMatcher {
                 }
             }
             t++;
-            if (!mayContinue || t >= count || breaks[t]) {
+            if (!mayContinue || t >= count || (breaks[t] && !dictionary.hasBreaks())) {
                 return best;
             }
             mayContinue = true;
@@ -100,11 +150,16 @@ final class MentionMatcher {
                 if (!dictionary.hasChildren(nodes[s])) {
                     continue;
                 }
+                // punctuation in the text is crossed only where the name has punctuation too
+                int from = breaks[t] ? dictionary.child(nodes[s], AlignmentDictionary.BREAK) : nodes[s];
+                if (from < 0) {
+                    continue;
+                }
                 if (f.exact() >= 0) {
-                    nextSize = step(nodes[s], f.exact(), inflections[s], nextSize);
+                    nextSize = step(from, f.exact(), inflections[s], nextSize);
                 }
                 for (int base : f.baseForms()) {
-                    nextSize = step(nodes[s], base, inflections[s] + 1, nextSize);
+                    nextSize = step(from, base, inflections[s] + 1, nextSize);
                 }
             }
             if (nextSize == 0) {
@@ -157,9 +212,19 @@ final class MentionMatcher {
             return false;
         }
         if (parameters.stopWords() && first == last) {
-            return !forms[first].stopWord() && !dictionary.isStopName(node);
+            // an acronym in capitals is no function word ("US")
+            return (!forms[first].stopWord() && !dictionary.isStopName(node)) || isAcronym(forms[first], node);
         }
         return true;
+    }
+
+    private static boolean isAcronym(TokenForms forms, int node) {
+        for (int acronym : forms.acronyms()) {
+            if (acronym == node) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Cuts the text into tokens with their dictionary forms; returns the token count. */
@@ -171,12 +236,15 @@ final class MentionMatcher {
                 starts = Arrays.copyOf(starts, count * 2);
                 ends = Arrays.copyOf(ends, count * 2);
                 breaks = Arrays.copyOf(breaks, count * 2);
+                capitals = Arrays.copyOf(capitals, count * 2);
                 forms = Arrays.copyOf(forms, count * 2);
             }
             starts[count] = scanner.start();
             ends[count] = scanner.end();
             breaks[count] = scanner.phraseBreakBefore();
             forms[count] = forms(scanner.buffer(), scanner.length());
+            capitals[count] = forms[count].acronyms().length > 0
+                    && TokenScanner.writtenInCapitals(text, scanner.start(), scanner.end());
             count++;
         }
         return count;
@@ -197,10 +265,19 @@ final class MentionMatcher {
         return computed;
     }
 
+    /** The stem itself and the base forms that {@link AlignParameters#inflection()} allows. */
+    private Collection<String> baseForms(String stem) {
+        return switch (parameters.inflection()) {
+            case NONE -> List.of(stem);
+            case PLURAL -> dictionary.morphology().nounBaseForms(stem);
+            case ALL -> dictionary.morphology().baseForms(stem);
+        };
+    }
+
     private TokenForms computeForms(String surface) {
         int exact = dictionary.token(surface.toCharArray(), surface.length());
         String stem = surface.endsWith("'s") ? surface.substring(0, surface.length() - 2) : surface;
-        int[] bases = dictionary.morphology().baseForms(stem).stream()
+        int[] bases = baseForms(stem).stream()
                 .filter(form -> !form.equals(surface))
                 .mapToInt(form -> dictionary.token(form.toCharArray(), form.length()))
                 .filter(id -> id >= 0 && id != exact)
@@ -228,7 +305,22 @@ final class MentionMatcher {
         for (int k = 0; k < starts; k++) {
             startsContinue |= dictionary.hasChildren(startNodes[k]);
         }
+        int[] acronyms = new int[1 + bases.length];
+        int[] acronymInflections = new int[acronyms.length];
+        int acronymCount = 0;
+        int exactAcronym = exact < 0 ? -1 : dictionary.acronym(exact);
+        if (exactAcronym >= 0) {
+            acronyms[acronymCount++] = exactAcronym;
+        }
+        for (int base : bases) {
+            int node = dictionary.acronym(base);
+            if (node >= 0) {
+                acronyms[acronymCount] = node;
+                acronymInflections[acronymCount++] = 1;
+            }
+        }
         return new TokenForms(exact, bases, Arrays.copyOf(startNodes, starts), Arrays.copyOf(startInflections, starts),
-                startsContinue, stopWord);
+                startsContinue, stopWord, Arrays.copyOf(acronyms, acronymCount),
+                Arrays.copyOf(acronymInflections, acronymCount));
     }
 }

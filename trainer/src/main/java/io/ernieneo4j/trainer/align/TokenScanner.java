@@ -12,8 +12,8 @@ import java.util.Locale;
  *
  * <p>A token is a run of letters, digits and combining marks, apostrophes inside it included ("o'clock", "don't").
  * Everything else separates tokens, so "hot-dog", "hot dog", "Hot_Dog" and "hot  dog" are the same two tokens.
- * Separators that end a phrase (listed in {@link #PHRASE_BREAKS}) mark the next token, and no name is matched across
- * them. Normalisation is Unicode NFKC, then case folding ({@code toUpperCase} then {@code toLowerCase} in the root
+ * Separators that end a phrase (listed in {@link #PHRASE_BREAKS}) mark the next token: a name is matched across them
+ * only where it has such a separator itself. Normalisation is Unicode NFKC, then case folding ({@code toUpperCase} then {@code toLowerCase} in the root
  * locale, so "Straße" and "STRASSE" agree), with typographic apostrophes made ASCII. Pure-ASCII tokens (nearly all of
  * English text) take a fast path that only lower-cases.
  *
@@ -22,7 +22,7 @@ import java.util.Locale;
  */
 final class TokenScanner {
 
-    /** Separators across which no name is matched: clause and sentence punctuation, brackets and quotes. */
+    /** Clause and sentence punctuation, brackets and quotes: only names that have them are matched across them. */
     static final String PHRASE_BREAKS = ",;:!?()[]{}\"“”«»|\n";
 
     private final String text;
@@ -109,6 +109,38 @@ final class TokenScanner {
         return length;
     }
 
+    /** Whether {@code text[start, end)} has a capital letter and no small one. */
+    static boolean inCapitals(CharSequence text, int start, int end) {
+        boolean capital = false;
+        for (int k = start; k < end; ) {
+            int c = Character.codePointAt(text, k);
+            if (Character.isLowerCase(c)) {
+                return false;
+            }
+            capital |= Character.isUpperCase(c);
+            k += Character.charCount(c);
+        }
+        return capital;
+    }
+
+    /**
+     * Whether a word of {@code text} is written in capitals, but for a small plural or possessive "s" after at least
+     * two capitals: "GAS", "DISCs", "NASA's"; not "Gas", "gas" or "Is".
+     */
+    static boolean writtenInCapitals(String text, int start, int end) {
+        int last = end;
+        if (text.charAt(end - 1) == 's') {
+            last = end - 1;
+            if (last > start && isApostrophe(text.charAt(last - 1))) {
+                last--;
+            }
+            if (last - start < 2) {
+                return false;
+            }
+        }
+        return inCapitals(text, start, last);
+    }
+
     private void lowerCaseAscii() {
         length = end - start;
         ensureCapacity(length);
@@ -146,7 +178,7 @@ final class TokenScanner {
                 || type == Character.COMBINING_SPACING_MARK || type == Character.ENCLOSING_MARK;
     }
 
-    private static boolean isApostrophe(int c) {
+    static boolean isApostrophe(int c) {
         return c == '\'' || c == '’' || c == 'ʼ';
     }
 }

@@ -1,5 +1,6 @@
 package io.ernieneo4j.trainer.align;
 
+import io.ernieneo4j.trainer.align.AlignParameters.Inflection;
 import io.ernieneo4j.trainer.align.LinkedMention.Candidate;
 import io.ernieneo4j.trainer.wordnet.Morphology;
 import org.junit.jupiter.api.Test;
@@ -69,22 +70,113 @@ class AlignerTest {
         assertThat(spans(aligner.align("It was hot, dog"))).containsExactly("12-15:dog>1");
     }
 
+    private static AlignmentDictionary titles() {
+        var b = AlignmentDictionary.builder(Morphology.load());
+        b.name(b.entity(20, 0), "Washington, D.C.");
+        b.name(b.entity(21, 0), "Star Wars: A New Hope");
+        b.name(b.entity(22, 0), "Mercury (planet)");
+        b.name(b.entity(23, 0), "dog cat");
+        b.name(b.entity(24, 0), "(Don't Fear) The Reaper");
+        return b.build();
+    }
+
+    private static String span(String text, String mention, long entity) {
+        int start = text.indexOf(mention);
+        return start + "-" + (start + mention.length()) + ":" + mention + ">" + entity;
+    }
+
+    @Test
+    void namesWithClausePunctuationMatchWhereTheTextHasPunctuationToo() {
+        Aligner aligner = new Aligner(titles(), AlignParameters.DEFAULTS);
+        String text = "In Washington, D.C. we saw Star Wars: A New Hope, then (Don't Fear) The Reaper.";
+        assertThat(spans(aligner.align(text))).containsExactly(span(text, "Washington, D.C", 20),
+                span(text, "Star Wars: A New Hope", 21), span(text, "(Don't Fear) The Reaper", 24));
+        // the brackets of a name are balanced in the mention
+        String planet = "Mercury (planet) is small.";
+        assertThat(spans(aligner.align(planet))).containsExactly(span(planet, "Mercury (planet)", 22));
+        // a name without punctuation is still not matched across it, nor one with punctuation where the text has none
+        assertThat(spans(aligner.align("a dog, cat and Washington D.C."))).isEmpty();
+        assertThat(spans(aligner.align("a dog cat"))).containsExactly("2-9:dog cat>23");
+    }
+
+    @Test
+    void aNameWithAParenthesisedQualifierIsAlsoFoundWithoutIt() {
+        Aligner aligner = new Aligner(titles(), AlignParameters.DEFAULTS);
+        assertThat(spans(aligner.align("Mercury is the smallest planet."))).containsExactly("0-7:Mercury>22");
+        assertThat(AlignmentDictionary.Builder.withoutQualifier("Alien (1979 film) ")).isEqualTo("Alien");
+        assertThat(AlignmentDictionary.Builder.withoutQualifier("Foo (bar) (baz)")).isEqualTo("Foo (bar)");
+        assertThat(AlignmentDictionary.Builder.withoutQualifier("f(x)")).isNull();
+        assertThat(AlignmentDictionary.Builder.withoutQualifier("(untitled)")).isNull();
+        assertThat(AlignmentDictionary.Builder.withoutQualifier("Washington, D.C.")).isNull();
+    }
+
+    @Test
+    void shortNamesInCapitalsMatchOnlyTextInCapitals() {
+        var b = AlignmentDictionary.builder(Morphology.load());
+        b.name(b.entity(30, 0), "GAS");        // an acronym
+        b.name(b.entity(31, 0), "disc");
+        b.name(b.entity(32, 0), "DISC");
+        b.name(b.entity(33, 0), "NASA");
+        b.name(b.entity(34, 0), "UNESCO");     // longer than 5 characters: any case
+        Aligner aligner = new Aligner(b.build(), AlignParameters.DEFAULTS);
+        assertThat(spans(aligner.align("gas, Gas and GAS"))).containsExactly("13-16:GAS>30");
+        assertThat(spans(aligner.align("a disc; a DISC; two DISCs"))).containsExactly("2-6:disc>31", "10-14:DISC>32",
+                "20-25:DISCs>32");
+        assertThat(spans(aligner.align("NASA's nasa unesco"))).containsExactly("0-6:NASA's>33", "12-18:unesco>34");
+        // ordinary names still fold case
+        assertThat(spans(new Aligner(animals(), AlignParameters.DEFAULTS).align("DOG"))).containsExactly("0-3:DOG>1");
+        // a stop word in small letters is no acronym, the acronym in capitals is no stop word
+        var us = AlignmentDictionary.builder(Morphology.load());
+        us.name(us.entity(35, 0), "US");
+        assertThat(spans(new Aligner(us.build(), AlignParameters.DEFAULTS).align("let us see the US; Us")))
+                .containsExactly("15-17:US>35");
+        // acronymCase off: an acronym is matched in any case, as every other name
+        var anyCase = AlignmentDictionary.builder(Morphology.load()).acronymCase(false);
+        anyCase.name(anyCase.entity(30, 0), "GAS");
+        assertThat(spans(new Aligner(anyCase.build(), AlignParameters.DEFAULTS).align("gas, Gas and GAS")))
+                .containsExactly("0-3:gas>30", "5-8:Gas>30", "13-16:GAS>30");
+        assertThat(AlignmentDictionary.Builder.isAcronym(" MP3 ")).isTrue();
+        assertThat(AlignmentDictionary.Builder.isAcronym("Gas")).isFalse();
+        assertThat(AlignmentDictionary.Builder.isAcronym("U.S.")).isFalse();
+        assertThat(AlignmentDictionary.Builder.isAcronym("1984")).isFalse();
+    }
+
+    @Test
+    void byDefaultOnlyNounPluralsAreInflections() {
+        var b = AlignmentDictionary.builder(Morphology.load());
+        b.name(b.entity(40, 0), "transport");
+        b.name(b.entity(41, 0), "goose");
+        b.name(b.entity(42, 0), "box");
+        AlignmentDictionary dictionary = b.build();
+        Aligner aligner = new Aligner(dictionary, AlignParameters.DEFAULTS);
+        String text = "transporter, transported, transporting; transports, geese, boxes";
+        assertThat(spans(aligner.align(text))).containsExactly("40-50:transports>40", "52-57:geese>41",
+                "59-64:boxes>42");
+        // every part of speech's rules, as WordNet's verbs and adjectives need them; or none at all
+        assertThat(spans(new Aligner(dictionary, AlignParameters.DEFAULTS.withInflection(Inflection.ALL)).align(text)))
+                .containsExactly("0-11:transporter>40", "13-24:transported>40", "26-38:transporting>40",
+                        "40-50:transports>40", "52-57:geese>41", "59-64:boxes>42");
+        assertThat(spans(new Aligner(dictionary, AlignParameters.DEFAULTS.withInflection(Inflection.NONE))
+                .align(text + ", transport's"))).containsExactly("66-77:transport's>40");
+    }
+
     @Test
     void stopWordsAndShortMentionsAreDroppedOnRequest() {
         String text = "A dog in the house";
         assertThat(spans(new Aligner(animals(), AlignParameters.DEFAULTS).align(text)))
                 .containsExactly("2-5:dog>1", "13-18:house>6");
-        AlignParameters noFilter = new AlignParameters(1, false, 0, 0.5, 5);
+        AlignParameters noFilter = new AlignParameters(1, false, 0, 0.5, 5, Inflection.PLURAL);
         assertThat(spans(new Aligner(animals(), noFilter).align(text)))
                 .containsExactly("2-5:dog>1", "6-8:in>5", "13-18:house>6");
-        AlignParameters longOnly = new AlignParameters(6, false, 0, 0.5, 5);
+        AlignParameters longOnly = new AlignParameters(6, false, 0, 0.5, 5, Inflection.PLURAL);
         assertThat(spans(new Aligner(animals(), longOnly).align(text))).isEmpty();
     }
 
     @Test
     void anExactNameBeatsAnInflectedReadingOfTheSameWord() {
-        // morphy's "-ing" rule reads "boring" as "bore"; the adjective "boring" is spelt exactly
-        assertThat(spans(new Aligner(animals(), AlignParameters.DEFAULTS).align("boring bored")))
+        // morphy's verb rules read "boring" as "bore"; the adjective "boring" is spelt exactly
+        AlignParameters allForms = AlignParameters.DEFAULTS.withInflection(Inflection.ALL);
+        assertThat(spans(new Aligner(animals(), allForms).align("boring bored")))
                 .containsExactly("0-6:boring>7", "7-12:bored>8");
     }
 
@@ -95,10 +187,50 @@ class AlignerTest {
         assertThat(dog.candidates().get(0).prior()).isCloseTo(43.0 / 44, within(1e-6));
         assertThat(dog.candidates().get(1).score()).isCloseTo(1.0 / 44, within(1e-6));
         assertThat(dog.best().coherence()).isNaN();
-        AlignParameters oneCandidate = new AlignParameters(2, true, 0, 0.5, 1);
+        AlignParameters oneCandidate = new AlignParameters(2, true, 0, 0.5, 1, Inflection.PLURAL);
         assertThat(new Aligner(animals(), oneCandidate).align("dog").get(0).candidates()).hasSize(1);
-        AlignParameters strict = new AlignParameters(2, true, 0.98, 0.5, 5);
+        AlignParameters strict = new AlignParameters(2, true, 0.98, 0.5, 5, Inflection.PLURAL);
         assertThat(spans(new Aligner(animals(), strict).align("dog and frump"))).containsExactly("8-13:frump>2");
+    }
+
+    private static AlignmentDictionary jaguars(AlignmentDictionary.Builder b) {
+        int animal = b.entity(50, 1);
+        b.name(animal, "Jaguar", true);
+        b.name(animal, "Panthera onca");
+        int cars = b.entity(51, 2);
+        b.name(cars, "Jaguar Cars", true);
+        b.name(cars, "Jaguar");
+        int god = b.entity(52, 0);
+        b.name(god, "Mercury", true);
+        int planet = b.entity(53, 1);
+        b.name(planet, "Mercury (planet)", true);
+        b.name(planet, "mercury", true); // also its primary name, once it is normalised
+        return b.build();
+    }
+
+    @Test
+    void aPrimaryNameWeighsMoreThanASynonym() {
+        var b = AlignmentDictionary.builder(Morphology.load());
+        assertThat(AlignmentDictionary.DEFAULT_PRIMARY_NAME_WEIGHT).isEqualTo(10);
+        Aligner aligner = new Aligner(jaguars(b), AlignParameters.DEFAULTS);
+        // the animal's primary name, the car maker's alias: 10 · (1 + 1) against 1 · (2 + 1)
+        LinkedMention jaguar = aligner.align("a jaguar").get(0);
+        assertThat(jaguar.candidates()).extracting(Candidate::entityId).containsExactly(50L, 51L);
+        assertThat(jaguar.candidates().get(0).prior()).isCloseTo(20.0 / 23, within(1e-6));
+        assertThat(jaguar.candidates().get(1).prior()).isCloseTo(3.0 / 23, within(1e-6));
+        // a name both primary and a synonym of one entity is primary: 10 · (1 + 1) against 10 · (0 + 1)
+        LinkedMention mercury = aligner.align("Mercury").get(0);
+        assertThat(mercury.candidates()).extracting(Candidate::entityId).containsExactly(53L, 52L);
+        assertThat(mercury.best().prior()).isCloseTo(20.0 / 30, within(1e-6));
+
+        // weight 1: the raw priors alone, as an unweighted name
+        Aligner unweighted = new Aligner(jaguars(AlignmentDictionary.builder(Morphology.load()).primaryNameWeight(1)),
+                AlignParameters.DEFAULTS);
+        LinkedMention byDegree = unweighted.align("a jaguar").get(0);
+        assertThat(byDegree.candidates()).extracting(Candidate::entityId).containsExactly(51L, 50L);
+        assertThat(byDegree.best().prior()).isCloseTo(3.0 / 5, within(1e-6));
+        assertThatThrownBy(() -> AlignmentDictionary.builder(Morphology.load()).primaryNameWeight(0.5))
+                .hasMessage("Value for `primaryNameWeight` was `0.5`, but must be within the range [1, 1000000.0].");
     }
 
     @Test
@@ -181,9 +313,9 @@ class AlignerTest {
 
     @Test
     void parametersOutOfRangeAreRefused() {
-        assertThatThrownBy(() -> new AlignParameters(0, true, 0, 0.5, 5))
+        assertThatThrownBy(() -> new AlignParameters(0, true, 0, 0.5, 5, Inflection.PLURAL))
                 .hasMessage("Value for `minLength` was `0`, but must be within the range [1, ...].");
-        assertThatThrownBy(() -> new AlignParameters(2, true, 1.5, 0.5, 5))
+        assertThatThrownBy(() -> new AlignParameters(2, true, 1.5, 0.5, 5, Inflection.PLURAL))
                 .hasMessage("Value for `minScore` was `1.5`, but must be within the range [0, 1].");
     }
 }

@@ -1,8 +1,8 @@
 package io.ernieneo4j.trainer.linking;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import io.ernieneo4j.trainer.engine.DjlRuntime;
 import io.ernieneo4j.trainer.ernie.EncoderBatch;
 import io.ernieneo4j.trainer.ernie.ErnieModel;
 import io.ernieneo4j.trainer.ernie.TokenizedText;
@@ -18,9 +18,10 @@ import java.util.List;
  * pieces, scaled to length 1, as that model was trained to be used. A span of a text gets the mean over the pieces it
  * covers, in the context of the whole text. Texts are batched by length so that padding costs little.
  *
- * <p>Not thread-safe: one encoder per thread, or calls serialised by the caller.
+ * <p>The model and the tokenizer belong to the caller, who closes them. Not thread-safe: one encoder per thread, or
+ * calls serialised by the caller.
  */
-public final class TextEncoder implements AutoCloseable {
+public final class TextEncoder {
 
     /** Texts per forward pass. */
     static final int BATCH = 64;
@@ -73,11 +74,12 @@ public final class TextEncoder implements AutoCloseable {
             }
             EncoderBatch batch = EncoderBatch.tokens(batchTexts);
             float[] states;
-            try (NDManager scope = model.manager().newSubManager()) {
-                NDList outputs = model.predict(batch.toNDList(scope));
-                NDArray last = outputs.get(0);
-                states = last.toFloatArray();
-            }
+            states = DjlRuntime.call(() -> {
+                try (NDManager scope = model.manager().newSubManager()) {
+                    NDList outputs = model.predict(batch.toNDList(scope));
+                    return outputs.get(0).toFloatArray();
+                }
+            });
             for (int k = from; k < to; k++) {
                 int row = k - from;
                 TokenizedText text = batchTexts.get(row);
@@ -122,8 +124,12 @@ public final class TextEncoder implements AutoCloseable {
         return mean;
     }
 
-    @Override
-    public void close() {
-        // the model and tokenizer belong to the caller
+    /** The dot product: the cosine of two of this encoder's vectors. */
+    public static double dot(float[] a, float[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += (double) a[i] * b[i];
+        }
+        return sum;
     }
 }

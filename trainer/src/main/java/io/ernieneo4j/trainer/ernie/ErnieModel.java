@@ -209,14 +209,6 @@ public final class ErnieModel implements AutoCloseable {
         return withoutGradients(() -> encoder.forward(new ParameterStore(manager, false), inputs, false));
     }
 
-    /**
-     * The encoder's last hidden states (B, L, H). With {@code training}, dropout is on and, inside a gradient
-     * collector, the graph is recorded for the backward pass (for objectives over the states themselves).
-     */
-    public NDArray hiddenStates(NDList inputs, boolean training) {
-        return encoder.forward(new ParameterStore(manager, false), inputs, training).get(0);
-    }
-
     /** Runs the encoder and the task head for inference: logits (B, labels). */
     public NDArray classify(NDList inputs) {
         return withoutGradients(() -> logits(inputs, false));

@@ -2,7 +2,7 @@
 # The project's one entry point.
 #   ./ernie.sh demo    build, then start the embedded Neo4j with the plugin, GDS and Browser (Ctrl-C stops it)
 #   ./ernie.sh test    build and run every test (what CI runs)
-#   ./ernie.sh benchmark NAME   build, then run tests/.../benchmarks/NAME (results in tests/benchmarks/results)
+#   ./ernie.sh benchmark NAME   build, then run the benchmark NAME of tests/ or trainer/ (results in tests/benchmarks/results)
 #   ./ernie.sh trainer ARGS     build the trainer, then run its command line (./ernie.sh trainer --help)
 #   ./ernie.sh mvn ... run Maven with a JDK >= 21 (e.g. ./ernie.sh mvn -pl tests verify)
 # Neo4j 2026 needs Java 21+; the machine's default java may be older, so pick a JDK here.
@@ -53,9 +53,15 @@ case "$cmd" in
   benchmark)
     [ $# -ge 1 ] || { echo "usage: ./ernie.sh benchmark NAME (e.g. WordNetLoadBenchmark)" >&2; exit 2; }
     name="$1"; shift
-    # the trainer's own benchmarks (ONNX Runtime cannot load beside Neo4j's jars) run in the trainer module
-    if [ -f "trainer/src/test/java/io/ernieneo4j/trainer/ernie/$name.java" ]; then
-      exec "${MVN[@]}" -q -pl trainer -Ptrainer-benchmark -Dbenchmark="$name" -Dbenchmark.args="$*" \
+    # the trainer's own benchmarks (ONNX Runtime cannot load beside Neo4j's jars) run in the trainer module,
+    # whichever package of its tests they are in (the class is passed fully qualified)
+    found=$(find trainer/src/test/java -name "$name.java" -print)
+    if [ "$(printf '%s' "$found" | grep -c .)" -gt 1 ]; then
+      echo "ernie.sh: more than one $name.java under trainer/src/test/java:" >&2; echo "$found" >&2; exit 2
+    fi
+    if [ -n "$found" ]; then
+      class=${found#trainer/src/test/java/}; class=${class%.java}; class=${class//\//.}
+      exec "${MVN[@]}" -q -pl trainer -Ptrainer-benchmark -Dbenchmark="$class" -Dbenchmark.args="$*" \
         -DskipTests package
     fi
     # benchmarks under src/test run the trainer alone; those under src/main run against the packaged plugin

@@ -13,7 +13,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * The trainer's layers: every import points down. Foundations (data, run, engine) under the model (ernie, its io and
  * nn), under the one inference API (infer), under the training machinery (training), under the two kinds of run
  * (finetune, pretrain), under the command line; TransE, alignment and WordNet beside the model; dataset building
- * over the inference API's labels and TransE's entity keys.
+ * over the inference API's labels and TransE's entity keys; model-based linking (sentence and description vectors,
+ * the fitted sense scorer) over the model and alignment, used only by the command line.
  */
 class ArchitectureTest {
 
@@ -36,6 +37,7 @@ class ArchitectureTest {
                 .layer("dataset").definedBy("..trainer.dataset..")
                 .layer("model").definedBy("..trainer.ernie..")
                 .layer("transe").definedBy("..trainer.transe..")
+                .layer("linking").definedBy("..trainer.linking..")
                 .layer("align").definedBy("..trainer.align..")
                 .layer("wordnet").definedBy("..trainer.wordnet..")
                 .layer("foundations").definedBy("..trainer.data..", "..trainer.run..", "..trainer.engine..")
@@ -45,8 +47,11 @@ class ArchitectureTest {
                 .whereLayer("training").mayOnlyBeAccessedByLayers("finetune", "pretrain", "cli")
                 .whereLayer("dataset").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("infer").mayOnlyBeAccessedByLayers("dataset", "training", "finetune", "pretrain", "cli")
-                .whereLayer("model").mayOnlyBeAccessedByLayers("infer", "training", "finetune", "pretrain", "cli")
-                .whereLayer("align").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("model").mayOnlyBeAccessedByLayers("infer", "training", "finetune", "pretrain", "linking",
+                        "cli")
+                .whereLayer("linking").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("linking").mayOnlyAccessLayers("model", "align", "foundations")
+                .whereLayer("align").mayOnlyBeAccessedByLayers("linking", "cli")
                 .whereLayer("wordnet").mayOnlyBeAccessedByLayers("align", "cli")
                 .whereLayer("transe").mayOnlyBeAccessedByLayers("dataset", "cli")
                 .check(trainer);

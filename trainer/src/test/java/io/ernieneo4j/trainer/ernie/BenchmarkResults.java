@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -11,28 +12,29 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The trainer-side twin of {@code tests/.../BenchmarkReport}, for the one benchmark that cannot run on the tests
- * module's class path (see {@link ErnieThroughputBenchmark}): prints figures and writes them, in the same JSON shape,
- * to {@code -Dernie.results.dir} (default {@code ../tests/benchmarks/results}, the trainer module's view of it).
+ * The trainer-side twin of {@code tests/.../BenchmarkReport}, for the benchmarks that cannot run on the tests
+ * module's class path (see {@link ErnieThroughputBenchmark}; also {@code linking.LinkingBenchmark}): prints figures and
+ * writes them, in the same JSON shape, to {@code -Dernie.results.dir} (default {@code ../tests/benchmarks/results},
+ * the trainer module's view of it).
  */
-final class BenchmarkResults {
+public final class BenchmarkResults {
 
     private final String name;
     private final String command;
     private final Map<String, Object> figures = new LinkedHashMap<>();
 
-    BenchmarkResults(String name, String command) {
+    public BenchmarkResults(String name, String command) {
         this.name = name;
         this.command = command;
     }
 
-    BenchmarkResults put(String figure, Object value) {
+    public BenchmarkResults put(String figure, Object value) {
         figures.put(figure, value);
         System.out.printf("  %-40s %s%n", figure, value);
         return this;
     }
 
-    void write() throws IOException {
+    public void write() throws IOException {
         Map<String, Object> machine = new LinkedHashMap<>();
         machine.put("cpu", Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
                 .filter(line -> line.startsWith("model name"))
@@ -52,5 +54,16 @@ final class BenchmarkResults {
         Path file = dir.resolve(name + ".json");
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), report);
         System.out.println("Wrote " + file.toAbsolutePath());
+    }
+
+    /** The arguments, which Maven hands over as one string. */
+    public static String[] arguments(String[] commandLine) {
+        String joined = String.join(" ", commandLine).trim();
+        return joined.isEmpty() ? new String[0] : joined.split("\\s+");
+    }
+
+    /** The system load average over the last minute, to two decimals. */
+    public static double loadAverage() {
+        return Math.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage() * 100) / 100.0;
     }
 }

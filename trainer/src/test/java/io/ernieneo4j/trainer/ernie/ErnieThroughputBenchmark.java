@@ -42,8 +42,7 @@ public final class ErnieThroughputBenchmark {
     private ErnieThroughputBenchmark() {}
 
     public static void main(String[] commandLine) throws Exception {
-        String[] args = String.join(" ", commandLine).trim().isEmpty()  // Maven hands them over as one string
-                ? new String[0] : String.join(" ", commandLine).trim().split("\\s+");
+        String[] args = BenchmarkResults.arguments(commandLine);
         int sentences = args.length > 0 ? Integer.parseInt(args[0]) : 512;
         int batchSize = args.length > 1 ? Integer.parseInt(args[1]) : 16;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
@@ -55,7 +54,7 @@ public final class ErnieThroughputBenchmark {
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         MiniLm.startDjl();
         int threads = DjlRuntime.started().orElseThrow().threads();
-        report.put("loadAverageAtStart", loadAverage())
+        report.put("loadAverageAtStart", BenchmarkResults.loadAverage())
                 .put("threads", threads)
                 .put("ompWaitPolicy", String.valueOf(System.getenv("OMP_WAIT_POLICY")))
                 .put("sentences", sentences)
@@ -197,10 +196,6 @@ public final class ErnieThroughputBenchmark {
         Arrays.sort(sorted);
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    }
-
-    private static double loadAverage() {
-        return round2(java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
     private static double round(double value) {

@@ -1,7 +1,9 @@
 package io.ernieneo4j.trainer.ernie;
 
+import ai.djl.Device;
 import io.ernieneo4j.trainer.engine.DjlRuntime;
 import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
+import io.ernieneo4j.trainer.ernie.io.OnnxCheckpoint;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,6 +49,23 @@ public final class MiniLm {
 
     public static void startDjl() {
         DjlRuntime.start(Path.of("target", "djl-cache"));
+    }
+
+    /** all-MiniLM-L6-v2 as the plain BERT on DJL's CPU (its ONNX export has no pooler: that starts fresh). */
+    public static ErnieModel plainBert() {
+        startDjl();
+        try (OnnxCheckpoint checkpoint = OnnxCheckpoint.open(onnx())) {
+            return DjlRuntime.call(() -> {
+                try {
+                    return ErnieModel.fromCheckpoint(BERT, Device.cpu(), checkpoint,
+                            name -> name.startsWith("pooler."), 42);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static synchronized Path extract(String resource) {

@@ -1,0 +1,329 @@
+package io.ernieneo4j.trainer.linking;
+
+import io.ernieneo4j.trainer.align.AlignParameters;
+import io.ernieneo4j.trainer.align.Aligner;
+import io.ernieneo4j.trainer.align.AlignmentDictionary;
+import io.ernieneo4j.trainer.align.LinkedMention;
+import io.ernieneo4j.trainer.data.CorpusDocument;
+import io.ernieneo4j.trainer.data.Mention;
+import io.ernieneo4j.trainer.engine.DjlRuntime;
+import io.ernieneo4j.trainer.ernie.BenchmarkResults;
+import io.ernieneo4j.trainer.ernie.ErnieModel;
+import io.ernieneo4j.trainer.ernie.MiniLm;
+import io.ernieneo4j.trainer.ernie.WordPieceTokenizer;
+import io.ernieneo4j.trainer.wordnet.Morphology;
+import io.ernieneo4j.trainer.wordnet.Synset;
+import io.ernieneo4j.trainer.wordnet.WordNet;
+import io.ernieneo4j.trainer.wordnet.WordNetDatasets;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeSet;
+
+/**
+ * Model-based sense disambiguation on WordNet's example sentences (each has a gold mention of its own synset), with
+ * the dictionary and split of {@code tests/.../AlignBenchmark}: every synset an entity with its sense count as prior
+ * and its lemmas as names; synsets sorted, shuffled with seed 42, the first tenth's examples the development set and
+ * the second tenth's the test set. Mentions are found by the aligner (minimum length 1, stop words dropped, all
+ * candidates kept); a mention is ambiguous when it has more than one candidate.
+ *
+ * <p>Each ambiguous mention's candidates are scored three ways: the prior alone (the most frequent sense); the
+ * description similarity alone, the cosine of the sentence's MiniLM vector and the candidate's description
+ * ({@code "lemma, lemma: definition"}) vector ({@link TextEncoder}, zero-shot all-MiniLM-L6-v2); and their combination
+ * {@code beta * log(prior) + alpha * cosine}, a conditional logit whose two weights are fitted by maximum likelihood on
+ * the development set ({@link SenseScorer#fit}) and reported on the test set, with the expected calibration error
+ * (10 equal bins) of its top candidate's probability beside the prior's. Accuracy counts a mention right when its best
+ * candidate is the gold synset, so mentions whose gold synset is no candidate count as wrong: "ambiguous" is over
+ * ambiguous mentions, "overall" over all found ones (the unambiguous are the same for every method). The span vector
+ * of the mention alone, a by-product of the same forward pass, is reported beside the sentence's.
+ *
+ * <p>Speed: description vectors per second (every distinct candidate of the ambiguous mentions of both sets, encoded
+ * once) and ambiguous mentions per second (each sentence encoded once, then its cosines to the cached description
+ * vectors), on DJL's CPU with the thread count and load average recorded.
+ *
+ * <p>{@code ./ernie.sh benchmark LinkingBenchmark [devExamples] [testExamples]}: the first that many examples of
+ * each set (synsets in shuffled order), 0 for all (the default).
+ */
+public final class LinkingBenchmark {
+
+    private static final long SEED = 42;
+    private static final int BINS = 10;
+
+    private LinkingBenchmark() {}
+
+    /** A found mention of an example's gold span: its candidates, and which one is gold (-1: none). */
+    private record Found(String text, int start, int end, long[] candidates, double[] logPriors, int gold) {
+        boolean ambiguous() {
+            return candidates.length > 1;
+        }
+    }
+
+    /** One set's examples, the found gold spans among them, and the similarities of the ambiguous ones. */
+    private static final class Evaluated {
+        final int examples;
+        final List<Found> found = new ArrayList<>();
+        final List<Found> ambiguous = new ArrayList<>();
+        double[][] sentenceSimilarities;
+        double[][] spanSimilarities;
+
+        Evaluated(int examples) {
+            this.examples = examples;
+        }
+
+        /** Of the ambiguous mentions whose gold synset is a candidate: the fitting data. */
+        List<SenseScorer.Choice> choices() {
+            List<SenseScorer.Choice> choices = new ArrayList<>();
+            for (int i = 0; i < ambiguous.size(); i++) {
+                Found f = ambiguous.get(i);
+                if (f.gold() >= 0) {
+                    choices.add(new SenseScorer.Choice(f.logPriors(), sentenceSimilarities[i], f.gold()));
+                }
+            }
+            return choices;
+        }
+
+        long unambiguousRight() {
+            return found.stream().filter(f -> !f.ambiguous() && f.gold() == 0).count();
+        }
+
+        int ambiguousRight(SenseScorer scorer, boolean span) {
+            int right = 0;
+            for (int i = 0; i < ambiguous.size(); i++) {
+                double[] similarities = (span ? spanSimilarities : sentenceSimilarities)[i];
+                right += scorer.best(ambiguous.get(i).logPriors(), similarities) == ambiguous.get(i).gold() ? 1 : 0;
+            }
+            return right;
+        }
+    }
+
+    public static void main(String[] commandLine) throws Exception {
+        String[] args = BenchmarkResults.arguments(commandLine);
+        int devLimit = args.length > 0 ? Integer.parseInt(args[0]) : 0;
+        int testLimit = args.length > 1 ? Integer.parseInt(args[1]) : 0;
+        long started = System.nanoTime();
+        BenchmarkResults report = new BenchmarkResults("linking", String.format(Locale.ROOT,
+                "./ernie.sh benchmark LinkingBenchmark %d %d", devLimit, testLimit));
+        report.put("loadAverageAtStart", BenchmarkResults.loadAverage());
+
+        WordNet wordNet = WordNet.load();
+        Morphology morphology = Morphology.load();
+        List<Synset> synsets = new ArrayList<>(wordNet.synsets().values());
+        Map<String, Integer> index = new LinkedHashMap<>();
+        AlignmentDictionary.Builder builder = AlignmentDictionary.builder(morphology);
+        for (int i = 0; i < synsets.size(); i++) {
+            Synset s = synsets.get(i);
+            index.put(s.id(), i);
+            int entity = builder.entity(i, s.frequency());
+            s.lemmas().forEach(lemma -> builder.name(entity, lemma));
+        }
+        Aligner aligner = new Aligner(builder.build(), new AlignParameters(1, true, 0, 0, 1000));
+
+        // the split of AlignBenchmark
+        record Example(String synset, String text, Mention gold) {}
+        Map<String, List<Example>> bySynset = new LinkedHashMap<>();
+        for (CorpusDocument d : new WordNetDatasets(wordNet, morphology).corpus()) {
+            if (!d.id().endsWith("#def")) {
+                String synset = d.id().substring(0, d.id().indexOf('#'));
+                bySynset.computeIfAbsent(synset, s -> new ArrayList<>())
+                        .add(new Example(synset, d.text(), d.entities().get(0)));
+            }
+        }
+        List<String> keys = new ArrayList<>(bySynset.keySet());
+        Collections.sort(keys);
+        Collections.shuffle(keys, new Random(SEED));
+        int tenth = keys.size() / 10;
+        List<Example> devAll = keys.subList(0, tenth).stream().flatMap(k -> bySynset.get(k).stream()).toList();
+        List<Example> testAll = keys.subList(tenth, 2 * tenth).stream().flatMap(k -> bySynset.get(k).stream()).toList();
+        List<Example> dev = devLimit > 0 && devLimit < devAll.size() ? devAll.subList(0, devLimit) : devAll;
+        List<Example> test = testLimit > 0 && testLimit < testAll.size() ? testAll.subList(0, testLimit) : testAll;
+        report.put("devExamplesInSplit", devAll.size())
+                .put("testExamplesInSplit", testAll.size())
+                .put("devExamples", dev.size())
+                .put("testExamples", test.size());
+
+        List<Evaluated> sets = new ArrayList<>();
+        for (List<Example> examples : List.of(dev, test)) {
+            Evaluated set = new Evaluated(examples.size());
+            for (Example x : examples) {
+                long gold = index.get(x.synset());
+                for (LinkedMention m : aligner.align(x.text())) {
+                    if (m.start() == x.gold().start() && m.end() == x.gold().end()) {
+                        int n = m.candidates().size();
+                        long[] ids = new long[n];
+                        double[] logPriors = new double[n];
+                        int goldIndex = -1;
+                        for (int k = 0; k < n; k++) {
+                            ids[k] = m.candidates().get(k).entityId();
+                            logPriors[k] = Math.log(m.candidates().get(k).prior());
+                            goldIndex = ids[k] == gold && goldIndex < 0 ? k : goldIndex;
+                        }
+                        Found f = new Found(x.text(), m.start(), m.end(), ids, logPriors, goldIndex);
+                        set.found.add(f);
+                        if (f.ambiguous()) {
+                            set.ambiguous.add(f);
+                        }
+                    }
+                }
+            }
+            sets.add(set);
+        }
+        Evaluated devSet = sets.get(0);
+        Evaluated testSet = sets.get(1);
+
+        // description vectors of every candidate of an ambiguous mention, once
+        TreeSet<Long> candidateIds = new TreeSet<>();
+        sets.forEach(set -> set.ambiguous.forEach(f -> {
+            for (long id : f.candidates()) {
+                candidateIds.add(id);
+            }
+        }));
+        List<Long> ids = new ArrayList<>(candidateIds);
+        List<String> descriptions = ids.stream().map(id -> describe(synsets.get((int) (long) id))).toList();
+        Map<Long, float[]> descriptionVectors = new LinkedHashMap<>();
+        double descriptionSeconds;
+        double mentionSeconds = 0;
+        int threads;
+        try (ErnieModel model = MiniLm.plainBert();
+             WordPieceTokenizer tokenizer = WordPieceTokenizer.open(MiniLm.tokenizerJson(), 128)) {
+            threads = DjlRuntime.started().orElseThrow().threads();
+            TextEncoder encoder = new TextEncoder(model, tokenizer);
+            encoder.encode(descriptions.subList(0, Math.min(256, descriptions.size()))); // warm-up
+            long start = System.nanoTime();
+            float[][] vectors = encoder.encode(descriptions);
+            descriptionSeconds = (System.nanoTime() - start) / 1e9;
+            for (int i = 0; i < ids.size(); i++) {
+                descriptionVectors.put(ids.get(i), vectors[i]);
+            }
+            // each text once, with the spans of its ambiguous mentions
+            for (Evaluated set : sets) {
+                start = System.nanoTime();
+                Map<String, List<Integer>> mentionsByText = new LinkedHashMap<>();
+                for (int i = 0; i < set.ambiguous.size(); i++) {
+                    mentionsByText.computeIfAbsent(set.ambiguous.get(i).text(), t -> new ArrayList<>()).add(i);
+                }
+                List<TextEncoder.SpanRequest> requests = new ArrayList<>();
+                for (Map.Entry<String, List<Integer>> e : mentionsByText.entrySet()) {
+                    requests.add(new TextEncoder.SpanRequest(e.getKey(), e.getValue().stream()
+                            .map(i -> new int[] {set.ambiguous.get(i).start(), set.ambiguous.get(i).end()})
+                            .toArray(int[][]::new)));
+                }
+                List<TextEncoder.Encoded> encoded = encoder.encodeWithSpans(requests);
+                set.sentenceSimilarities = new double[set.ambiguous.size()][];
+                set.spanSimilarities = new double[set.ambiguous.size()][];
+                int r = 0;
+                for (List<Integer> mentions : mentionsByText.values()) {
+                    TextEncoder.Encoded e = encoded.get(r++);
+                    for (int s = 0; s < mentions.size(); s++) {
+                        Found f = set.ambiguous.get(mentions.get(s));
+                        double[] sentence = new double[f.candidates().length];
+                        double[] span = new double[f.candidates().length];
+                        for (int k = 0; k < sentence.length; k++) {
+                            float[] d = descriptionVectors.get(f.candidates()[k]);
+                            sentence[k] = TextEncoder.dot(e.text(), d);
+                            span[k] = TextEncoder.dot(e.spans()[s], d);
+                        }
+                        set.sentenceSimilarities[mentions.get(s)] = sentence;
+                        set.spanSimilarities[mentions.get(s)] = span;
+                    }
+                }
+                mentionSeconds += (System.nanoTime() - start) / 1e9;
+            }
+        }
+
+        // the fit on the development set
+        List<SenseScorer.Choice> devChoices = devSet.choices();
+        SenseScorer fitted = SenseScorer.fit(devChoices);
+        SenseScorer similarity = new SenseScorer(1, 0);
+        report.put("fit.devChoices", devChoices.size())
+                .put("fit.alpha", round(fitted.alpha()))
+                .put("fit.beta", round(fitted.beta()))
+                .put("fit.devMeanLogLikelihood", round(fitted.meanLogLikelihood(devChoices)))
+                .put("fit.devMeanLogLikelihoodPrior", round(SenseScorer.PRIOR.meanLogLikelihood(devChoices)));
+
+        for (String name : List.of("dev", "test")) {
+            Evaluated set = name.equals("dev") ? devSet : testSet;
+            int ambiguous = set.ambiguous.size();
+            int found = set.found.size();
+            long unambiguousRight = set.unambiguousRight();
+            int prior = set.ambiguousRight(SenseScorer.PRIOR, false);
+            int cosine = set.ambiguousRight(similarity, false);
+            int span = set.ambiguousRight(similarity, true);
+            int combined = set.ambiguousRight(fitted, false);
+            report.put(name + ".mentionRecall", round((double) found / set.examples))
+                    .put(name + ".found", found)
+                    .put(name + ".ambiguous", ambiguous)
+                    .put(name + ".ambiguousGoldInCandidates",
+                            round((double) set.ambiguous.stream().filter(f -> f.gold() >= 0).count() / ambiguous))
+                    .put(name + ".ambiguous.accuracyPrior", round((double) prior / ambiguous))
+                    .put(name + ".ambiguous.accuracySimilarity", round((double) cosine / ambiguous))
+                    .put(name + ".ambiguous.accuracySpanSimilarity", round((double) span / ambiguous))
+                    .put(name + ".ambiguous.accuracyCombined" + (name.equals("dev") ? "InSample" : ""),
+                            round((double) combined / ambiguous))
+                    .put(name + ".overall.accuracyPrior", round((double) (unambiguousRight + prior) / found))
+                    .put(name + ".overall.accuracySimilarity", round((double) (unambiguousRight + cosine) / found))
+                    .put(name + ".overall.accuracyCombined" + (name.equals("dev") ? "InSample" : ""),
+                            round((double) (unambiguousRight + combined) / found));
+        }
+        List<SenseScorer.Choice> testChoices = testSet.choices();
+        report.put("test.ambiguous.meanLogLikelihoodCombined", round(fitted.meanLogLikelihood(testChoices)))
+                .put("test.ambiguous.meanLogLikelihoodPrior", round(SenseScorer.PRIOR.meanLogLikelihood(testChoices)))
+                .put("test.ambiguous.calibrationErrorCombined", round(calibrationError(fitted, testSet)))
+                .put("test.ambiguous.calibrationErrorPrior", round(calibrationError(SenseScorer.PRIOR, testSet)));
+
+        int mentions = devSet.ambiguous.size() + testSet.ambiguous.size();
+        report.put("descriptions", ids.size())
+                .put("descriptionVectorsPerSecond", round1(ids.size() / descriptionSeconds))
+                .put("ambiguousMentionsEncoded", mentions)
+                .put("ambiguousMentionsPerSecond", round1(mentions / mentionSeconds))
+                .put("threads", threads)
+                .put("ompWaitPolicy", String.valueOf(System.getenv("OMP_WAIT_POLICY")))
+                .put("loadAverageAtEnd", BenchmarkResults.loadAverage())
+                .put("totalSeconds", round1((System.nanoTime() - started) / 1e9));
+        report.write();
+    }
+
+    /** A synset's description: its lemmas, then its gloss. */
+    static String describe(Synset s) {
+        return String.join(", ", s.lemmas()).replace('_', ' ') + ": " + s.definition();
+    }
+
+    /**
+     * The expected calibration error of the top candidate's probability over the set's ambiguous mentions: in 10
+     * equal-width bins of that probability, the gap between the mean probability and the share right, weighed by the
+     * bin's share of mentions.
+     */
+    private static double calibrationError(SenseScorer scorer, Evaluated set) {
+        double[] confidence = new double[BINS];
+        double[] right = new double[BINS];
+        int[] count = new int[BINS];
+        for (int i = 0; i < set.ambiguous.size(); i++) {
+            Found f = set.ambiguous.get(i);
+            double[] p = scorer.probabilities(f.logPriors(), set.sentenceSimilarities[i]);
+            int best = scorer.best(f.logPriors(), set.sentenceSimilarities[i]);
+            int bin = Math.min(BINS - 1, (int) (p[best] * BINS));
+            confidence[bin] += p[best];
+            right[bin] += best == f.gold() ? 1 : 0;
+            count[bin]++;
+        }
+        double error = 0;
+        for (int b = 0; b < BINS; b++) {
+            if (count[b] > 0) {
+                error += Math.abs(confidence[b] - right[b]) / set.ambiguous.size();
+            }
+        }
+        return error;
+    }
+
+    private static double round(double x) {
+        return Math.round(x * 1000) / 1000.0;
+    }
+
+    private static double round1(double x) {
+        return Math.round(x * 10) / 10.0;
+    }
+}

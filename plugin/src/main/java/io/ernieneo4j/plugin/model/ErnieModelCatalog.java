@@ -40,6 +40,7 @@ public final class ErnieModelCatalog {
     /**
      * A loaded model with the entity table its TransE model gives it, and the executor that runs its batches.
      *
+     * @param entities  the entity vectors; null for a model trained without entity input (--no-entities)
      * @param entityKey what names the nodes in {@code entities} (the TransE model's key)
      */
     public record LoadedModel(String database, String name, String path, ModelDirectory.Loaded loaded,

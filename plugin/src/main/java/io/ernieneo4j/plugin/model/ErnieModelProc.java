@@ -39,7 +39,8 @@ public class ErnieModelProc {
     @Procedure(name = "ernie.model.load", mode = Mode.READ)
     @Description("Loads an ERNIE model directory (ernie.json, ernie.params, tokenizer.json) from the folder the "
             + "administrator configured (`ernie.dir.models`) on `device` 'auto', 'cpu' or 'gpu', with the entity "
-            + "vectors of the TransE model it expects, which must exist in this database with the same dimension. "
+            + "vectors of the TransE model it expects, which must exist in this database with the same dimension (none for a "
+            + "model trained with `--no-entities`). "
             + "Reads files and holds the model in the server's memory until ernie.model.drop; writes no file.")
     public Stream<ModelResult> load(
             @Name(value = "name", description = "The name calls refer to the model by.") String name,
@@ -58,8 +59,9 @@ public class ErnieModelProc {
                     + e.getMessage(), e);
         }
         String transeName = manifest.entities().transeModel();
-        TransEModelFiles.NamedModel transe = TransEModelRegistry.load(db, transeName);
-        if (transe.model().dimensions() != manifest.entities().dimension()) {
+        // a model trained without entity input (the --no-entities baseline) needs no TransE model
+        TransEModelFiles.NamedModel transe = manifest.entities().used() ? TransEModelRegistry.load(db, transeName) : null;
+        if (transe != null && transe.model().dimensions() != manifest.entities().dimension()) {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
                     "ERNIE model `%s` expects %d-d entity vectors, but TransE model `%s` has %d dimensions.",
                     name, manifest.entities().dimension(), transeName, transe.model().dimensions()));
@@ -69,15 +71,20 @@ public class ErnieModelProc {
             Device device = DeviceChoice.resolve(deviceSetting);
             try {
                 ModelDirectory.Loaded loaded = ModelDirectory.load(directory, device);
-                float[][] vectors = new float[transe.entities().size()][];
-                for (int i = 0; i < vectors.length; i++) {
-                    vectors[i] = transe.model().entity(i);
+                EntityTable entities = null;
+                EntityKey entityKey = EntityKey.elementId();
+                if (transe != null) {
+                    float[][] vectors = new float[transe.entities().size()][];
+                    for (int i = 0; i < vectors.length; i++) {
+                        vectors[i] = transe.model().entity(i);
+                    }
+                    entities = EntityTable.of(transe.entities(), vectors);
+                    entityKey = EntityKey.parse(transe.manifest().entityKey());
                 }
-                EntityTable entities = EntityTable.of(transe.entities(), vectors);
                 long parameters = loaded.model().parameters().values().stream()
                         .mapToLong(p -> p.getArray().size()).sum();
                 return ErnieModelCatalog.create(db.databaseName(), name, config.requireString("path"), loaded,
-                        entities, EntityKey.parse(transe.manifest().entityKey()), device.getDeviceType(), parameters);
+                        entities, entityKey, device.getDeviceType(), parameters);
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot load ERNIE model `" + name + "`: " + e.getMessage(), e);
             }
@@ -107,7 +114,8 @@ public class ErnieModelProc {
     private static ModelResult result(ErnieModelCatalog.LoadedModel m) {
         ErnieManifest manifest = m.loaded().manifest();
         return new ModelResult(m.name(), m.path(), manifest.task().code(), manifest.labels(), m.parameters(),
-                m.parameters() * Float.BYTES, m.device(), manifest.entities().transeModel(), m.entities().size(),
+                m.parameters() * Float.BYTES, m.device(), manifest.entities().transeModel(),
+                m.entities() == null ? 0 : m.entities().size(),
                 m.loadedAt().toString(), m.slots());
     }
 
@@ -119,7 +127,8 @@ public class ErnieModelProc {
             @Description("Trainable parameters.") long parameters,
             @Description("Bytes of its parameters.") long memoryBytes,
             @Description("`cpu` or `gpu`.") String device,
-            @Description("The TransE model its entity vectors come from.") String transeModel,
+            @Description("The TransE model its entity vectors come from; `none` for a model trained without entity "
+                    + "input (`--no-entities`).") String transeModel,
             @Description("Entities with a vector.") long entities,
             @Description("When it was loaded.") String loadedAt,
             @Description("Batches it runs at once, whatever the number of callers (the others wait their turn).")

@@ -159,8 +159,10 @@ public final class MentionPrediction {
             while (next < documents.size() && (inputs.isEmpty() || inputs.size() < request.batchSize())) {
                 termination.assertRunning();
                 DocumentMentions.Document document = documents.get(next++);
-                mentionsWithoutVector += document.mentions().stream()
-                        .filter(m -> model.entities().row(m.entity()).isEmpty()).count();
+                if (model.entities() != null) { // a --no-entities model reads no vector at all
+                    mentionsWithoutVector += document.mentions().stream()
+                            .filter(m -> model.entities().row(m.entity()).isEmpty()).count();
+                }
                 for (E example : task.examples(document)) {
                     inputs.add(example);
                     owners.add(document);

@@ -6,6 +6,7 @@ import io.ernieneo4j.trainer.data.TypingExample;
 import io.ernieneo4j.trainer.engine.DjlRuntime;
 import io.ernieneo4j.trainer.ernie.ActivationMemory;
 import io.ernieneo4j.trainer.ernie.EntityTable;
+import io.ernieneo4j.trainer.ernie.ErnieManifest;
 import io.ernieneo4j.trainer.ernie.ErnieModel;
 import io.ernieneo4j.trainer.ernie.ErnieTask;
 import io.ernieneo4j.trainer.ernie.ModelDirectory;
@@ -69,6 +70,9 @@ class ErnieInferenceProceduresTest extends ClasspathHarness {
             ErnieConfig small = ErnieConfig.bert(32, 2, 64, 2);
             try (ErnieModel model = ErnieModel.random(small, ErnieTask.TYPING, TYPES, Device.cpu(), 7)) {
                 ModelDirectory.save(model, tokenizer, 64, "mammal-100", models.resolve("tiny-typing"));
+                // as `finetune --no-entities` saves its baseline: no TransE model behind it
+                ModelDirectory.save(model, tokenizer, 64, ErnieManifest.EntityEmbeddings.NONE,
+                        models.resolve("tiny-typing-no-entities"));
                 try (ErnieModel relation = ErnieModel.random(small, ErnieTask.RELATION, RELATIONS, Device.cpu(), 11)) {
                     ModelDirectory.save(relation, tokenizer, 64, "mammal-100", models.resolve("tiny-relation"));
                 }
@@ -400,6 +404,42 @@ class ErnieInferenceProceduresTest extends ClasspathHarness {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    @Order(15)
+    void theNoEntitiesBaselineLoadsAndRunsWithoutATransEModel() {
+        Map<String, Object> loaded = bolt.single("CALL ernie.model.load('baseline', {path: 'tiny-typing-no-entities'})");
+        assertThat(loaded).containsEntry("task", "typing").containsEntry("transeModel", "none")
+                .containsEntry("entities", 0L);
+        List<Map<String, Object>> rows = bolt.rows("CALL ernie.type.stream({modelName: 'baseline', "
+                + "documentLabel: 'Document', threshold: 0.0}) YIELD mentionStart, type, score "
+                + "RETURN mentionStart, type, score ORDER BY mentionStart, type");
+        assertThat(rows).hasSize(2 * TYPES.size());
+        long dog = bolt.count("MATCH (s:Synset {id: '02084071-n'}) RETURN id(s)");
+        long cat = bolt.count("MATCH (s:Synset {id: '02121620-n'}) RETURN id(s)");
+        List<Mention> mentions = List.of(new Mention(4, 7, elementId(dog)), new Mention(19, 22, elementId(cat)));
+        // the trainer's predictor without an entity table: the same inputs with no entity anywhere
+        List<ErniePredictor.Prediction<TypingExample>> expected = DjlRuntime.call(() -> {
+            try (ModelDirectory.Loaded model = ModelDirectory.load(models.resolve("tiny-typing-no-entities"),
+                    Device.cpu())) {
+                return new ErniePredictor(model.model(), model.tokenizer(), null).typing(
+                        mentions.stream().map(m -> new TypingExample("x", TEXT, m, List.of(), mentions)).toList(), "test", 8);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        for (int m = 0; m < 2; m++) {
+            for (int t = 0; t < TYPES.size(); t++) {
+                assertThat((Double) rows.get(m * TYPES.size() + t).get("score"))
+                        .isCloseTo(expected.get(m).probabilities()[t], within(1e-6));
+            }
+        }
+        Map<String, Object> written = bolt.single("CALL ernie.type.write({modelName: 'baseline', documentLabel: 'Document', "
+                + "threshold: 0.0, writeProperty: 'baselineTypes'}) YIELD predictions, mentionsWithoutVector "
+                + "RETURN predictions, mentionsWithoutVector");
+        assertThat(written).containsEntry("predictions", 6L).containsEntry("mentionsWithoutVector", 0L);
+        assertThat(bolt.single("CALL ernie.model.drop('baseline')")).containsEntry("modelName", "baseline");
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.ernieneo4j.trainer.data.TypingExample;
 import io.ernieneo4j.trainer.engine.DjlRuntime;
 import io.ernieneo4j.trainer.ernie.DeviceChoice;
 import io.ernieneo4j.trainer.ernie.EntityTable;
+import io.ernieneo4j.trainer.ernie.ErnieManifest;
 import io.ernieneo4j.trainer.ernie.ErnieModel;
 import io.ernieneo4j.trainer.ernie.ErnieTask;
 import io.ernieneo4j.trainer.ernie.WordPieceTokenizer;
@@ -225,7 +226,7 @@ final class FinetuneCommand {
             ErnieConfig architecture = BundledMiniLm.architecture(o.architecture).withEntityScale(o.entityScale);
             try (ErnieModel model = StartingWeights.load(init, architecture, task, data.labels.names(), device,
                     o.seed)) {
-                String transe = entities == null ? "none" : o.transeModel != null ? o.transeModel
+                String transe = entities == null ? ErnieManifest.EntityEmbeddings.NONE : o.transeModel != null ? o.transeModel
                         : o.entityInput.entities.getFileName().toString();
                 Finetuner.Result result = new Finetuner(model, entities, data.labels, parameters, listener,
                         Termination.ALWAYS).fit(data.train, data.dev,

@@ -32,7 +32,16 @@ public record ErnieManifest(
      * @param transeModel its name (as written by {@code ernie.transe.*} or the file it was exported to)
      * @param dimension   its vector size, equal to the architecture's entity dimension
      */
-    public record EntityEmbeddings(String transeModel, int dimension) {}
+    public record EntityEmbeddings(String transeModel, int dimension) {
+
+        /** The {@code transeModel} of a model trained without entity input (the {@code --no-entities} baseline). */
+        public static final String NONE = "none";
+
+        /** Whether the model reads entity vectors at all. */
+        public boolean used() {
+            return !NONE.equals(transeModel);
+        }
+    }
 
     public ErnieManifest {
         labels = labels == null ? List.of() : List.copyOf(labels);

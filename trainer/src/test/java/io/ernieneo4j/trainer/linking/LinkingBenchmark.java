@@ -119,9 +119,13 @@ public final class LinkingBenchmark {
             Synset s = synsets.get(i);
             index.put(s.id(), i);
             int entity = builder.entity(i, s.frequency());
-            s.lemmas().forEach(lemma -> builder.name(entity, lemma));
+            // the first lemma primary, as `nameProperties: 'lemmas'` reads them, with the default primaryNameWeight
+            for (int k = 0; k < s.lemmas().size(); k++) {
+                builder.name(entity, s.lemmas().get(k), k == 0);
+            }
         }
-        Aligner aligner = new Aligner(builder.build(), new AlignParameters(1, true, 0, 0, 1000));
+        Aligner aligner = new Aligner(builder.build(), new AlignParameters(1, true, 0, 0, 1000,
+                AlignParameters.Inflection.ALL));
 
         // the split of AlignBenchmark
         record Example(String synset, String text, Mention gold) {}

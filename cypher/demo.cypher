@@ -158,11 +158,15 @@ RETURN m.mention AS mention, s.lexname AS wordnet, s.ernieTypes AS ernie,
        [x IN s.ernieTypesScores | round(x, 3)] AS scores, d.text AS document
 ORDER BY document, m.start LIMIT 15;
 
-// 22. Each predicted relation against WordNet: how the two synsets are linked there (up to 4 steps; predictions and
-//     MENTIONS left out).
+// 22. Is each predicted relation right by WordNet? Right when WordNet links the two synsets by the predicted type:
+//     directly or, for a transitive type (hypernymy, holonymy, meronymy), by a chain of that one type in the same
+//     direction (up to 4 steps). Siblings under one hypernym are not right, nor is the inverse direction.
 MATCH (h:Synset)-[r {predicted: true, model: 'wordnet-relation'}]->(t:Synset)
-OPTIONAL MATCH p = shortestPath((h)-[*..4]-(t))
-WHERE all(x IN relationships(p) WHERE x.predicted IS NULL AND type(x) <> 'MENTIONS')
-RETURN h.lemmas[0] AS head, type(r) AS predicted, t.lemmas[0] AS tail, length(p) AS stepsInWordNet,
-       [x IN relationships(p) | type(x)] AS wordnetPath
-ORDER BY stepsInWordNet LIMIT 10;
+OPTIONAL MATCH p = shortestPath((h)-[*..4]->(t))
+WHERE all(x IN relationships(p) WHERE type(x) = type(r) AND x.predicted IS NULL)
+WITH h, r, t, length(p) AS steps,
+     type(r) IN ['HYPERNYM', 'HYPONYM', 'INSTANCE_HYPERNYM', 'INSTANCE_HYPONYM', 'MEMBER_HOLONYM', 'MEMBER_MERONYM',
+                 'PART_HOLONYM', 'PART_MERONYM', 'SUBSTANCE_HOLONYM', 'SUBSTANCE_MERONYM'] AS transitive
+RETURN h.lemmas[0] AS head, type(r) AS predicted, t.lemmas[0] AS tail, round(r.score, 3) AS score,
+       coalesce(steps = 1 OR (steps > 1 AND transitive), false) AS rightByWordNet, steps AS stepsOfThatType
+ORDER BY score DESC LIMIT 10;

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         versionProvider = ErnieTrainer.Version.class,
         description = "Trains and evaluates ERNIE and builds its datasets, without Neo4j.",
         subcommands = {DatasetsCommand.class, TransECommand.class, PretrainCommand.class, FinetuneCommand.class,
-                EvaluateCommand.class, CheckDeviceCommand.class,
+                EvaluateCommand.class, CheckDeviceCommand.class, LinkingModelCommand.class,
                 CommandLine.HelpCommand.class})
 public final class ErnieTrainer {
 

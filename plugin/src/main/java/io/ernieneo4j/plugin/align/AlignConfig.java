@@ -31,7 +31,20 @@ public record AlignConfig(
         Optional<String> textProperty,
         boolean onlyNew,
         int batchSize,
+        Optional<SentenceModel> sentenceModel,
         Map<String, Object> toMap) {
+
+    /**
+     * Linking that reads the sentence: a loaded linking model and the property holding each entity's description.
+     *
+     * @param modelName           a model loaded with {@code ernie.model.load} from a folder written by
+     *                            {@code ernie.sh trainer linking-model}
+     * @param descriptionProperty a string property of the entities (a definition, a description, a comment)
+     */
+    public record SentenceModel(String modelName, String descriptionProperty) {}
+
+    /** Keys every aligning mode accepts: the model that reads the sentence. */
+    static final Set<String> MODEL_KEYS = Set.of("model", "descriptionProperty");
 
     /** A million characters: a long book. Bolt has already carried a text into the heap when it arrives here. */
     public static final int DEFAULT_MAX_TEXT_LENGTH = 1_000_000;
@@ -58,6 +71,9 @@ public record AlignConfig(
     public static AlignConfig from(Map<String, Object> configuration, Mode mode) {
         Set<String> keys = new HashSet<>(DictionaryConfig.KEYS);
         keys.addAll(mode.extraKeys);
+        if (mode != Mode.REFRESH) {
+            keys.addAll(MODEL_KEYS);
+        }
         ConfigMap config = ConfigMap.of(configuration, keys);
         DictionaryConfig dictionary = DictionaryConfig.from(config);
         AlignParameters parameters = new AlignParameters(
@@ -74,9 +90,17 @@ public record AlignConfig(
             documentLabel = Optional.of(config.requireString("documentLabel"));
             textProperty = Optional.of(config.requireString("textProperty"));
         }
+        Optional<String> model = config.optionalString("model");
+        Optional<String> description = config.optionalString("descriptionProperty");
+        if (model.isPresent() != description.isPresent()) {
+            throw new IllegalArgumentException(model.isPresent()
+                    ? "`model` reads each candidate's description: name the property that holds it in "
+                    + "`descriptionProperty`."
+                    : "`descriptionProperty` is read by a linking model: name one in `model`.");
+        }
         return new AlignConfig(dictionary, parameters, maxTextLength, documentLabel, textProperty,
                 config.bool("onlyNew", false), config.intValue("batchSize", DEFAULT_BATCH_SIZE, 1, 1_000_000),
-                config.toMap());
+                model.map(m -> new SentenceModel(m, description.orElseThrow())), config.toMap());
     }
 
     /** {@code inflection}: 'none', 'plural' or 'all', in any case. */

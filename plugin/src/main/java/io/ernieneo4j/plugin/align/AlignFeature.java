@@ -7,6 +7,7 @@ import io.ernieneo4j.trainer.align.Aligner;
 import io.ernieneo4j.trainer.align.AlignmentDictionary;
 import io.ernieneo4j.trainer.align.LinkedMention;
 import io.ernieneo4j.trainer.align.LinkingEvaluation;
+import io.ernieneo4j.trainer.linking.SentenceLinker;
 import io.ernieneo4j.trainer.run.Termination;
 import org.neo4j.graphdb.Direction;
 import org.neo4j.graphdb.GraphDatabaseService;
@@ -61,7 +62,23 @@ final class AlignFeature {
     Stream<AlignStreamProc.StreamResult> stream(String text, AlignConfig config) {
         checkText(text, config, "`text`");
         AlignmentDictionary dictionary = dictionary(config.dictionary(), false).dictionary();
-        return new Aligner(dictionary, config.parameters()).align(text).stream().map(AlignFeature::row);
+        return linker(config, dictionary).align(text, tx).stream().map(AlignFeature::row);
+    }
+
+    /** Links a text; reads what it needs from the graph in {@code tx}. */
+    private interface TextLinker {
+        List<LinkedMention> align(String text, Transaction tx);
+    }
+
+    /** The dictionary alone, or, with {@code model}, the dictionary and a model that reads the sentence. */
+    private TextLinker linker(AlignConfig config, AlignmentDictionary dictionary) {
+        if (config.sentenceModel().isEmpty()) {
+            Aligner aligner = new Aligner(dictionary, config.parameters());
+            return (text, t) -> aligner.align(text);
+        }
+        SentenceReading reading = SentenceReading.open(db, tx, config, termination);
+        SentenceLinker linker = new SentenceLinker(dictionary, config.parameters(), reading.scorer());
+        return (text, t) -> reading.align(linker, text, t);
     }
 
     private static AlignStreamProc.StreamResult row(LinkedMention m) {
@@ -131,7 +148,7 @@ final class AlignFeature {
                     label, textProperty));
         }
         AlignmentDictionary dictionary = dictionary(config.dictionary(), false).dictionary();
-        Aligner aligner = new Aligner(dictionary, config.parameters());
+        TextLinker linker = linker(config, dictionary);
         long preProcessingMillis = (System.nanoTime() - start) / 1_000_000;
         long writeStart = System.nanoTime();
         long[] computeNanos = {0};
@@ -141,7 +158,7 @@ final class AlignFeature {
             for (long id : batch) {
                 Node document = write.getNodeById(id);
                 long alignStart = System.nanoTime();
-                List<LinkedMention> mentions = aligner.align((String) document.getProperty(textProperty));
+                List<LinkedMention> mentions = linker.align((String) document.getProperty(textProperty), write);
                 computeNanos[0] += System.nanoTime() - alignStart;
                 for (Relationship old : document.getRelationships(Direction.OUTGOING, MENTIONS)) {
                     old.delete();
@@ -209,11 +226,11 @@ final class AlignFeature {
             }
             texts.put(document.getKey(), (String) text);
         }
-        Aligner aligner = new Aligner(dictionary(config.dictionary(), false).dictionary(), config.parameters());
+        TextLinker linker = linker(config, dictionary(config.dictionary(), false).dictionary());
         LinkingEvaluation evaluation = new LinkingEvaluation();
         for (Map.Entry<Long, String> document : texts.entrySet()) {
             termination.assertRunning();
-            evaluation.add(gold.get(document.getKey()), aligner.align(document.getValue()));
+            evaluation.add(gold.get(document.getKey()), linker.align(document.getValue(), tx));
         }
         LinkingEvaluation.Result r = evaluation.result(evaluate.maxConfusions());
         List<Map<String, Object>> confusions = new ArrayList<>();

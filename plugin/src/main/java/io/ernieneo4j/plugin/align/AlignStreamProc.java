@@ -24,7 +24,8 @@ public class AlignStreamProc {
             + "a name such as 'GAS' matches only text in capitals).";
     static final String MATCHING_DESCRIPTION = " Matching: `minLength` (2), `stopWords` (true), `minScore` (0.0), "
             + "`contextWeight` (0.5), `maxCandidates` (5), `inflection` ('plural' nouns, 'all' parts of speech, "
-            + "'none'), `maxTextLength` (1000000 characters).";
+            + "'none'), `maxTextLength` (1000000 characters). Reading the sentence: `model` (a loaded linking model) "
+            + "with `descriptionProperty` (each entity's description, a string); scores become its probabilities.";
 
     @Context
     public GraphDatabaseService db;

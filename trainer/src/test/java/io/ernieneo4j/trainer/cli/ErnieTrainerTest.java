@@ -42,6 +42,19 @@ class ErnieTrainerTest {
     }
 
     @Test
+    void writesALinkingModelWithTheGivenWeights(@TempDir Path out) throws Exception {
+        Path model = out.resolve("linker");
+        assertThat(ErnieTrainer.run("linking-model", "--out", model.toString(), "--alpha", "8.5")).isZero();
+        assertThat(io.ernieneo4j.trainer.linking.LinkingModelFiles.read(model)).contains(
+                new io.ernieneo4j.trainer.linking.SenseScorer(8.5,
+                        io.ernieneo4j.trainer.linking.LinkingModelFiles.WORDNET_FIT.beta()));
+        var manifest = io.ernieneo4j.trainer.ernie.ModelDirectory.readManifest(model);
+        assertThat(manifest.task().code()).isEqualTo("encoder");
+        assertThat(manifest.entities().used()).isFalse();
+        assertThat(manifest.architecture().layers()).isEqualTo(6);
+    }
+
+    @Test
     void badOptionsExitWithAUsageError() {
         assertThat(ErnieTrainer.run("datasets", "wordnet")).isEqualTo(2); // --out missing
         assertThat(ErnieTrainer.run("datasets", "wordnet", "--out", "x", "--min-per-class", "0")).isEqualTo(2);

@@ -57,6 +57,8 @@ public class AlignEvaluateProc {
             @Description("Harmonic mean of precision and recall.") double f1,
             @Description("Mean over documents of each document's recall.") double documentMacroRecall,
             @Description("Share of documents whose every gold link is right.") double documentAccuracy,
+            @Description("Expected calibration error of the linked score at found spans (10 bins): 0 when a score of "
+                    + "0.8 is right 80% of the time.") double calibrationError,
             @Description("The most frequent errors at found spans: `mention`, `goldNodeId`, `predictedNodeId`, "
                     + "`count`.") List<Map<String, Object>> confusions,
             @Description("The configuration used.") Map<String, Object> configuration) {}

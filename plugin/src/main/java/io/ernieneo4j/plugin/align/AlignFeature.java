@@ -244,7 +244,8 @@ final class AlignFeature {
         }
         return new AlignEvaluateProc.EvaluateResult(r.documents(), r.goldMentions(), r.predictedMentions(),
                 r.mentionsFound(), r.correctLinks(), r.mentionRecall(), r.linkingAccuracy(), r.precision(),
-                r.recall(), r.f1(), r.documentMacroRecall(), r.documentAccuracy(), confusions, config.toMap());
+                r.recall(), r.f1(), r.documentMacroRecall(), r.documentAccuracy(), r.calibrationError(), confusions,
+                config.toMap());
     }
 
     /** Gold links stored as relationships of {@code type} from documents, with {@code start} and {@code end}. */

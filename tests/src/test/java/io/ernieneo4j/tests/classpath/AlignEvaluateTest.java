@@ -71,6 +71,9 @@ class AlignEvaluateTest extends ClasspathHarness {
         assertThat((Double) r.get("f1")).isCloseTo(4.0 / 6, within(1e-12));
         assertThat((Double) r.get("documentMacroRecall")).isCloseTo((1.0 / 3 + 1 + 1) / 3, within(1e-12));
         assertThat((Double) r.get("documentAccuracy")).isCloseTo(2.0 / 3, within(1e-12));
+        // the prior's scores are not probabilities: the four ambiguous links score 31/42 and 51/72 (bin 0.7-0.8)
+        // and two of them are right; the two unambiguous ones score 1 and are right
+        assertThat((Double) r.get("calibrationError")).isCloseTo((2 * 31.0 / 42 + 2 * 51.0 / 72 - 2) / 6, within(1e-6));
         assertThat(r.get("confusions")).isEqualTo(List.of(
                 Map.of("mention", "Amazon", "goldNodeId", river, "predictedNodeId", company, "count", 1L),
                 Map.of("mention", "jaguar", "goldNodeId", animal, "predictedNodeId", carMaker, "count", 1L)));

@@ -18,6 +18,8 @@ import java.util.Map;
  *       mentions (finding and linking together); F1;</li>
  *   <li>by document: the mean of each document's recall, and the share of documents whose every gold mention is
  *       linked right;</li>
+ *   <li>calibration: the expected calibration error of the best candidate's score at found spans
+ *       ({@link CalibrationError});</li>
  *   <li>confusions: the most frequent (mention, gold, predicted) errors at found spans.</li>
  * </ul>
  */
@@ -31,7 +33,8 @@ public final class LinkingEvaluation {
 
     public record Result(int documents, int goldMentions, int predictedMentions, int mentionsFound, int correctLinks,
                          double mentionRecall, double linkingAccuracy, double precision, double recall, double f1,
-                         double documentMacroRecall, double documentAccuracy, List<Confusion> confusions) {}
+                         double documentMacroRecall, double documentAccuracy, double calibrationError,
+                         List<Confusion> confusions) {}
 
     private record ConfusionKey(String mention, long gold, long predicted) {}
 
@@ -43,6 +46,7 @@ public final class LinkingEvaluation {
     private double recallSum;
     private int perfectDocuments;
     private final Map<ConfusionKey, Integer> confusions = new HashMap<>();
+    private final CalibrationError calibration = new CalibrationError();
 
     /** Adds one document: its gold links and the linker's mentions (best candidate first). */
     public void add(List<GoldMention> goldMentions, List<LinkedMention> mentions) {
@@ -56,6 +60,7 @@ public final class LinkingEvaluation {
                     overlaps = true;
                     if (m.start() == g.start() && m.end() == g.end()) {
                         found++;
+                        calibration.add(m.best().score(), m.best().entityId() == g.entityId());
                         if (m.best().entityId() == g.entityId()) {
                             documentCorrect++;
                         } else {
@@ -90,7 +95,7 @@ public final class LinkingEvaluation {
         double f1 = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0;
         return new Result(documents, gold, predicted, found, correct, ratio(found, gold), ratio(correct, found),
                 precision, recall, f1, documents == 0 ? 0 : recallSum / documents,
-                ratio(perfectDocuments, documents), List.copyOf(top));
+                ratio(perfectDocuments, documents), calibration.value(), List.copyOf(top));
     }
 
     private static double ratio(int numerator, int denominator) {

@@ -59,6 +59,9 @@ class LinkingEvaluationTest {
         assertThat(r.documentMacroRecall()).isCloseTo((1 + 0 + 0.5) / 3, within(1e-12));
         assertThat(r.documentAccuracy()).isCloseTo(1.0 / 3, within(1e-12));
         assertThat(r.confusions()).containsExactly(new Confusion("dog", FRUMP, DOG, 1));
+        // found spans scored 10/11 (right), 10/11 (wrong), 1 (right): bins 0.9-1.0 hold all three, mean score
+        // (20/11 + 1)/3 against 2/3 right
+        assertThat(r.calibrationError()).isCloseTo((20.0 / 11 + 1) / 3 - 2.0 / 3, within(1e-6));
     }
 
     @Test
@@ -80,6 +83,6 @@ class LinkingEvaluationTest {
     void noGoldScoresZeroNotNaN() {
         LinkingEvaluation.Result r = new LinkingEvaluation().result(10);
         assertThat(List.of(r.mentionRecall(), r.linkingAccuracy(), r.precision(), r.recall(), r.f1(),
-                r.documentMacroRecall(), r.documentAccuracy())).containsOnly(0.0);
+                r.documentMacroRecall(), r.documentAccuracy(), r.calibrationError())).containsOnly(0.0);
     }
 }

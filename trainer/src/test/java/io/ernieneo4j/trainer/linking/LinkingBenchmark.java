@@ -1,6 +1,7 @@
 package io.ernieneo4j.trainer.linking;
 
 import io.ernieneo4j.trainer.align.AlignParameters;
+import io.ernieneo4j.trainer.align.CalibrationError;
 import io.ernieneo4j.trainer.align.Aligner;
 import io.ernieneo4j.trainer.align.AlignmentDictionary;
 import io.ernieneo4j.trainer.align.LinkedMention;
@@ -52,7 +53,6 @@ import java.util.TreeSet;
 public final class LinkingBenchmark {
 
     private static final long SEED = 42;
-    private static final int BINS = 10;
 
     private LinkingBenchmark() {}
 
@@ -302,25 +302,14 @@ public final class LinkingBenchmark {
      * bin's share of mentions.
      */
     private static double calibrationError(SenseScorer scorer, Evaluated set) {
-        double[] confidence = new double[BINS];
-        double[] right = new double[BINS];
-        int[] count = new int[BINS];
+        CalibrationError error = new CalibrationError();
         for (int i = 0; i < set.ambiguous.size(); i++) {
             Found f = set.ambiguous.get(i);
             double[] p = scorer.probabilities(f.logPriors(), set.sentenceSimilarities[i]);
             int best = scorer.best(f.logPriors(), set.sentenceSimilarities[i]);
-            int bin = Math.min(BINS - 1, (int) (p[best] * BINS));
-            confidence[bin] += p[best];
-            right[bin] += best == f.gold() ? 1 : 0;
-            count[bin]++;
+            error.add(p[best], best == f.gold());
         }
-        double error = 0;
-        for (int b = 0; b < BINS; b++) {
-            if (count[b] > 0) {
-                error += Math.abs(confidence[b] - right[b]) / set.ambiguous.size();
-            }
-        }
-        return error;
+        return error.value();
     }
 
     private static double round(double x) {

@@ -32,7 +32,7 @@ final class RelationClassification implements MentionPrediction.Task<RelationExa
     static final RelationClassification TASK = new RelationClassification();
 
     /** What a write did. */
-    record Written(long predictions, long created, long updated, long alreadyKnown) {}
+    record Written(long predictions, long merged, long created, long updated, long alreadyKnown) {}
 
     private RelationClassification() {}
 
@@ -95,31 +95,38 @@ final class RelationClassification implements MentionPrediction.Task<RelationExa
     }
 
     /**
-     * Writes the best evidence of each (head, relation, tail) as one relationship marked {@code predicted: true};
-     * a pair already linked by a relationship of that type that was not predicted is left alone.
+     * Writes the best evidence of each fact as one relationship marked {@code predicted: true}, in the graph's own
+     * convention ({@link RelationConventions}: an inverse or mirrored prediction of the same fact is merged into it);
+     * a fact the graph already states in any of its forms by a relationship that was not predicted is left alone.
      */
     static Written write(GraphDatabaseService db, Termination termination, List<RelationProc.RelationResult> rows,
-                         String modelName) {
-        Map<String, RelationProc.RelationResult> best = new LinkedHashMap<>();
+                         String modelName, RelationConventions conventions) {
+        Map<RelationConventions.Fact, RelationProc.RelationResult> best = new LinkedHashMap<>();
+        Map<RelationConventions.Fact, java.util.Set<RelationConventions.Fact>> forms = new LinkedHashMap<>();
         for (RelationProc.RelationResult row : rows) {
-            best.merge(row.headNodeId() + "|" + row.relation() + "|" + row.tailNodeId(), row,
-                    (a, b) -> b.score() > a.score() ? b : a);
+            RelationConventions.Fact fact = conventions.canonical(row.headNodeId(), row.relation(), row.tailNodeId());
+            best.merge(fact, row, (a, b) -> b.score() > a.score() ? b : a);
+            forms.computeIfAbsent(fact, f -> new java.util.HashSet<>())
+                    .add(new RelationConventions.Fact(row.headNodeId(), row.relation(), row.tailNodeId()));
         }
+        long merged = forms.values().stream().mapToLong(f -> f.size() - 1).sum();
         String now = ZonedDateTime.now().toString();
         long[] known = {0};
         long[] updated = {0};
-        long created = BatchWriter.write(db, new ArrayList<>(best.values()), 10_000, termination, (write, batch) -> {
+        long created = BatchWriter.write(db, new ArrayList<>(best.entrySet()), 10_000, termination, (write, batch) -> {
             long newEdges = 0;
-            for (RelationProc.RelationResult p : batch) {
-                @SuppressWarnings("deprecation") Node head = write.getNodeById(p.headNodeId());
-                @SuppressWarnings("deprecation") Node tail = write.getNodeById(p.tailNodeId());
-                RelationshipType type = RelationshipType.withName(p.relation());
+            for (Map.Entry<RelationConventions.Fact, RelationProc.RelationResult> entry : batch) {
+                RelationConventions.Fact fact = entry.getKey();
+                RelationProc.RelationResult p = entry.getValue();
                 Relationship edge = null;
                 boolean stated = false;
-                for (Relationship r : head.getRelationships(Direction.OUTGOING, type)) {
-                    if (r.getEndNode().equals(tail)) {
-                        if (Boolean.TRUE.equals(r.getProperty("predicted", false))) edge = r;
-                        else stated = true;
+                for (RelationConventions.Fact form : conventions.statements(fact)) {
+                    @SuppressWarnings("deprecation") Node from = write.getNodeById(form.head());
+                    for (Relationship r : from.getRelationships(Direction.OUTGOING, RelationshipType.withName(form.type()))) {
+                        if (r.getEndNodeId() == form.tail()) {
+                            if (!Boolean.TRUE.equals(r.getProperty("predicted", false))) stated = true;
+                            else if (form.equals(fact)) edge = r;
+                        }
                     }
                 }
                 if (stated) {
@@ -127,23 +134,27 @@ final class RelationClassification implements MentionPrediction.Task<RelationExa
                     continue;
                 }
                 if (edge == null) {
-                    edge = head.createRelationshipTo(tail, type);
+                    @SuppressWarnings("deprecation") Node head = write.getNodeById(fact.head());
+                    @SuppressWarnings("deprecation") Node tail = write.getNodeById(fact.tail());
+                    edge = head.createRelationshipTo(tail, RelationshipType.withName(fact.type()));
                     newEdges++;
                 } else {
                     updated[0]++;
                 }
+                // the evidence's offsets name the mentions as the fact is written: head first
+                boolean reversed = fact.head() != p.headNodeId();
                 edge.setProperty("predicted", true);
                 edge.setProperty("score", p.score());
                 edge.setProperty("model", modelName);
                 edge.setProperty("evidence", p.documentId());
-                edge.setProperty("headStart", p.headStart());
-                edge.setProperty("headEnd", p.headEnd());
-                edge.setProperty("tailStart", p.tailStart());
-                edge.setProperty("tailEnd", p.tailEnd());
+                edge.setProperty("headStart", reversed ? p.tailStart() : p.headStart());
+                edge.setProperty("headEnd", reversed ? p.tailEnd() : p.headEnd());
+                edge.setProperty("tailStart", reversed ? p.headStart() : p.tailStart());
+                edge.setProperty("tailEnd", reversed ? p.headEnd() : p.tailEnd());
                 edge.setProperty("predictedAt", now);
             }
             return newEdges;
         });
-        return new Written(best.size(), created, updated[0], known[0]);
+        return new Written(best.size(), merged, created, updated[0], known[0]);
     }
 }

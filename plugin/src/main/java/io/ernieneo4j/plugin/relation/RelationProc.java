@@ -54,8 +54,9 @@ public class RelationProc {
             + "the predicted relation label, from head to tail, with properties `predicted` (true), `score`, `model`, "
             + "`evidence` (the document's node id), `headStart`, `headEnd`, `tailStart`, `tailEnd` (the mentions' "
             + "character offsets in that document) and `predictedAt`: one relationship per head, type and tail with "
-            + "the best evidence; pairs already linked by a relationship of that type that was not predicted are "
-            + "left alone. Idempotent.")
+            + "the best evidence. Inverse types (every A edge comes back as a B edge) and symmetric types are learned "
+            + "from the graph, so a fact is written once, in the type with more edges; facts the graph already "
+            + "states in any form by a relationship that was not predicted are left alone. Idempotent.")
     public Stream<WriteResult> write(
             @Name(value = "configuration", description = "As ernie.relation.stream.") Map<String, Object> configuration) {
         ConfigMap config = ConfigMap.of(configuration, DocumentMentions.KEYS);
@@ -63,9 +64,11 @@ public class RelationProc {
         MentionPrediction prediction = prediction("ernie.relation.write");
         MentionPrediction.Run<RelationResult> run = prediction.run(request, RelationClassification.TASK);
         long writeStart = System.nanoTime();
+        RelationConventions conventions = RelationConventions.learn(tx, prediction.termination());
+        log.info("ernie.relation.write: %s", conventions.describe());
         RelationClassification.Written written = RelationClassification.write(db, prediction.termination(),
-                run.rows(), request.modelName());
-        return Stream.of(new WriteResult(written.predictions(), written.created(), written.updated(),
+                run.rows(), request.modelName(), conventions);
+        return Stream.of(new WriteResult(written.predictions(), written.merged(), written.created(), written.updated(),
                 written.alreadyKnown(), run.documents(), run.examples(), run.tooLong(), run.mentionsWithoutVector(),
                 run.computeMillis(), (System.nanoTime() - writeStart) / 1_000_000,
                 config.toMap()));
@@ -98,7 +101,11 @@ public class RelationProc {
             @Description("End of the tail mention.") long tailEnd) {}
 
     public record WriteResult(
-            @Description("Distinct (head, relation, tail) predictions over the threshold.") long predictions,
+            @Description("Distinct facts predicted over the threshold, each counted once however it was stated.")
+            long predictions,
+            @Description("Predictions merged into another of the same fact: its inverse type the other way round "
+                    + "(HYPONYM for HYPERNYM) or a symmetric type's mirror, as learned from the graph.")
+            long factsMerged,
             @Description("Relationships created.") long relationshipsCreated,
             @Description("Earlier predicted relationships updated.") long relationshipsUpdated,
             @Description("Predictions already stated by a relationship that was not predicted (left alone).") long alreadyKnown,

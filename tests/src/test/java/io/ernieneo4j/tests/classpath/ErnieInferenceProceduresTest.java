@@ -73,6 +73,13 @@ class ErnieInferenceProceduresTest extends ClasspathHarness {
                 // as `finetune --no-entities` saves its baseline: no TransE model behind it
                 ModelDirectory.save(model, tokenizer, 64, ErnieManifest.EntityEmbeddings.NONE,
                         models.resolve("tiny-typing-no-entities"));
+                // one-label relation models: every pair gets that label, so what is written shows the convention
+                for (String label : List.of("HYPONYM", "ERNIE_TEST_TWIN")) {
+                    try (ErnieModel one = ErnieModel.random(small, ErnieTask.RELATION, List.of(label), Device.cpu(), 5)) {
+                        ModelDirectory.save(one, tokenizer, 64, ErnieManifest.EntityEmbeddings.NONE,
+                                models.resolve("only-" + label));
+                    }
+                }
                 try (ErnieModel relation = ErnieModel.random(small, ErnieTask.RELATION, RELATIONS, Device.cpu(), 11)) {
                     ModelDirectory.save(relation, tokenizer, 64, "mammal-100", models.resolve("tiny-relation"));
                 }
@@ -440,6 +447,46 @@ class ErnieInferenceProceduresTest extends ClasspathHarness {
                 + "RETURN predictions, mentionsWithoutVector");
         assertThat(written).containsEntry("predictions", 6L).containsEntry("mentionsWithoutVector", 0L);
         assertThat(bolt.single("CALL ernie.model.drop('baseline')")).containsEntry("modelName", "baseline");
+    }
+
+    @Test
+    @Order(16)
+    void aFactIsWrittenOnceInTheGraphsOwnConvention() {
+        long dog = bolt.count("MATCH (s:Synset {id: '02084071-n'}) RETURN id(s)");
+        long cat = bolt.count("MATCH (s:Synset {id: '02121620-n'}) RETURN id(s)");
+        String write = "CALL ernie.relation.write({modelName: 'm', documentLabel: 'Document', threshold: 0.0}) "
+                + "YIELD predictions, factsMerged, relationshipsCreated RETURN predictions, factsMerged, relationshipsCreated";
+        String predicted = "MATCH (h)-[r {predicted: true, model: 'm'}]->(t) RETURN id(h) AS h, type(r) AS type, "
+                + "id(t) AS t, r.headStart AS headStart ORDER BY h";
+        // WordNet states every HYPONYM edge as a HYPERNYM edge back (as many of each: the first by name wins), so a
+        // predicted "dog HYPONYM cat" is written as "cat HYPERNYM dog", with the mention offsets following it
+        bolt.single("CALL ernie.model.load('m', {path: 'only-HYPONYM'})");
+        assertThat(bolt.single(write)).containsEntry("predictions", 2L).containsEntry("factsMerged", 0L)
+                .containsEntry("relationshipsCreated", 2L);
+        assertThat(bolt.rows(predicted)).extracting(r -> r.get("h") + " " + r.get("type") + " " + r.get("t") + " "
+                + r.get("headStart")).containsExactlyInAnyOrder(cat + " HYPERNYM " + dog + " 19",
+                dog + " HYPERNYM " + cat + " 4");
+        bolt.single("MATCH ()-[r {model: 'm'}]->() DELETE r RETURN count(*)");
+        bolt.single("CALL ernie.model.drop('m')");
+
+        // a symmetric type (every edge comes back): "dog TWIN cat" and "cat TWIN dog" are one fact, written once
+        bolt.single("MATCH (s:Synset) WHERE NOT s.id IN ['02084071-n', '02121620-n'] WITH s ORDER BY s.id LIMIT 10 "
+                + "WITH collect(s) AS n UNWIND range(0, 4) AS i WITH n[2 * i] AS a, n[2 * i + 1] AS b "
+                + "CREATE (a)-[:ERNIE_TEST_TWIN]->(b), (b)-[:ERNIE_TEST_TWIN]->(a) RETURN count(*)");
+        bolt.single("CALL ernie.model.load('m', {path: 'only-ERNIE_TEST_TWIN'})");
+        assertThat(bolt.single(write)).containsEntry("predictions", 1L).containsEntry("factsMerged", 1L)
+                .containsEntry("relationshipsCreated", 1L);
+        assertThat(bolt.rows(predicted)).extracting(r -> r.get("h") + " " + r.get("type") + " " + r.get("t"))
+                .containsExactly(Math.min(dog, cat) + " ERNIE_TEST_TWIN " + Math.max(dog, cat));
+        // stated by the graph in its mirrored form (10 of its 11 edges still come back): known, nothing written
+        bolt.single("MATCH ()-[r {model: 'm'}]->() DELETE r RETURN count(*)");
+        bolt.single("MATCH (d:Synset {id: '02084071-n'}), (c:Synset {id: '02121620-n'}) "
+                + "CREATE (" + (dog > cat ? "d" : "c") + ")-[:ERNIE_TEST_TWIN]->(" + (dog > cat ? "c" : "d") + ") RETURN 1");
+        assertThat(bolt.single("CALL ernie.relation.write({modelName: 'm', documentLabel: 'Document', threshold: 0.0}) "
+                + "YIELD relationshipsCreated, alreadyKnown RETURN relationshipsCreated, alreadyKnown"))
+                .containsEntry("relationshipsCreated", 0L).containsEntry("alreadyKnown", 1L);
+        bolt.single("MATCH ()-[r:ERNIE_TEST_TWIN]->() DELETE r RETURN count(*)");
+        bolt.single("CALL ernie.model.drop('m')");
     }
 
     @Test

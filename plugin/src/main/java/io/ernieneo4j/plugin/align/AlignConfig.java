@@ -59,6 +59,8 @@ public record AlignConfig(
                 "maxTextLength", "documentLabel", "textProperty", "onlyNew", "batchSize")),
         EVALUATE(Set.of("minLength", "stopWords", "minScore", "contextWeight", "inflection", "maxTextLength",
                 "documentLabel", "textProperty", "goldRelationshipType", "gold", "maxConfusions")),
+        TRAIN(Set.of("minLength", "stopWords", "inflection", "maxTextLength", "documentLabel", "textProperty",
+                "goldRelationshipType", "gold", "testFraction", "randomSeed")),
         REFRESH(Set.of());
 
         private final Set<String> extraKeys;
@@ -86,7 +88,7 @@ public record AlignConfig(
         int maxTextLength = config.intValue("maxTextLength", DEFAULT_MAX_TEXT_LENGTH, 1, MAX_TEXT_LENGTH_LIMIT);
         Optional<String> documentLabel = Optional.empty();
         Optional<String> textProperty = Optional.empty();
-        if (mode == Mode.WRITE || mode == Mode.EVALUATE) {
+        if (mode == Mode.WRITE || mode == Mode.EVALUATE || mode == Mode.TRAIN) {
             documentLabel = Optional.of(config.requireString("documentLabel"));
             textProperty = Optional.of(config.requireString("textProperty"));
         }

@@ -25,7 +25,12 @@ public record AlignEvaluateConfig(AlignConfig align, Optional<String> goldRelati
     static final Set<String> GOLD_KEYS = Set.of("document", "start", "end", "node");
 
     public static AlignEvaluateConfig from(Map<String, Object> configuration) {
-        AlignConfig align = AlignConfig.from(configuration, AlignConfig.Mode.EVALUATE);
+        return from(configuration, AlignConfig.Mode.EVALUATE);
+    }
+
+    /** As {@code mode} reads it: {@code EVALUATE}, or {@code TRAIN}, which reads the gold the same way. */
+    static AlignEvaluateConfig from(Map<String, Object> configuration, AlignConfig.Mode mode) {
+        AlignConfig align = AlignConfig.from(configuration, mode);
         ConfigMap config = ConfigMap.of(configuration, align.toMap().keySet()); // keys checked by AlignConfig
         Optional<String> type = config.optionalString("goldRelationshipType");
         List<Map<String, Object>> gold = config.mapList("gold");

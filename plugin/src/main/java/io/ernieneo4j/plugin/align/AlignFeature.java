@@ -7,7 +7,11 @@ import io.ernieneo4j.trainer.align.Aligner;
 import io.ernieneo4j.trainer.align.AlignmentDictionary;
 import io.ernieneo4j.trainer.align.LinkedMention;
 import io.ernieneo4j.trainer.align.LinkingEvaluation;
+import io.ernieneo4j.trainer.linking.LinkingFit;
 import io.ernieneo4j.trainer.linking.SentenceLinker;
+import io.ernieneo4j.plugin.common.PluginFolders;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import io.ernieneo4j.trainer.run.Termination;
 import org.neo4j.graphdb.Direction;
 import org.neo4j.graphdb.GraphDatabaseService;
@@ -181,6 +185,41 @@ final class AlignFeature {
                 preProcessingMillis, computeMillis, writeMillis, config.toMap());
     }
 
+    /** Fits the linking model's weights on the gold, held out by entity, and writes them as a new model folder. */
+    AlignTrainProc.TrainResult train(String modelName, AlignTrainConfig train) {
+        PluginFolders.requireFileWrites("ernie.align.train");
+        AlignConfig config = train.evaluate().align();
+        Path target = PluginFolders.inside(db, PluginFolders.Folder.MODELS, modelName, "modelName");
+        if (Files.exists(target)) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "`modelName`: a model folder `%s` already exists in the models folder; choose another name.",
+                    modelName));
+        }
+        Map<Long, GoldDocument> documents = goldDocuments(train.evaluate());
+        SentenceReading reading = SentenceReading.open(db, tx, config, termination);
+        SentenceLinker linker = new SentenceLinker(dictionary(config.dictionary(), false).dictionary(),
+                config.parameters(), reading.scorer());
+        List<LinkingFit.Example> examples = new ArrayList<>();
+        for (GoldDocument document : documents.values()) {
+            termination.assertRunning();
+            for (SentenceLinker.Read read : reading.read(linker, document.text(), tx)) {
+                for (LinkingEvaluation.GoldMention g : document.gold()) {
+                    if (read.byPrior().start() == g.start() && read.byPrior().end() == g.end()) {
+                        examples.add(new LinkingFit.Example(read, g.entityId()));
+                    }
+                }
+            }
+        }
+        LinkingFit.Result fit = LinkingFit.fit(examples, reading.scorer(), train.testFraction(), train.randomSeed());
+        reading.writeModel(fit.scorer(), target);
+        log.info("ernie.align.train: `%s` fitted on %d mentions, alpha %.3f, beta %.3f; held-out accuracy %.3f -> "
+                        + "%.3f on %d mentions", modelName, fit.trainMentions(), fit.scorer().alpha(),
+                fit.scorer().beta(), fit.testAccuracy()[0], fit.testAccuracy()[1], fit.testMentions());
+        return new AlignTrainProc.TrainResult(modelName, modelName, fit.scorer().alpha(), fit.scorer().beta(),
+                fit.trainMentions(), fit.testMentions(), fit.testAccuracy()[0], fit.testAccuracy()[1],
+                fit.testCalibrationError()[0], fit.testCalibrationError()[1], config.toMap());
+    }
+
     private String requireDocumentLabel(AlignConfig config) {
         String label = config.documentLabel().orElseThrow();
         Set<String> labels = new TreeSet<>();
@@ -193,7 +232,12 @@ final class AlignFeature {
     }
 
     @SuppressWarnings("deprecation") // internal node ids, as the other alignment procedures report them
-    AlignEvaluateProc.EvaluateResult evaluate(AlignEvaluateConfig evaluate) {
+    /** A document with gold links: its text and the links, checked. */
+    private record GoldDocument(String text, List<LinkingEvaluation.GoldMention> gold) {}
+
+    /** The gold links of an evaluation, by document, every document and span checked before any work starts. */
+    @SuppressWarnings("deprecation") // internal node ids, as the other alignment procedures report them
+    private Map<Long, GoldDocument> goldDocuments(AlignEvaluateConfig evaluate) {
         AlignConfig config = evaluate.align();
         Label label = Label.label(requireDocumentLabel(config));
         String textProperty = config.textProperty().orElseThrow();
@@ -206,8 +250,7 @@ final class AlignFeature {
                             + "`%s` relationship: there is nothing to score.", label.name(), type))
                     .orElse("`gold` is empty: there is nothing to score."));
         }
-        // every gold document and span is checked before the work starts
-        Map<Long, String> texts = new LinkedHashMap<>();
+        Map<Long, GoldDocument> documents = new LinkedHashMap<>();
         for (Map.Entry<Long, List<LinkingEvaluation.GoldMention>> document : gold.entrySet()) {
             Object text = tx.getNodeById(document.getKey()).getProperty(textProperty, null);
             String what = String.format(Locale.ROOT, "`%s` of node %d", textProperty, document.getKey());
@@ -224,8 +267,19 @@ final class AlignFeature {
                             document.getKey(), m.end(), ((String) text).length()));
                 }
             }
-            texts.put(document.getKey(), (String) text);
+            documents.put(document.getKey(), new GoldDocument((String) text, document.getValue()));
         }
+        return documents;
+    }
+
+    AlignEvaluateProc.EvaluateResult evaluate(AlignEvaluateConfig evaluate) {
+        AlignConfig config = evaluate.align();
+        Map<Long, String> texts = new LinkedHashMap<>();
+        Map<Long, List<LinkingEvaluation.GoldMention>> gold = new LinkedHashMap<>();
+        goldDocuments(evaluate).forEach((id, d) -> {
+            texts.put(id, d.text());
+            gold.put(id, d.gold());
+        });
         TextLinker linker = linker(config, dictionary(config.dictionary(), false).dictionary());
         LinkingEvaluation evaluation = new LinkingEvaluation();
         for (Map.Entry<Long, String> document : texts.entrySet()) {

@@ -14,7 +14,12 @@ import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.Transaction;
 
+import io.ernieneo4j.trainer.ernie.ModelDirectory;
+
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,9 +51,11 @@ final class SentenceReading {
     private final Termination termination;
     private final SenseScorer scorer;
     private final Map<Long, Described> cache;
+    private final Path folder;
 
     private SentenceReading(GraphDatabaseService db, AlignConfig config, Termination termination, SenseScorer scorer,
-                            String cacheKey) {
+                            String cacheKey, Path folder) {
+        this.folder = folder;
         this.db = db;
         this.config = config;
         this.model = config.sentenceModel().orElseThrow();
@@ -76,9 +83,9 @@ final class SentenceReading {
                     model.modelName(), task.code()));
         }
         SenseScorer scorer;
+        Path folder = PluginFolders.inside(db, PluginFolders.Folder.MODELS, loaded.path(), "model");
         try {
-            scorer = LinkingModelFiles.read(PluginFolders.inside(db, PluginFolders.Folder.MODELS, loaded.path(),
-                    "model")).orElseThrow(() -> new IllegalArgumentException(String.format(Locale.ROOT,
+            scorer = LinkingModelFiles.read(folder).orElseThrow(() -> new IllegalArgumentException(String.format(Locale.ROOT,
                     "`model`: ERNIE model `%s` is an encoder without linking weights (%s); write a linking model "
                             + "with `./ernie.sh trainer linking-model`.", model.modelName(), LinkingModelFiles.FILE)));
         } catch (IOException e) {
@@ -86,11 +93,42 @@ final class SentenceReading {
         }
         String cacheKey = String.join("\u0000", db.databaseName(), model.modelName(), loaded.loadedAt().toString(),
                 model.descriptionProperty(), String.join(",", config.dictionary().nameProperties()));
-        return new SentenceReading(db, config, termination, scorer, cacheKey);
+        return new SentenceReading(db, config, termination, scorer, cacheKey, folder);
     }
 
     SenseScorer scorer() {
         return scorer;
+    }
+
+    /** What the model reads of each mention of {@code text}, descriptions read in {@code tx}. */
+    List<SentenceLinker.Read> read(SentenceLinker linker, String text, Transaction tx) {
+        return linker.read(text, this::encode, ids -> descriptions(ids, tx));
+    }
+
+    /**
+     * Writes a linking model with this one's encoder and {@code fitted} weights into {@code target}, all or nothing:
+     * the files go to a sibling folder first, which is then renamed.
+     */
+    void writeModel(SenseScorer fitted, Path target) {
+        Path partial = target.resolveSibling(target.getFileName() + ".part");
+        try {
+            if (Files.exists(partial)) {
+                try (var old = Files.walk(partial)) {
+                    for (Path p : old.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                }
+            }
+            Files.createDirectories(partial);
+            for (String file : List.of(ModelDirectory.MANIFEST, ModelDirectory.PARAMETERS, ModelDirectory.TOKENIZER)) {
+                Files.copy(folder.resolve(file), partial.resolve(file));
+            }
+            LinkingModelFiles.save(partial, fitted);
+            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write linking model `" + target.getFileName() + "`: "
+                    + e.getMessage(), e);
+        }
     }
 
     /** Links {@code text}, reading descriptions in {@code tx}. */

@@ -159,4 +159,41 @@ class AlignSentenceModelTest extends ClasspathHarness {
         bolt.single("CALL ernie.model.drop('typing')");
         bolt.single("CALL ernie.model.drop('encoder')");
     }
+
+    @Test
+    @Order(4)
+    void fitsTheWeightsOnTheGraphsGoldAndWritesANewModel() throws Exception {
+        List<String> texts = List.of(RIVER_TEXT, MONEY_TEXT, CAT_TEXT, "He drove his new jaguar to the office.",
+                "The children fished from the bank of the stream.", "The bank raised its interest rates.");
+        List<String> senses = List.of("sloping", "a financial", "a large", "a British", "sloping", "a financial");
+        for (int i = 0; i < texts.size(); i++) {
+            String text = texts.get(i);
+            String name = text.toLowerCase(java.util.Locale.ROOT).contains("bank") ? "bank" : "jaguar";
+            int start = text.toLowerCase(java.util.Locale.ROOT).indexOf(name);
+            bolt.single("MERGE (d:Doc {text: $text}) WITH d MATCH (c:Concept {name: $name}) WHERE c.gloss STARTS WITH $sense "
+                    + "CREATE (d)-[:GOLD_LINK {start: $start, end: $end}]->(c) RETURN count(*)",
+                    Map.of("text", text, "name", name, "sense", senses.get(i), "start", start, "end", start + name.length()));
+        }
+        String train = "CALL ernie.align.train($name, {documentLabel: 'Doc', textProperty: 'text', "
+                + "goldRelationshipType: 'GOLD_LINK', testFraction: 0.5, randomSeed: 3, " + DICTIONARY + MODEL + "})";
+        Map<String, Object> fitted = bolt.single(train, Map.of("name", "linker-fitted"));
+        assertThat(fitted).containsEntry("modelName", "linker-fitted").containsEntry("path", "linker-fitted");
+        assertThat((Long) fitted.get("trainMentions") + (Long) fitted.get("testMentions")).isEqualTo(6L);
+        assertThat((Long) fitted.get("trainMentions")).isPositive();
+        assertThat((Long) fitted.get("testMentions")).isPositive();
+        assertThat(LinkingModelFiles.read(models.resolve("linker-fitted"))).contains(new io.ernieneo4j.trainer.linking
+                .SenseScorer((Double) fitted.get("alpha"), (Double) fitted.get("beta")));
+        assertThat(models.resolve("linker-fitted.part")).doesNotExist();
+        // the fitted model loads and links like any other
+        bolt.single("CALL ernie.model.load('fitted', {path: 'linker-fitted'})");
+        assertThat(links(RIVER_TEXT, ", model: 'fitted', descriptionProperty: 'gloss'")).containsExactly("bank: land");
+        bolt.single("CALL ernie.model.drop('fitted')");
+        // a name already taken is refused, and nothing is overwritten
+        assertThatThrownBy(() -> bolt.single(train, Map.of("name", "linker-fitted")))
+                .hasMessageContaining("`modelName`: a model folder `linker-fitted` already exists");
+        assertThatThrownBy(() -> bolt.single("CALL ernie.align.train('x', {documentLabel: 'Doc', textProperty: 'text', "
+                + "goldRelationshipType: 'GOLD_LINK', " + DICTIONARY + "})"))
+                .hasMessageContaining("`model`: ernie.align.train fits the weights of a linking model");
+        assertThat(models.resolve("x")).doesNotExist();
+    }
 }

@@ -4,6 +4,7 @@ import io.ernieneo4j.plugin.align.AlignDictionaryProc;
 import io.ernieneo4j.plugin.align.AlignStreamProc;
 import io.ernieneo4j.plugin.align.AlignWriteProc;
 import io.ernieneo4j.plugin.align.AlignEvaluateProc;
+import io.ernieneo4j.plugin.align.AlignTrainProc;
 import io.ernieneo4j.plugin.dataset.DatasetExportProc;
 import io.ernieneo4j.plugin.dataset.WordNetLoadProc;
 import io.ernieneo4j.plugin.dataset.WordNetSplitProc;
@@ -23,7 +24,7 @@ final class ErnieClasses {
             DatasetExportProc.class,
             TransETrainProc.class,
             TransEEvaluateProc.class, TransEPredictProc.class, TransEModelProc.class,
-            AlignStreamProc.class, AlignWriteProc.class, AlignEvaluateProc.class, AlignDictionaryProc.class, ErnieModelProc.class, TypeProc.class,
+            AlignStreamProc.class, AlignWriteProc.class, AlignEvaluateProc.class, AlignTrainProc.class, AlignDictionaryProc.class, ErnieModelProc.class, TypeProc.class,
             RelationProc.class};
 
     static final Class<?>[] FUNCTIONS = {TransEModelProc.class};

@@ -44,6 +44,9 @@ class SecurityTest extends ClasspathHarness {
         FILE_WRITING.put("ernie.transe.model.drop", "CALL ernie.transe.model.drop('clock')");
         FILE_WRITING.put("ernie.transe.model.export", "CALL ernie.transe.model.export('clock', "
                 + "{directory: 'blocked'})");
+        FILE_WRITING.put("ernie.align.train", "CALL ernie.align.train('blocked', {documentLabel: 'City', "
+                + "textProperty: 'code', entityLabels: 'City', nameProperties: 'code', goldRelationshipType: 'NEXT_TO', "
+                + "model: 'none', descriptionProperty: 'code'})");
         FILE_WRITING.put("ernie.dataset.export", "CALL ernie.dataset.export({directory: 'blocked', "
                 + "documentLabel: 'City', modelName: 'clock', typeProperty: 'code'})");
     }

@@ -9,6 +9,7 @@ public final class ErnieProcedures {
             "ernie.align.dictionary.refresh",
             "ernie.align.evaluate",
             "ernie.align.stream",
+            "ernie.align.train",
             "ernie.align.write",
             "ernie.dataset.export",
             "ernie.dataset.wordnet.load",

@@ -53,7 +53,29 @@ public final class SentenceLinker {
         this.scorer = scorer;
     }
 
+    /**
+     * A mention as the model reads it: its candidates by prior ({@value #SCORED_CANDIDATES} at most), and for an
+     * ambiguous one each candidate's log prior and description similarity (null for an unambiguous mention).
+     */
+    public record Read(LinkedMention byPrior, double[] logPriors, double[] similarities) {
+        public boolean ambiguous() {
+            return similarities != null;
+        }
+    }
+
     public List<LinkedMention> align(String text, Sentences sentences, Descriptions descriptions) {
+        List<LinkedMention> linked = new ArrayList<>();
+        for (Read read : read(text, sentences, descriptions)) {
+            LinkedMention scored = read.ambiguous() ? decide(read) : cut(read.byPrior());
+            if (scored.best().score() >= parameters.minScore()) {
+                linked.add(scored);
+            }
+        }
+        return linked;
+    }
+
+    /** Every mention of the text, in order, with what the scorer reads of it. */
+    public List<Read> read(String text, Sentences sentences, Descriptions descriptions) {
         List<LinkedMention> found = candidates.align(text);
         List<int[]> spans = sentenceSpans(text);
         Map<Integer, Integer> sentenceOfMention = new LinkedHashMap<>();
@@ -80,29 +102,30 @@ public final class SentenceLinker {
                 sentenceVectors.put(used.get(i), encoded[i]);
             }
         }
-        List<LinkedMention> linked = new ArrayList<>(found.size());
+        List<Read> reads = new ArrayList<>(found.size());
         for (int m = 0; m < found.size(); m++) {
             LinkedMention mention = found.get(m);
-            LinkedMention scored = sentenceOfMention.containsKey(m)
-                    ? decide(mention, sentenceVectors.get(sentenceOfMention.get(m)), descriptionVectors)
-                    : cut(mention);
-            if (scored.best().score() >= parameters.minScore()) {
-                linked.add(scored);
+            if (!sentenceOfMention.containsKey(m)) {
+                reads.add(new Read(mention, null, null));
+                continue;
             }
+            float[] sentence = sentenceVectors.get(sentenceOfMention.get(m));
+            List<Candidate> all = mention.candidates();
+            double[] logPriors = new double[all.size()];
+            double[] similarities = new double[all.size()];
+            for (int k = 0; k < all.size(); k++) {
+                logPriors[k] = Math.log(all.get(k).prior());
+                float[] description = descriptionVectors.get(all.get(k).entityId());
+                similarities[k] = description == null ? 0 : TextEncoder.dot(sentence, description);
+            }
+            reads.add(new Read(mention, logPriors, similarities));
         }
-        return linked;
+        return reads;
     }
 
-    private LinkedMention decide(LinkedMention mention, float[] sentence, Map<Long, float[]> descriptions) {
-        List<Candidate> all = mention.candidates();
-        double[] logPriors = new double[all.size()];
-        double[] similarities = new double[all.size()];
-        for (int k = 0; k < all.size(); k++) {
-            logPriors[k] = Math.log(all.get(k).prior());
-            float[] description = descriptions.get(all.get(k).entityId());
-            similarities[k] = description == null ? 0 : TextEncoder.dot(sentence, description);
-        }
-        double[] p = scorer.probabilities(logPriors, similarities);
+    private LinkedMention decide(Read read) {
+        List<Candidate> all = read.byPrior().candidates();
+        double[] p = scorer.probabilities(read.logPriors(), read.similarities());
         Integer[] order = new Integer[all.size()];
         Arrays.setAll(order, k -> k);
         // best first; ties keep the prior's order
@@ -112,7 +135,8 @@ public final class SentenceLinker {
             Candidate c = all.get(order[k]);
             ranked.add(new Candidate(c.entityId(), p[order[k]], c.prior(), Double.NaN));
         }
-        return new LinkedMention(mention.start(), mention.end(), mention.mention(), ranked);
+        LinkedMention m = read.byPrior();
+        return new LinkedMention(m.start(), m.end(), m.mention(), ranked);
     }
 
     private LinkedMention cut(LinkedMention mention) {

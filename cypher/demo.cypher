@@ -99,6 +99,19 @@ SET gold = properties(m), gold.score = 1.0
 DELETE m
 RETURN count(gold) AS goldLinks, sum(CASE WHEN linked = own THEN 0 ELSE 1 END) AS relinked;
 
+//     How often the linker of step 13 picks the sense WordNet gives, measured in the database against these gold
+//     links (ernie.align.evaluate aligns the examples again, writes nothing): recall, accuracy, calibration of its
+//     scores and its most frequent confusions.
+MATCH (t:Text {kind: 'example'})-[m:MENTIONS {score: 1.0}]->(own:Synset)
+WHERE own.id = split(t.id, '#')[0]
+WITH collect({document: t, start: m.start, end: m.end, node: own}) AS gold
+CALL ernie.align.evaluate({documentLabel: 'Text', textProperty: 'text', entityLabels: 'Synset',
+                           nameProperties: 'lemmas', priorProperty: 'frequency', embeddingProperty: 'transe',
+                           inflection: 'all', gold: gold})
+YIELD goldMentions, mentionRecall, linkingAccuracy, calibrationError, confusions
+RETURN goldMentions, round(mentionRecall, 3) AS mentionRecall, round(linkingAccuracy, 3) AS linkingAccuracy,
+       round(calibrationError, 3) AS calibrationError, confusions[0..5] AS mostFrequentErrors;
+
 // 15. The trainer's files, written by the database into <data>/ernie/datasets/wordnet-demo (<data> is Neo4j's data
 //     directory: demo-data/databases for ./ernie.sh demo). Typing: the gold links of step 14, typed with their synset's
 //     lexname. Relations: every pair of synsets of a text that a relationship of the ten main WordNet types connects,

@@ -1,6 +1,7 @@
 package io.ernieneo4j.tests.classpath;
 
 import io.ernieneo4j.tests.server.DemoServer;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -8,20 +9,26 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
- * The demo's last query, which tells a reader whether each predicted relation is right by WordNet, run on WordNet's
- * mammals with predictions planted by hand: a direct edge and a same-direction chain of a transitive type are right;
- * siblings (wolf and jackal, both under canine) and the inverse direction are not.
+ * Demo statements run on WordNet's mammals. The last query, which tells a reader whether each predicted relation is
+ * right by WordNet, with predictions planted by hand: a direct edge and a same-direction chain of a transitive type
+ * are right; siblings (wolf and jackal, both under canine) and the inverse direction are not. And the evaluation of
+ * the linker against the gold links of step 14.
  */
 class DemoCheckQueryTest extends ClasspathHarness {
 
     private static final Path SCRIPT = Path.of(System.getProperty("user.dir")).getParent().resolve("cypher")
             .resolve("demo.cypher");
 
+    @BeforeAll
+    static void mammals() {
+        bolt.single("CALL ernie.dataset.wordnet.load({root: '01861778-n'})");
+    }
+
     @Test
     void countsOnlyTheSameTypeInTheSameDirectionAsRight() throws Exception {
-        bolt.single("CALL ernie.dataset.wordnet.load({root: '01861778-n'})");
         bolt.single("""
                 MATCH (dog:Synset {id: '02084071-n'})-[:HYPERNYM]->(canine:Synset)-[:HYPERNYM]->(carnivore:Synset),
                       (wolf:Synset)-[:HYPERNYM]->(canine)<-[:HYPERNYM]-(jackal:Synset)
@@ -41,5 +48,41 @@ class DemoCheckQueryTest extends ClasspathHarness {
                 "dog HYPERNYM carnivore: true 2",
                 "wolf HYPERNYM jackal: false null",
                 "canine HYPERNYM dog: false null");
+    }
+
+    /**
+     * Steps 12 to 14 of the demo on the mammals (their example sentences as texts, linked, WordNet's own sense made
+     * the gold link), then the demo's evaluation of the linker against those gold links: it finds every gold span
+     * (the same linker found them) and its accuracy is what step 14 counted, the links it had to correct.
+     */
+    @Test
+    void theDemosLinkingEvaluationAgreesWithTheGoldLinksItCorrected() throws Exception {
+        bolt.single("CALL ernie.transe.train({modelName: 'mammals', writeProperty: 'transe', dimensions: 8, epochs: 5, "
+                + "concurrency: 1, randomSeed: 1})");
+        List<String> before = DemoServer.Pipeline.read(SCRIPT).beforeTraining();
+        int first = indexOf(before, "CREATE CONSTRAINT ernie_text_id");
+        int gold = indexOf(before, "CREATE (t)-[gold:MENTIONS]->(own)");
+        for (String statement : before.subList(first, gold)) {
+            bolt.rows(statement);
+        }
+        Map<String, Object> corrected = bolt.single(before.get(gold));
+        Map<String, Object> evaluated = bolt.single(before.get(indexOf(before, "ernie.align.evaluate")));
+        long goldMentions = (Long) evaluated.get("goldMentions");
+        long relinked = (Long) corrected.get("relinked");
+        assertThat(goldMentions).isGreaterThan(10).isGreaterThanOrEqualTo((Long) corrected.get("goldLinks"));
+        assertThat(relinked).isPositive();
+        assertThat((Double) evaluated.get("mentionRecall")).isEqualTo(1.0);
+        assertThat((Double) evaluated.get("linkingAccuracy"))
+                .isCloseTo(Math.round(1000.0 * (goldMentions - relinked) / goldMentions) / 1000.0, within(1e-9));
+        assertThat((List<?>) evaluated.get("mostFrequentErrors")).isNotEmpty().hasSizeLessThanOrEqualTo(5);
+    }
+
+    private static int indexOf(List<String> statements, String text) {
+        for (int i = 0; i < statements.size(); i++) {
+            if (statements.get(i).contains(text)) {
+                return i;
+            }
+        }
+        throw new AssertionError("No statement of the demo script contains " + text);
     }
 }

@@ -12,6 +12,7 @@ import io.ernieneo4j.trainer.align.Aligner;
 import io.ernieneo4j.trainer.align.AlignmentDictionary;
 import io.ernieneo4j.trainer.align.LinkedMention;
 import io.ernieneo4j.trainer.data.CorpusDocument;
+import io.ernieneo4j.trainer.data.Split;
 import io.ernieneo4j.trainer.data.Mention;
 import io.ernieneo4j.trainer.data.Triple;
 import io.ernieneo4j.trainer.run.Progress;
@@ -36,7 +37,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
+import java.util.function.Function;
 
 /**
  * Entity linking against all of WordNet (117,659 synsets, every lemma a name), the trainer alone (no database):
@@ -229,25 +230,16 @@ public final class AlignBenchmark {
 
     private static void accuracy(BenchmarkReport report, WordNet wordNet, Morphology morphology,
                                  AlignmentDictionary dictionary, List<Synset> synsets) {
-        Map<String, List<Example>> bySynset = new LinkedHashMap<>();
-        for (CorpusDocument d : new WordNetDatasets(wordNet, morphology).corpus()) {
-            if (!d.id().endsWith("#def")) {
-                String synset = d.id().substring(0, d.id().indexOf('#'));
-                bySynset.computeIfAbsent(synset, s -> new ArrayList<>())
-                        .add(new Example(synset, d.text(), d.entities().get(0)));
-            }
-        }
-        List<String> keys = new ArrayList<>(bySynset.keySet());
-        Collections.sort(keys);
-        Collections.shuffle(keys, new Random(SEED));
-        int tenth = keys.size() / 10;
-        List<Example> dev = keys.subList(0, tenth).stream().flatMap(k -> bySynset.get(k).stream()).toList();
-        List<Example> test = keys.subList(tenth, 2 * tenth).stream().flatMap(k -> bySynset.get(k).stream()).toList();
+        Split<CorpusDocument> split = new WordNetDatasets(wordNet, morphology).exampleSentences(SEED);
+        Function<CorpusDocument, Example> example = d -> new Example(d.entities().get(0).entity(), d.text(),
+                d.entities().get(0));
+        List<Example> dev = split.dev().stream().map(example).toList();
+        List<Example> test = split.test().stream().map(example).toList();
         Map<String, Integer> index = new LinkedHashMap<>();
         for (int i = 0; i < synsets.size(); i++) {
             index.put(synsets.get(i).id(), i);
         }
-        report.put("examples", bySynset.values().stream().mapToInt(List::size).sum())
+        report.put("examples", split.size())
                 .put("devExamples", dev.size())
                 .put("testExamples", test.size());
 

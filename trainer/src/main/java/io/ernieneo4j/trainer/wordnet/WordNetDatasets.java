@@ -204,15 +204,7 @@ public final class WordNetDatasets {
      * definition as {@code lemma : definition} with the head and each neighbour it mentions.
      */
     public List<CorpusDocument> corpus() {
-        List<CorpusDocument> documents = new ArrayList<>();
-        for (Synset s : wordNet.synsets().values()) {
-            for (int k = 0; k < s.examples().size(); k++) {
-                String text = s.examples().get(k);
-                int index = k;
-                findAnyLemma(finder.words(text), s.lemmas()).ifPresent(span -> documents.add(new CorpusDocument(
-                        s.id() + "#" + index, text, List.of(new Mention(span.start(), span.end(), s.id())))));
-            }
-        }
+        List<CorpusDocument> documents = exampleDocuments();
         Map<String, List<RelationExample>> byDefinition = new LinkedHashMap<>();
         for (RelationExample item : allDefinitionRelations()) {
             byDefinition.computeIfAbsent(item.head().entity(), h -> new ArrayList<>()).add(item);
@@ -223,6 +215,43 @@ public final class WordNetDatasets {
             mentions.add(items.get(0).head());
             items.forEach(item -> mentions.add(item.tail()));
             documents.add(new CorpusDocument(entry.getKey() + "#def", items.get(0).text(), List.copyOf(mentions)));
+        }
+        return documents;
+    }
+
+    /**
+     * The corpus's example sentences (each mentions its own synset, its only entity: the gold link), split by synset
+     * so a sense is in one part only: the synsets sorted, shuffled with {@code seed}, dev the first tenth, test the
+     * second, train the rest; each part in that synset order, a synset's sentences in WordNet's order. The held-out
+     * sets of the linking benchmarks.
+     */
+    public Split<CorpusDocument> exampleSentences(long seed) {
+        Map<String, List<CorpusDocument>> bySynset = new LinkedHashMap<>();
+        for (CorpusDocument d : exampleDocuments()) {
+            bySynset.computeIfAbsent(d.entities().get(0).entity(), k -> new ArrayList<>()).add(d);
+        }
+        List<String> keys = new ArrayList<>(bySynset.keySet());
+        Collections.sort(keys);
+        Collections.shuffle(keys, new Random(seed));
+        int tenth = keys.size() / 10;
+        return new Split<>(documentsOf(bySynset, keys.subList(2 * tenth, keys.size())),
+                documentsOf(bySynset, keys.subList(0, tenth)), documentsOf(bySynset, keys.subList(tenth, 2 * tenth)));
+    }
+
+    private static List<CorpusDocument> documentsOf(Map<String, List<CorpusDocument>> bySynset, List<String> keys) {
+        return keys.stream().flatMap(k -> bySynset.get(k).stream()).toList();
+    }
+
+    /** Every example sentence that contains a lemma of its own synset, with that mention. */
+    private List<CorpusDocument> exampleDocuments() {
+        List<CorpusDocument> documents = new ArrayList<>();
+        for (Synset s : wordNet.synsets().values()) {
+            for (int k = 0; k < s.examples().size(); k++) {
+                String text = s.examples().get(k);
+                int index = k;
+                findAnyLemma(finder.words(text), s.lemmas()).ifPresent(span -> documents.add(new CorpusDocument(
+                        s.id() + "#" + index, text, List.of(new Mention(span.start(), span.end(), s.id())))));
+            }
         }
         return documents;
     }

@@ -6,6 +6,7 @@ import io.ernieneo4j.trainer.align.Aligner;
 import io.ernieneo4j.trainer.align.AlignmentDictionary;
 import io.ernieneo4j.trainer.align.LinkedMention;
 import io.ernieneo4j.trainer.data.CorpusDocument;
+import io.ernieneo4j.trainer.data.Split;
 import io.ernieneo4j.trainer.data.Mention;
 import io.ernieneo4j.trainer.engine.DjlRuntime;
 import io.ernieneo4j.trainer.ernie.BenchmarkResults;
@@ -18,12 +19,11 @@ import io.ernieneo4j.trainer.wordnet.WordNet;
 import io.ernieneo4j.trainer.wordnet.WordNetDatasets;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.Function;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeSet;
 
 /**
@@ -129,20 +129,11 @@ public final class LinkingBenchmark {
 
         // the split of AlignBenchmark
         record Example(String synset, String text, Mention gold) {}
-        Map<String, List<Example>> bySynset = new LinkedHashMap<>();
-        for (CorpusDocument d : new WordNetDatasets(wordNet, morphology).corpus()) {
-            if (!d.id().endsWith("#def")) {
-                String synset = d.id().substring(0, d.id().indexOf('#'));
-                bySynset.computeIfAbsent(synset, s -> new ArrayList<>())
-                        .add(new Example(synset, d.text(), d.entities().get(0)));
-            }
-        }
-        List<String> keys = new ArrayList<>(bySynset.keySet());
-        Collections.sort(keys);
-        Collections.shuffle(keys, new Random(SEED));
-        int tenth = keys.size() / 10;
-        List<Example> devAll = keys.subList(0, tenth).stream().flatMap(k -> bySynset.get(k).stream()).toList();
-        List<Example> testAll = keys.subList(tenth, 2 * tenth).stream().flatMap(k -> bySynset.get(k).stream()).toList();
+        Split<CorpusDocument> split = new WordNetDatasets(wordNet, morphology).exampleSentences(SEED);
+        Function<CorpusDocument, Example> example = d -> new Example(d.entities().get(0).entity(), d.text(),
+                d.entities().get(0));
+        List<Example> devAll = split.dev().stream().map(example).toList();
+        List<Example> testAll = split.test().stream().map(example).toList();
         List<Example> dev = devLimit > 0 && devLimit < devAll.size() ? devAll.subList(0, devLimit) : devAll;
         List<Example> test = testLimit > 0 && testLimit < testAll.size() ? testAll.subList(0, testLimit) : testAll;
         report.put("devExamplesInSplit", devAll.size())

@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -192,8 +191,7 @@ final class SentenceReading {
                 }
             }
         }
-        return names.isEmpty() ? text : String.join(", ", names.stream().filter(Objects::nonNull).toList()) + ": "
-                + text;
+        return names.isEmpty() ? text : String.join(", ", names) + ": " + text;
     }
 
     /** Unit vectors of texts, on the model's inference executor, under its read lock. */

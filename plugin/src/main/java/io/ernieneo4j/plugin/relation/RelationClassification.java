@@ -32,7 +32,7 @@ final class RelationClassification implements MentionPrediction.Task<RelationExa
     static final RelationClassification TASK = new RelationClassification();
 
     /** What a write did. */
-    record Written(long predictions, long merged, long created, long updated, long alreadyKnown) {}
+    record Written(long predictions, long merged, long created, long updated, long alreadyKnown, long rejected) {}
 
     private RelationClassification() {}
 
@@ -95,12 +95,18 @@ final class RelationClassification implements MentionPrediction.Task<RelationExa
     }
 
     /**
-     * Writes the best evidence of each fact as one relationship marked {@code predicted: true}, in the graph's own
-     * convention ({@link RelationConventions}: an inverse or mirrored prediction of the same fact is merged into it);
-     * a fact the graph already states in any of its forms by a relationship that was not predicted is left alone.
+     * A fact to write: its score, the sentence that speaks most for it, and the scores of each source of evidence
+     * (empty without fusion).
      */
-    static Written write(GraphDatabaseService db, Termination termination, List<RelationProc.RelationResult> rows,
-                         String modelName, RelationConventions conventions) {
+    record Proposal(RelationConventions.Fact fact, double score, CompletionEvidence.Sentence sentence,
+                    Map<String, Object> sources) {}
+
+    /**
+     * The proposals of text alone: per fact ({@link RelationConventions}: an inverse or mirrored prediction of the same
+     * fact is merged into it), the best row, its score the model's probability.
+     */
+    static List<Proposal> proposals(List<RelationProc.RelationResult> rows, RelationConventions conventions,
+                                    long[] merged) {
         Map<RelationConventions.Fact, RelationProc.RelationResult> best = new LinkedHashMap<>();
         Map<RelationConventions.Fact, java.util.Set<RelationConventions.Fact>> forms = new LinkedHashMap<>();
         for (RelationProc.RelationResult row : rows) {
@@ -109,28 +115,60 @@ final class RelationClassification implements MentionPrediction.Task<RelationExa
             forms.computeIfAbsent(fact, f -> new java.util.HashSet<>())
                     .add(new RelationConventions.Fact(row.headNodeId(), row.relation(), row.tailNodeId()));
         }
-        long merged = forms.values().stream().mapToLong(f -> f.size() - 1).sum();
+        merged[0] = forms.values().stream().mapToLong(f -> f.size() - 1).sum();
+        List<Proposal> proposals = new ArrayList<>();
+        best.forEach((fact, p) -> {
+            // the evidence's offsets name the mentions as the fact is written: head first
+            boolean reversed = fact.head() != p.headNodeId();
+            CompletionEvidence.Sentence sentence = reversed
+                    ? new CompletionEvidence.Sentence(p.documentId(), (int) p.tailStart(), (int) p.tailEnd(),
+                    (int) p.headStart(), (int) p.headEnd(), p.score())
+                    : new CompletionEvidence.Sentence(p.documentId(), (int) p.headStart(), (int) p.headEnd(),
+                    (int) p.tailStart(), (int) p.tailEnd(), p.score());
+            proposals.add(new Proposal(fact, p.score(), sentence, Map.of()));
+        });
+        return proposals;
+    }
+
+    /**
+     * Writes each proposal as one relationship marked {@code predicted: true}, in the graph's own convention. A fact
+     * the graph already states in any of its forms by a relationship that was not predicted, or by a predicted one a
+     * curator accepted ({@code status: 'accepted'}), is left alone; one a curator rejected ({@code status:
+     * 'rejected'}) is never proposed again. {@code status}, when given, is written on each new or updated edge.
+     */
+    static Written write(GraphDatabaseService db, Termination termination, List<Proposal> proposals,
+                         String modelName, RelationConventions conventions, String status, long merged) {
         String now = ZonedDateTime.now().toString();
         long[] known = {0};
         long[] updated = {0};
-        long created = BatchWriter.write(db, new ArrayList<>(best.entrySet()), 10_000, termination, (write, batch) -> {
+        long[] rejected = {0};
+        long created = BatchWriter.write(db, proposals, 10_000, termination, (write, batch) -> {
             long newEdges = 0;
-            for (Map.Entry<RelationConventions.Fact, RelationProc.RelationResult> entry : batch) {
-                RelationConventions.Fact fact = entry.getKey();
-                RelationProc.RelationResult p = entry.getValue();
+            for (Proposal proposal : batch) {
+                RelationConventions.Fact fact = proposal.fact();
                 Relationship edge = null;
                 boolean stated = false;
+                boolean refused = false;
                 for (RelationConventions.Fact form : conventions.statements(fact)) {
                     @SuppressWarnings("deprecation") Node from = write.getNodeById(form.head());
                     for (Relationship r : from.getRelationships(Direction.OUTGOING, RelationshipType.withName(form.type()))) {
-                        if (r.getEndNodeId() == form.tail()) {
-                            if (!Boolean.TRUE.equals(r.getProperty("predicted", false))) stated = true;
-                            else if (form.equals(fact)) edge = r;
+                        if (r.getEndNodeId() != form.tail()) continue;
+                        Object review = r.getProperty("status", null);
+                        if (!Boolean.TRUE.equals(r.getProperty("predicted", false)) || ACCEPTED.equals(review)) {
+                            stated = true;
+                        } else if (REJECTED.equals(review)) {
+                            refused = true;
+                        } else if (form.equals(fact)) {
+                            edge = r;
                         }
                     }
                 }
                 if (stated) {
                     known[0]++;
+                    continue;
+                }
+                if (refused) {
+                    rejected[0]++;
                     continue;
                 }
                 if (edge == null) {
@@ -141,20 +179,27 @@ final class RelationClassification implements MentionPrediction.Task<RelationExa
                 } else {
                     updated[0]++;
                 }
-                // the evidence's offsets name the mentions as the fact is written: head first
-                boolean reversed = fact.head() != p.headNodeId();
+                CompletionEvidence.Sentence sentence = proposal.sentence();
                 edge.setProperty("predicted", true);
-                edge.setProperty("score", p.score());
+                edge.setProperty("score", proposal.score());
                 edge.setProperty("model", modelName);
-                edge.setProperty("evidence", p.documentId());
-                edge.setProperty("headStart", reversed ? p.tailStart() : p.headStart());
-                edge.setProperty("headEnd", reversed ? p.tailEnd() : p.headEnd());
-                edge.setProperty("tailStart", reversed ? p.headStart() : p.tailStart());
-                edge.setProperty("tailEnd", reversed ? p.headEnd() : p.tailEnd());
+                edge.setProperty("evidence", sentence.documentId());
+                edge.setProperty("headStart", (long) sentence.headStart());
+                edge.setProperty("headEnd", (long) sentence.headEnd());
+                edge.setProperty("tailStart", (long) sentence.tailStart());
+                edge.setProperty("tailEnd", (long) sentence.tailEnd());
                 edge.setProperty("predictedAt", now);
+                proposal.sources().forEach(edge::setProperty);
+                if (status != null) {
+                    edge.setProperty("status", status);
+                }
             }
             return newEdges;
         });
-        return new Written(best.size(), merged, created, updated[0], known[0]);
+        return new Written(proposals.size(), merged, created, updated[0], known[0], rejected[0]);
     }
+
+    /** The review states a curator sets on a predicted edge. */
+    static final String ACCEPTED = "accepted";
+    static final String REJECTED = "rejected";
 }

@@ -1,6 +1,10 @@
 package io.ernieneo4j.plugin.relation;
 
 import io.ernieneo4j.plugin.common.ConfigMap;
+import io.ernieneo4j.plugin.model.ErnieModelCatalog;
+import io.ernieneo4j.plugin.transe.TransEModelRegistry;
+import io.ernieneo4j.trainer.completion.EvidenceFusion;
+import io.ernieneo4j.trainer.transe.TransEModelFiles;
 import io.ernieneo4j.plugin.model.DocumentMentions;
 import io.ernieneo4j.plugin.model.MentionEstimate;
 import io.ernieneo4j.plugin.model.MentionPrediction;
@@ -14,7 +18,9 @@ import org.neo4j.procedure.Name;
 import org.neo4j.procedure.Procedure;
 import org.neo4j.procedure.TerminationGuard;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -50,39 +56,106 @@ public class RelationProc {
     }
 
     @Procedure(name = "ernie.relation.write", mode = Mode.WRITE)
-    @Description("Classifies relations like ernie.relation.stream and writes each as a relationship whose type is "
-            + "the predicted relation label, from head to tail, with properties `predicted` (true), `score`, `model`, "
-            + "`evidence` (the document's node id), `headStart`, `headEnd`, `tailStart`, `tailEnd` (the mentions' "
-            + "character offsets in that document) and `predictedAt`: one relationship per head, type and tail with "
-            + "the best evidence. Inverse types (every A edge comes back as a B edge) and symmetric types are learned "
-            + "from the graph, so a fact is written once, in the type with more edges; facts the graph already "
-            + "states in any form by a relationship that was not predicted are left alone. Idempotent.")
+    @Description("Classifies relations like ernie.relation.stream and writes each fact as a relationship whose type "
+            + "is the relation, from head to tail, with properties `predicted` (true), `score`, `model`, `evidence` "
+            + "(the node id of the document that speaks most for it), `headStart`, `headEnd`, `tailStart`, "
+            + "`tailEnd` (the mentions' character offsets there), `predictedAt` and, when given, `status`. With a "
+            + "`fusion` from ernie.relation.evaluate, every fact the documents suggest is scored by the fused, "
+            + "calibrated probability of its text (all sentences), TransE and type evidence, written when it reaches "
+            + "`threshold`, with `textScore`, `graphScore`, `typeScore` and `sentences` as well. Inverse and "
+            + "symmetric types are learned from the graph, so a fact is written once, in the type with more edges. "
+            + "Facts the graph states by a relationship that was not predicted, or by a predicted one with `status: "
+            + "'accepted'`, are left alone; a predicted one with `status: 'rejected'` is never proposed again. "
+            + "Idempotent.")
     public Stream<WriteResult> write(
-            @Name(value = "configuration", description = "As ernie.relation.stream.") Map<String, Object> configuration) {
-        ConfigMap config = ConfigMap.of(configuration, DocumentMentions.KEYS);
+            @Name(value = "configuration", description = "As ernie.relation.stream, and `fusion` (the map "
+                    + "ernie.relation.evaluate returns), `status` (a review state written on each edge, e.g. "
+                    + "'candidate').") Map<String, Object> configuration) {
+        ConfigMap config = ConfigMap.of(configuration, WRITE_KEYS);
         DocumentMentions request = DocumentMentions.from(config, tx);
+        String status = config.optionalString("status").orElse(null);
+        Object fusionMap = config.toMap().get("fusion");
+        if (fusionMap != null && !(fusionMap instanceof Map<?, ?>)) {
+            throw new IllegalArgumentException("`fusion` must be the map ernie.relation.evaluate returns as `fusion`.");
+        }
         MentionPrediction prediction = prediction("ernie.relation.write");
-        MentionPrediction.Run<RelationResult> run = prediction.run(request, RelationClassification.TASK);
-        long writeStart = System.nanoTime();
         RelationConventions conventions = RelationConventions.learn(tx, prediction.termination());
         log.info("ernie.relation.write: %s", conventions.describe());
+        long[] merged = {0};
+        List<RelationClassification.Proposal> proposals;
+        long documents;
+        long examples;
+        long tooLong;
+        long withoutVector;
+        long computeMillis;
+        if (fusionMap instanceof Map<?, ?> map) {
+            EvidenceFusion fusion = EvidenceFusion.fromMap(map);
+            List<String> labels = ErnieModelCatalog.use(db.databaseName(), request.modelName(),
+                    loaded -> loaded.loaded().manifest().labels());
+            TransEModelFiles.NamedModel transe = map.get("transeModel") instanceof String name
+                    && fusion.sources().contains(EvidenceFusion.Source.GRAPH) ? TransEModelRegistry.load(db, name) : null;
+            Optional<String> typeProperty = map.get("typeProperty") instanceof String t ? Optional.of(t) : Optional.empty();
+            MentionPrediction.Run<RelationEvidence.PairScores> run = prediction.run(request, RelationEvidence.TASK);
+            CompletionEvidence evidence = CompletionEvidence.collect(tx, prediction.termination(), run.rows(), labels,
+                    CompletionEvidence.relationTypes(labels, List.of()), conventions, typeProperty, transe,
+                    fusion.textAggregation(), r -> true);
+            proposals = evidence.proposals(fusion, request.threshold());
+            documents = run.documents();
+            examples = run.examples();
+            tooLong = run.tooLong();
+            withoutVector = run.mentionsWithoutVector();
+            computeMillis = run.computeMillis();
+        } else {
+            MentionPrediction.Run<RelationResult> run = prediction.run(request, RelationClassification.TASK);
+            proposals = RelationClassification.proposals(run.rows(), conventions, merged);
+            documents = run.documents();
+            examples = run.examples();
+            tooLong = run.tooLong();
+            withoutVector = run.mentionsWithoutVector();
+            computeMillis = run.computeMillis();
+        }
+        long writeStart = System.nanoTime();
         RelationClassification.Written written = RelationClassification.write(db, prediction.termination(),
-                run.rows(), request.modelName(), conventions);
+                proposals, request.modelName(), conventions, status, merged[0]);
         return Stream.of(new WriteResult(written.predictions(), written.merged(), written.created(), written.updated(),
-                written.alreadyKnown(), run.documents(), run.examples(), run.tooLong(), run.mentionsWithoutVector(),
-                run.computeMillis(), (System.nanoTime() - writeStart) / 1_000_000,
-                config.toMap()));
+                written.alreadyKnown(), written.rejected(), documents, examples, tooLong, withoutVector,
+                computeMillis, (System.nanoTime() - writeStart) / 1_000_000, config.toMap()));
     }
+
+    private static final java.util.Set<String> WRITE_KEYS = DocumentMentions.keysWith("fusion", "status");
 
     @Procedure(name = "ernie.relation.write.estimate", mode = Mode.READ)
     @Description("Estimates the memory ernie.relation.write needs for a configuration and a loaded model, before "
             + "anything runs: the model's parameters, one batch's activations and the inputs read; writes nothing.")
     public Stream<MentionEstimate> writeEstimate(
             @Name(value = "configuration", description = "As ernie.relation.write.") Map<String, Object> configuration) {
-        ConfigMap config = ConfigMap.of(configuration, DocumentMentions.KEYS);
+        ConfigMap config = ConfigMap.of(configuration, WRITE_KEYS);
         DocumentMentions request = DocumentMentions.from(config, tx);
         return Stream.of(prediction("ernie.relation.write.estimate")
                 .estimate(request, RelationClassification.TASK, config.toMap()));
+    }
+
+    @Procedure(name = "ernie.relation.evaluate", mode = Mode.READ)
+    @Description("Held-out evaluation of knowledge-graph completion from the documents: every fact they suggest (two "
+            + "co-mentioned entities and a relationship type the model predicts) is a candidate, true when an edge of "
+            + "the dev or test split states it, false when the graph does not state it; facts that training edges "
+            + "state are left out. Each source of evidence (`text`: the relation model over every sentence that "
+            + "mentions both; `graph`: TransE; `types`: which node types each relationship type connects, learned "
+            + "from training edges) and their fusion are fitted on dev, which calibrates them, and ranked on test: "
+            + "average precision (PR-AUC), P@K, precision and recall at `threshold`, calibration error, per "
+            + "relationship type. Returns the fitted `fusion` for ernie.relation.write. A TransE model trained on "
+            + "more than `trainSplit` is refused. Writes nothing.")
+    public Stream<EvaluateResult> evaluate(
+            @Name(value = "configuration", description = "As ernie.relation.stream, and `transeModel` (the relation "
+                    + "model's), `typeProperty` (node labels), `evidence` (['text', 'graph', 'types']), "
+                    + "`textAggregation` ('max' or 'noisyOr'), `relationshipTypes` (the model's), `splitProperty` "
+                    + "('split'), `trainSplit` ('train'), `devSplit` ('dev'), `testSplit` ('test'), `precisionAtK` "
+                    + "([100, 500]), `devFraction` (0.5, of the false candidates), `seed` (42).")
+            Map<String, Object> configuration) {
+        ConfigMap config = ConfigMap.of(configuration, CompletionConfig.KEYS);
+        CompletionConfig completion = CompletionConfig.from(config, DocumentMentions.from(config, tx));
+        MentionPrediction prediction = prediction("ernie.relation.evaluate");
+        return Stream.of(new RelationEvaluation(db, tx, log, prediction).evaluate(completion, config.toMap()));
     }
 
     private MentionPrediction prediction(String procedure) {
@@ -100,15 +173,42 @@ public class RelationProc {
             @Description("Start of the tail mention.") long tailStart,
             @Description("End of the tail mention.") long tailEnd) {}
 
+    public record EvaluateResult(
+            @Description("Candidate facts: distinct (head, relationship type, tail) the documents suggest.")
+            long candidates,
+            @Description("Candidates in the dev split (fitted on).") long devCandidates,
+            @Description("True ones among them: stated by a dev edge.") long devPositives,
+            @Description("Candidates in the test split (scored).") long testCandidates,
+            @Description("True ones among them: stated by a test edge.") long testPositives,
+            @Description("Candidates left out: a training edge states them.") long knownFacts,
+            @Description("Distinct facts the test split states, mentioned in the documents or not.") long testFacts,
+            @Description("Those among the candidates: what reading the documents can find at most.")
+            long testFactsMentioned,
+            @Description("Test metrics of each source fitted alone and of `fused`: `averagePrecision`, `P@K`, "
+                    + "`predicted`, `precision`, `recall`, `f1` (at `threshold`), `calibrationError`.")
+            Map<String, Object> bySource,
+            @Description("The fused score's test metrics per relationship type.")
+            List<Map<String, Object>> byRelationshipType,
+            @Description("The fitted fusion, for ernie.relation.write's `fusion`.") Map<String, Object> fusion,
+            @Description("Documents read.") long documents,
+            @Description("Mention pairs classified.") long examples,
+            @Description("Mention pairs not classified: beyond the model's maximum length.") long examplesTooLong,
+            @Description("Milliseconds in all.") long computeMillis,
+            @Description("The configuration used.") Map<String, Object> configuration) {}
+
     public record WriteResult(
             @Description("Distinct facts predicted over the threshold, each counted once however it was stated.")
             long predictions,
             @Description("Predictions merged into another of the same fact: its inverse type the other way round "
-                    + "(HYPONYM for HYPERNYM) or a symmetric type's mirror, as learned from the graph.")
+                    + "(HYPONYM for HYPERNYM) or a symmetric type's mirror, as learned from the graph. 0 with "
+                    + "`fusion`, which scores every fact once from all its forms.")
             long factsMerged,
             @Description("Relationships created.") long relationshipsCreated,
             @Description("Earlier predicted relationships updated.") long relationshipsUpdated,
-            @Description("Predictions already stated by a relationship that was not predicted (left alone).") long alreadyKnown,
+            @Description("Predictions already stated by a relationship that was not predicted, or by an accepted "
+                    + "one (left alone).") long alreadyKnown,
+            @Description("Predictions a curator rejected before (`status: 'rejected'`; not proposed again).")
+            long rejected,
             @Description("Documents read (with text and a mention over `minLinkScore`).") long documents,
             @Description("Mention pairs classified (examples given to the model).") long examples,
             @Description("Mention pairs not classified: a mention beyond the model's maximum length.")

@@ -17,6 +17,7 @@ public final class ErnieProcedures {
             "ernie.model.drop",
             "ernie.model.list",
             "ernie.model.load",
+            "ernie.relation.evaluate",
             "ernie.relation.stream",
             "ernie.relation.write",
             "ernie.relation.write.estimate",

@@ -1,6 +1,7 @@
 package io.ernieneo4j.trainer.linking;
 
 import io.ernieneo4j.trainer.align.CalibrationError;
+import io.ernieneo4j.trainer.run.SeededShare;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -65,13 +66,9 @@ public final class LinkingFit {
                 new double[] {calibration(before, test), calibration(fitted, test)});
     }
 
-    /** Whether an entity's mentions are held out: a seeded 64-bit mix of its id, compared with the fraction. */
+    /** Whether an entity's mentions are held out. */
     static boolean isTest(long entityId, long seed, double testFraction) {
-        long z = entityId * 0x9E3779B97F4A7C15L + seed;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        z ^= z >>> 31;
-        return (z >>> 11) * 0x1.0p-53 < testFraction;
+        return SeededShare.contains(entityId, seed, testFraction);
     }
 
     private static double accuracy(SenseScorer scorer, List<SenseScorer.Choice> choices) {

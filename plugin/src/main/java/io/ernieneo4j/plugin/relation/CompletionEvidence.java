@@ -1,0 +1,261 @@
+package io.ernieneo4j.plugin.relation;
+
+import io.ernieneo4j.plugin.common.EntityKey;
+import io.ernieneo4j.trainer.completion.EvidenceFusion;
+import io.ernieneo4j.trainer.completion.TextEvidence;
+import io.ernieneo4j.trainer.completion.TypeConstraints;
+import io.ernieneo4j.trainer.run.Termination;
+import io.ernieneo4j.trainer.transe.TransEModelFiles;
+import org.neo4j.graphdb.Direction;
+import org.neo4j.graphdb.Label;
+import org.neo4j.graphdb.Node;
+import org.neo4j.graphdb.Relationship;
+import org.neo4j.graphdb.RelationshipType;
+import org.neo4j.graphdb.ResourceIterable;
+import org.neo4j.graphdb.Transaction;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * The evidence for every candidate fact the documents suggest, from the three sources {@link EvidenceFusion} weighs:
+ * the relation model's probability of each relationship type for each mention pair, aggregated per fact over every
+ * sentence that mentions both entities in either order (an inverse type's or a symmetric type's reading counts for
+ * the same fact, {@link RelationConventions}); TransE's {@code -|h + r - t|} for the fact in any form its model
+ * knows; and the {@link TypeConstraints} density of the fact's relationship type between its nodes' types, learned
+ * from the graph's edges. A node's type is the value of {@code typeProperty}, or its labels.
+ */
+final class CompletionEvidence {
+
+    private static final int CHECK_EVERY = 10_000;
+
+    /** The sentence that speaks most for a fact, its offsets oriented as the fact is written (head first). */
+    record Sentence(long documentId, int headStart, int headEnd, int tailStart, int tailEnd, double probability) {}
+
+    /** What the text says about one fact. */
+    static final class FactText {
+        final TextEvidence text = new TextEvidence();
+        Sentence best;
+    }
+
+    private final Map<RelationConventions.Fact, FactText> facts;
+    private final Transaction tx;
+    private final Optional<String> typeProperty;
+    private final TypeConstraints constraints;
+    private final TripleScorer transe;
+    private final RelationConventions conventions;
+    private final String aggregation;
+    private final Map<Long, String> nodeTypes = new HashMap<>();
+
+    private CompletionEvidence(Map<RelationConventions.Fact, FactText> facts, Transaction tx,
+                               Optional<String> typeProperty, TypeConstraints constraints, TripleScorer transe,
+                               RelationConventions conventions, String aggregation) {
+        this.facts = facts;
+        this.tx = tx;
+        this.typeProperty = typeProperty;
+        this.constraints = constraints;
+        this.transe = transe;
+        this.conventions = conventions;
+        this.aggregation = aggregation;
+    }
+
+    /**
+     * Aggregates the mention pairs' probabilities of each of {@code relationTypes} per fact, learns the type
+     * constraints from the edges {@code knownEdge} accepts, and prepares TransE's scores ({@code transe} may be
+     * null: no graph evidence).
+     */
+    static CompletionEvidence collect(Transaction tx, Termination termination,
+                                      List<RelationEvidence.PairScores> rows, List<String> labels,
+                                      Set<String> relationTypes, RelationConventions conventions,
+                                      Optional<String> typeProperty, TransEModelFiles.NamedModel transe,
+                                      String aggregation, Predicate<Relationship> knownEdge) {
+        Map<RelationConventions.Fact, FactText> facts = new LinkedHashMap<>();
+        for (RelationEvidence.PairScores row : rows) {
+            for (int label = 0; label < labels.size(); label++) {
+                String type = labels.get(label);
+                if (!relationTypes.contains(type)) {
+                    continue;
+                }
+                double p = row.probabilities()[label];
+                RelationConventions.Fact fact = conventions.canonical(row.headNodeId(), type, row.tailNodeId());
+                FactText text = facts.computeIfAbsent(fact, f -> new FactText());
+                text.text.add(p);
+                if (text.best == null || p > text.best.probability()) {
+                    boolean reversed = fact.head() != row.headNodeId();
+                    text.best = reversed
+                            ? new Sentence(row.documentId(), row.tailStart(), row.tailEnd(), row.headStart(),
+                            row.headEnd(), p)
+                            : new Sentence(row.documentId(), row.headStart(), row.headEnd(), row.tailStart(),
+                            row.tailEnd(), p);
+                }
+            }
+        }
+        CompletionEvidence evidence = new CompletionEvidence(facts, tx, typeProperty, null, null, conventions,
+                aggregation);
+        TypeConstraints constraints = evidence.learnTypes(termination, relationTypes, knownEdge);
+        return new CompletionEvidence(facts, tx, typeProperty, constraints,
+                transe == null ? null : new TripleScorer(transe, tx), conventions, aggregation);
+    }
+
+    Map<RelationConventions.Fact, FactText> facts() {
+        return facts;
+    }
+
+    TypeConstraints constraints() {
+        return constraints;
+    }
+
+    /**
+     * The facts whose fused probability reaches {@code threshold}, each with the sentence that speaks most for it
+     * and what each source said: {@code textScore} (the aggregated probability), {@code graphScore} (TransE's
+     * {@code -distance}; absent without a vector), {@code typeScore} (the type density), {@code sentences}.
+     */
+    List<RelationClassification.Proposal> proposals(EvidenceFusion fusion, double threshold) {
+        List<RelationClassification.Proposal> proposals = new ArrayList<>();
+        facts.forEach((fact, text) -> {
+            EvidenceFusion.Candidate candidate = candidate(fact);
+            double probability = fusion.probability(candidate);
+            if (probability >= threshold) {
+                Map<String, Object> sources = new LinkedHashMap<>();
+                sources.put("textScore", candidate.text());
+                if (Double.isFinite(candidate.graph())) sources.put("graphScore", candidate.graph());
+                sources.put("typeScore", candidate.types());
+                sources.put("sentences", (long) text.text.sentences());
+                proposals.add(new RelationClassification.Proposal(fact, probability, text.best, sources));
+            }
+        });
+        return proposals;
+    }
+
+    /** The fact's evidence as the fusion reads it. */
+    EvidenceFusion.Candidate candidate(RelationConventions.Fact fact) {
+        FactText text = facts.get(fact);
+        double graph = transe == null ? Double.NaN : transe.score(conventions.statements(fact));
+        double types = constraints.density(typeOf(fact.head()), fact.type(), typeOf(fact.tail()));
+        return new EvidenceFusion.Candidate(fact.type(), text == null ? 0 : text.text.value(aggregation), graph, types);
+    }
+
+    /**
+     * One pass over the nodes: each node's type, and each edge {@code knownEdge} accepts (never a predicted one)
+     * of the relation types or their inverses, counted in its canonical form.
+     */
+    @SuppressWarnings("deprecation") // internal node ids, within this transaction
+    private TypeConstraints learnTypes(Termination termination, Set<String> relationTypes,
+                                       Predicate<Relationship> knownEdge) {
+        TypeConstraints.Builder builder = TypeConstraints.builder(1.0);
+        Set<String> wanted = new TreeSet<>();
+        for (String type : relationTypes) {
+            for (RelationConventions.Fact form : conventions.statements(new RelationConventions.Fact(0, type, 1))) {
+                wanted.add(form.type());
+            }
+        }
+        RelationshipType[] types = wanted.stream().map(RelationshipType::withName).toArray(RelationshipType[]::new);
+        long nodes = 0;
+        try (ResourceIterable<Node> all = tx.getAllNodes()) {
+            for (Node node : all) {
+                if (++nodes % CHECK_EVERY == 0) {
+                    termination.assertRunning();
+                }
+                builder.node(typeOf(node));
+                for (Relationship r : node.getRelationships(Direction.OUTGOING, types)) {
+                    if (Boolean.TRUE.equals(r.getProperty("predicted", false)) || !knownEdge.test(r)) {
+                        continue;
+                    }
+                    RelationConventions.Fact fact = conventions.canonical(node.getId(), r.getType().name(),
+                            r.getEndNodeId());
+                    builder.edge(typeOf(fact.head()), fact.type(), typeOf(fact.tail()));
+                }
+            }
+        }
+        return builder.build();
+    }
+
+    @SuppressWarnings("deprecation")
+    private String typeOf(long nodeId) {
+        String type = nodeTypes.get(nodeId);
+        return type != null ? type : typeOf(tx.getNodeById(nodeId));
+    }
+
+    @SuppressWarnings("deprecation")
+    private String typeOf(Node node) {
+        return nodeTypes.computeIfAbsent(node.getId(), id -> {
+            if (typeProperty.isEmpty()) {
+                List<String> labels = new ArrayList<>();
+                for (Label label : node.getLabels()) labels.add(label.name());
+                labels.sort(null);
+                return String.join(":", labels);
+            }
+            Object value = node.getProperty(typeProperty.get(), null);
+            if (value instanceof String[] many) {
+                return String.join("|", many);
+            }
+            return value == null ? "" : value.toString();
+        });
+    }
+
+    /** TransE's plausibility of a fact: {@code -distance} in the first of its forms whose type the model knows. */
+    private static final class TripleScorer {
+        private final TransEModelFiles.NamedModel model;
+        private final EntityKey key;
+        private final Map<String, Integer> entities;
+        private final Map<String, Integer> relations;
+        private final Transaction tx;
+        private final Map<Long, Integer> rows = new HashMap<>();
+
+        TripleScorer(TransEModelFiles.NamedModel model, Transaction tx) {
+            this.model = model;
+            this.key = EntityKey.parse(model.manifest().entityKey());
+            this.tx = tx;
+            this.entities = new HashMap<>(model.entities().size() * 2);
+            for (int i = 0; i < model.entities().size(); i++) entities.put(model.entities().get(i), i);
+            this.relations = new HashMap<>();
+            for (int i = 0; i < model.relations().size(); i++) relations.put(model.relations().get(i), i);
+        }
+
+        double score(List<RelationConventions.Fact> forms) {
+            for (RelationConventions.Fact form : forms) {
+                Integer relation = relations.get(form.type());
+                if (relation == null) continue;
+                int head = row(form.head());
+                int tail = row(form.tail());
+                if (head < 0 || tail < 0) return Double.NaN;
+                return -model.model().distance(head, relation, tail);
+            }
+            return Double.NaN;
+        }
+
+        @SuppressWarnings("deprecation")
+        private int row(long nodeId) {
+            return rows.computeIfAbsent(nodeId, id -> {
+                String k = key.of(tx.getNodeById(id));
+                Integer row = k == null ? null : entities.get(k);
+                return row == null ? -1 : row;
+            });
+        }
+    }
+
+    /** The relation types evaluated or written: the model's labels but {@code no_relation}, or those asked for. */
+    static Set<String> relationTypes(List<String> labels, List<String> asked) {
+        Set<String> types = labels.stream().filter(l -> !l.equals(io.ernieneo4j.trainer.infer.LabelSet.NO_RELATION))
+                .collect(Collectors.toCollection(TreeSet::new));
+        if (asked.isEmpty()) {
+            return types;
+        }
+        for (String type : asked) {
+            if (!types.contains(type)) {
+                throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                        "`relationshipTypes` names `%s`, which the relation model does not predict; it predicts %s.",
+                        type, types));
+            }
+        }
+        return new TreeSet<>(asked);
+    }
+}

@@ -27,11 +27,17 @@ import java.util.Set;
  *                          entity's type, so a wrong link is a wrong label); at least {@code minLinkScore}, which is
  *                          the default. The mention is still an entity input of every example of its document.
  * @param overwrite         whether a folder that already holds files may be replaced
+ * @param splitProperty     when set, a relationship whose property holds another value than {@code trainSplit} is
+ *                          held out (the dev and test edges of a link-prediction split): it labels no pair, and its
+ *                          pair is no {@code no_relation} either, so a model fine-tuned on the files never reads the
+ *                          held-out facts that ernie.relation.evaluate scores it on
+ * @param trainSplit        the value of the relationships that label pairs
  */
 public record DatasetExportConfig(String directory, String documentLabel, String textProperty, String modelName,
                                   String typeProperty, List<String> relationshipTypes, double negativeRatio,
                                   List<Double> splitRatios, long seed, double minLinkScore,
                                   double typingMinLinkScore, boolean overwrite,
+                                  java.util.Optional<String> splitProperty, String trainSplit,
                                   Map<String, Object> toMap) {
 
     public static final List<Double> DEFAULT_SPLIT_RATIOS = List.of(0.8, 0.1, 0.1);
@@ -39,7 +45,7 @@ public record DatasetExportConfig(String directory, String documentLabel, String
     public static final long DEFAULT_SEED = 42;
     static final Set<String> KEYS = Set.of("directory", "documentLabel", "textProperty", "modelName", "typeProperty",
             "relationshipTypes", "negativeRatio", "splitRatios", "seed", "minLinkScore", "typingMinLinkScore",
-            "overwrite");
+            "overwrite", "splitProperty", "trainSplit");
 
     /** What the trainer's dataset builder needs; no relationship types configured means {@code modelTypes}. */
     DatasetParameters parameters(List<String> modelTypes) {
@@ -69,6 +75,8 @@ public record DatasetExportConfig(String directory, String documentLabel, String
                 minLinkScore,
                 typingMinLinkScore,
                 config.bool("overwrite", false),
+                config.optionalString("splitProperty"),
+                config.string("trainSplit", "train"),
                 config.toMap());
     }
 

@@ -58,7 +58,9 @@ public class DatasetExportProc {
                     + "`documentLabel`, `modelName` (a TransE model), `typeProperty` (all required), `textProperty` "
                     + "('text'), `relationshipTypes` (default: the TransE model's), `negativeRatio` (1.0), "
                     + "`splitRatios` ([0.8, 0.1, 0.1]), `seed` (42), `minLinkScore` (0.0), `typingMinLinkScore` "
-                    + "(`minLinkScore`), `overwrite` (false).")
+                    + "(`minLinkScore`), `overwrite` (false), `splitProperty` (none: every relationship labels "
+                    + "pairs; set: only those whose value is `trainSplit`, 'train', while the others label nothing "
+                    + "and make no `no_relation` pair, so that ernie.relation.evaluate can score the model on them).")
             Map<String, Object> configuration) {
         PluginFolders.requireFileWrites("ernie.dataset.export");
         long start = System.nanoTime();
@@ -96,6 +98,10 @@ public class DatasetExportProc {
         manifest.put("typeLabels", dataset.typeLabels());
         manifest.put("relationLabels", dataset.relationLabels());
         manifest.put("configuration", config.toMap());
+        config.splitProperty().ifPresent(s -> {
+            manifest.put("splitProperty", s);
+            manifest.put("trainSplit", config.trainSplit());
+        });
         return manifest;
     }
 

@@ -114,10 +114,19 @@ final class DatasetGraphReader implements DatasetGraph {
             String other = key.of(r.getOtherNode(node));
             if (other != null) { // a node without a key is no entity of the files
                 relationships.add(new Relationship(r.getType().name(), other, r.getStartNode().equals(node),
-                        Boolean.TRUE.equals(r.getProperty("predicted", false))));
+                        Boolean.TRUE.equals(r.getProperty("predicted", false)) || heldOut(r)));
             }
         }
         return relationships;
+    }
+
+    /** A dev or test edge of the configured split: like a predicted one, it labels nothing. */
+    private boolean heldOut(org.neo4j.graphdb.Relationship r) {
+        if (config.splitProperty().isEmpty()) {
+            return false;
+        }
+        Object split = r.getProperty(config.splitProperty().get(), null);
+        return split != null && !config.trainSplit().equals(split);
     }
 
     private static IllegalArgumentException invalid(String format, Object... args) {

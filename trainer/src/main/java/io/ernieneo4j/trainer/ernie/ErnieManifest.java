@@ -15,6 +15,10 @@ import java.util.List;
  * @param maxLength     word pieces a text is cut to
  * @param parameters    DJL's parameter file, relative to the directory
  * @param entities      the entity embeddings the model was trained with
+ * @param training      what its examples came from, when known: {@code dataset} (the folder), and when the dataset's
+ *                      relation labels came from one split of the graph's edges only, {@code splitProperty} and
+ *                      {@code trainSplit} (so an evaluation on the other splits can trust the model never read them);
+ *                      null for models saved before this was recorded or outside a training run
  */
 public record ErnieManifest(
         int formatVersion,
@@ -24,7 +28,8 @@ public record ErnieManifest(
         String tokenizer,
         int maxLength,
         String parameters,
-        EntityEmbeddings entities) {
+        EntityEmbeddings entities,
+        java.util.Map<String, Object> training) {
 
     /**
      * The TransE model the entity input must come from.
@@ -45,5 +50,11 @@ public record ErnieManifest(
 
     public ErnieManifest {
         labels = labels == null ? List.of() : List.copyOf(labels);
+    }
+
+    /** A manifest without a training record. */
+    public ErnieManifest(int formatVersion, ErnieConfig architecture, ErnieTask task, List<String> labels,
+                         String tokenizer, int maxLength, String parameters, EntityEmbeddings entities) {
+        this(formatVersion, architecture, task, labels, tokenizer, maxLength, parameters, entities, null);
     }
 }

@@ -1,5 +1,7 @@
 package io.ernieneo4j.trainer.ernie;
 
+import io.ernieneo4j.trainer.training.ModelOutput;
+
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import com.fasterxml.jackson.core.JacksonException;
@@ -63,10 +65,17 @@ public final class ModelDirectory {
      */
     public static ErnieManifest save(ErnieModel model, Path tokenizerJson, int maxLength, String transeModel,
                                      Path directory) throws IOException {
+        return save(model, new ModelOutput(directory, tokenizerJson, maxLength, transeModel), directory);
+    }
+
+    /** Writes {@code model} to {@code directory} as a training run's {@code output} describes it. */
+    public static ErnieManifest save(ErnieModel model, ModelOutput output, Path directory) throws IOException {
         Files.createDirectories(directory);
+        Path tokenizerJson = output.tokenizerJson();
         ErnieManifest manifest = new ErnieManifest(FORMAT_VERSION, model.config(), model.task(), model.labels(),
-                TOKENIZER, maxLength, PARAMETERS,
-                new ErnieManifest.EntityEmbeddings(transeModel, model.config().entityDim()));
+                TOKENIZER, output.maxLength(), PARAMETERS,
+                new ErnieManifest.EntityEmbeddings(output.transeModel(), model.config().entityDim()),
+                output.training());
         Files.copy(tokenizerJson, directory.resolve(TOKENIZER), StandardCopyOption.REPLACE_EXISTING);
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
                 Files.newOutputStream(directory.resolve(PARAMETERS)), 1 << 20))) {

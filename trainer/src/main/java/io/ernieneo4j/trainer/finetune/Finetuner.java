@@ -112,8 +112,7 @@ public final class Finetuner {
 
             @Override
             public void keep() throws IOException {
-                ModelDirectory.save(model, output.tokenizerJson(), output.maxLength(), output.transeModel(),
-                        output.directory());
+                ModelDirectory.save(model, output, output.directory());
             }
 
             @Override

@@ -147,8 +147,7 @@ public final class Pretrainer {
 
             @Override
             public void keep() throws IOException {
-                ModelDirectory.save(model, output.tokenizerJson(), output.maxLength(), output.transeModel(),
-                        output.directory());
+                ModelDirectory.save(model, output, output.directory());
             }
         }, training.epochs(), output, resume);
         listener.onTrainingEnd();

@@ -64,7 +64,9 @@ public final class MentionPrediction {
     /**
      * What a run gives.
      *
-     * @param tooLong               examples the model could not take (a mention beyond its maximum length)
+     * @param tooLong               examples the model could not take: what they need (the typed mention, the span
+     *                              from a pair's first mention to its last) is longer than its maximum length; a
+     *                              longer text alone is read in a window around the mention(s)
      * @param mentionsWithoutVector mentions fed without entity input: their entity has no vector in the model's
      *                              TransE model
      */
@@ -208,8 +210,8 @@ public final class MentionPrediction {
         }
 
         private void logSummary() {
-            progress.info(String.format(Locale.ROOT, "%d documents, %d examples (%d beyond the model's maximum "
-                            + "length), %d mentions without a TransE vector, %d rows, %.1f documents/s",
+            progress.info(String.format(Locale.ROOT, "%d documents, %d examples (%d too long for the model even "
+                            + "windowed), %d mentions without a TransE vector, %d rows, %.1f documents/s",
                     documents.size(), examples, tooLong, mentionsWithoutVector, rows,
                     perSecond(documents.size(), start)));
         }

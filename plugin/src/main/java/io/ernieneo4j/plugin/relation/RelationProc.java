@@ -192,7 +192,8 @@ public class RelationProc {
             @Description("The fitted fusion, for ernie.relation.write's `fusion`.") Map<String, Object> fusion,
             @Description("Documents read.") long documents,
             @Description("Mention pairs classified.") long examples,
-            @Description("Mention pairs not classified: beyond the model's maximum length.") long examplesTooLong,
+            @Description("Mention pairs not classified: the span from the first mention to the last is longer than the "
+                    + "model's maximum length (a longer text is read in a window around the pair).") long examplesTooLong,
             @Description("Milliseconds in all.") long computeMillis,
             @Description("The configuration used.") Map<String, Object> configuration) {}
 
@@ -211,7 +212,8 @@ public class RelationProc {
             long rejected,
             @Description("Documents read (with text and a mention over `minLinkScore`).") long documents,
             @Description("Mention pairs classified (examples given to the model).") long examples,
-            @Description("Mention pairs not classified: a mention beyond the model's maximum length.")
+            @Description("Mention pairs not classified: the span from the first mention to the last is longer than the "
+                    + "model's maximum length (a longer text is read in a window around the pair).")
             long examplesTooLong,
             @Description("Mentions fed without entity input: no vector in the model's TransE model.")
             long mentionsWithoutVector,

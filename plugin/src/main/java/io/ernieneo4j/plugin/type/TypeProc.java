@@ -103,7 +103,8 @@ public class TypeProc {
             @Description("Entity nodes written.") long nodesWritten,
             @Description("Documents read (with text and a mention over `minLinkScore`).") long documents,
             @Description("Mentions typed (examples given to the model).") long examples,
-            @Description("Mentions not typed: beyond the model's maximum length.") long examplesTooLong,
+            @Description("Mentions not typed: longer on their own than the model's maximum length (a longer text is "
+                    + "read in a window around the mention).") long examplesTooLong,
             @Description("Mentions fed without entity input: no vector in the model's TransE model.")
             long mentionsWithoutVector,
             @Description("Milliseconds predicting.") long computeMillis,

@@ -343,19 +343,23 @@ class ErnieInferenceProceduresTest extends ClasspathHarness {
     @Test
     @Order(9)
     void countsTheMentionsTheModelCouldNotReadFully() {
-        // the tiny model reads 64 word pieces: "cat" lies beyond them; "stranger" names a node TransE never saw
+        // the tiny model reads 64 word pieces: "cat" lies beyond them, so it is read in a window around it; the
+        // mention of all the waiting is longer than 64 pieces on its own; "stranger" names a node TransE never saw
         String text = "the dog and a stranger " + "waited ".repeat(80) + "for the cat";
         bolt.single("MATCH (dog:Synset {id: '02084071-n'}), (cat:Synset {id: '02121620-n'}) "
                 + "CREATE (m:Memo {text: $text}), (x:Stranger {name: 'stranger'}), "
                 + "(m)-[:MENTIONS {start: 4, end: 7, score: 1.0}]->(dog), "
                 + "(m)-[:MENTIONS {start: 14, end: 22, score: 1.0}]->(x), "
+                + "(m)-[:MENTIONS {start: 23, end: 23 + 7 * 80 - 1, score: 1.0}]->(dog), "
                 + "(m)-[:MENTIONS {start: size($text) - 3, end: size($text), score: 1.0}]->(cat) RETURN m",
                 Map.of("text", text));
         Map<String, Object> written = bolt.single("CALL ernie.type.write({modelName: 'tiny', documentLabel: 'Memo', "
                 + "writeProperty: 'memoTypes', threshold: 0.0})");
-        assertThat(written).containsEntry("documents", 1L).containsEntry("examples", 3L)
+        assertThat(written).containsEntry("documents", 1L).containsEntry("examples", 4L)
                 .containsEntry("examplesTooLong", 1L).containsEntry("mentionsWithoutVector", 1L)
-                .containsEntry("predictions", 2L * TYPES.size()).containsEntry("nodesWritten", 2L);
+                .containsEntry("predictions", 3L * TYPES.size()).containsEntry("nodesWritten", 3L);
+        assertThat(bolt.count("MATCH (c:Synset {id: '02121620-n'}) WHERE c.memoTypes IS NOT NULL RETURN count(c)"))
+                .as("the cat, typed in a window").isEqualTo(1);
         assertThat(bolt.count("MATCH (x:Stranger) WHERE x.memoTypes IS NOT NULL RETURN count(x)")).isEqualTo(1);
     }
 

@@ -94,6 +94,10 @@ final class EvaluateCommand implements Callable<Integer> {
                     ? encoder.typing(SourceLine.read(test, TypingExample.class))
                     : encoder.relation(SourceLine.read(test, RelationExample.class));
             TaskMetrics metrics = Evaluator.evaluate(loaded.model(), table, labels, examples, batchSize, threshold);
+            // left-out examples are not scored: say how many, so that a score is not read as covering them
+            System.out.printf(Locale.ROOT, "%s%s: %d test examples scored; longer than %d word pieces: %s%n",
+                    directory, table == null ? " (no entities)" : "", examples.size(),
+                    loaded.manifest().maxLength(), encoder.counts().lengths());
             System.out.printf(Locale.ROOT, "%s%s: %s%n", directory, table == null ? " (no entities)" : "",
                     metrics.summary());
             return metrics;

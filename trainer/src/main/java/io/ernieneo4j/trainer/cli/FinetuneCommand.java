@@ -222,6 +222,8 @@ final class FinetuneCommand {
             ProgressBarListener listener = new ProgressBarListener(task.code());
             listener.info(String.format(java.util.Locale.ROOT, "%s: %d train, %d dev examples, %d labels; %s",
                     task.code(), data.train.size(), data.dev.size(), data.labels.size(), data.alignment));
+            listener.info(String.format(java.util.Locale.ROOT, "longer than %d word pieces: train %s; dev %s",
+                    o.maxLength, data.trainLengths, data.devLengths));
             Path init = BundledMiniLm.startingWeights(o.init);
             ErnieConfig architecture = BundledMiniLm.architecture(o.architecture).withEntityScale(o.entityScale);
             try (ErnieModel model = StartingWeights.load(init, architecture, task, data.labels.names(), device,
@@ -239,6 +241,9 @@ final class FinetuneCommand {
                 metrics.put("trainExamples", data.train.size());
                 metrics.put("devExamples", data.dev.size());
                 metrics.put("alignment", data.alignment);
+                metrics.put("maxLength", o.maxLength);
+                metrics.put("trainLengths", data.trainLengths);
+                metrics.put("devLengths", data.devLengths);
                 metrics.put("parameters", parameters);
                 metrics.put("bestEpoch", result.state().bestEpoch());
                 metrics.put("dev", result.bestDev());
@@ -277,7 +282,23 @@ final class FinetuneCommand {
         return training;
     }
 
-    private record Encoded(LabelSet labels, List<EncodedExample> train, List<EncodedExample> dev, String alignment) {}
+    /**
+     * @param trainLengths the training examples windowed and left out for their length
+     * @param devLengths   the same for the dev examples
+     */
+    private record Encoded(LabelSet labels, List<EncodedExample> train, List<EncodedExample> dev, String alignment,
+                           Lengths trainLengths, Lengths devLengths) {}
+
+    /**
+     * Examples of one split longer than the maximum length: read through a window around their mention(s), or left
+     * out because their mentions alone do not fit.
+     */
+    public record Lengths(int windowed, int tooLong) {
+        @Override
+        public String toString() {
+            return windowed + " windowed, " + tooLong + " left out";
+        }
+    }
 
     private interface Encoding<T> {
         List<EncodedExample> encode(ExampleEncoder encoder, List<SourceLine<T>> records);
@@ -301,8 +322,11 @@ final class FinetuneCommand {
         UnknownEntities unknown = UnknownEntities.valueOf(o.unknownEntities.toUpperCase(java.util.Locale.ROOT));
         ExampleEncoder encoder = new ExampleEncoder(tokenizer, labels, entities, unknown);
         List<EncodedExample> encodedTrain = encoding.encode(encoder, train);
+        Lengths trainLengths = new Lengths(encoder.counts().windowedExamples(), encoder.counts().tooLongExamples());
         List<EncodedExample> encodedDev = encoding.encode(encoder, dev);
+        Lengths devLengths = new Lengths(encoder.counts().windowedExamples() - trainLengths.windowed(),
+                encoder.counts().tooLongExamples() - trainLengths.tooLong());
         return new Encoded(labels, encodedTrain, encodedDev,
-                entities == null ? "no entity input" : encoder.counts().toString());
+                entities == null ? "no entity input" : encoder.counts().toString(), trainLengths, devLengths);
     }
 }

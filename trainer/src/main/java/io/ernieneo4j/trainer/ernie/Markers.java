@@ -46,13 +46,9 @@ public record Markers(long entity, long head, long tail) {
         long[][] markersAfter = new long[n][0];
         int total = n;
         for (int i = 0; i < markers.length; i++) {
-            int first = text.pieceStartingAt(spans[2 * i]);
-            int last = first < 0 ? -1 : text.lastPieceEndingBy(first, spans[2 * i + 1]);
-            if (last < 0) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT,
-                        "Mention [%d, %d) is not on word-piece boundaries of \"%s\" (or was cut off at %d pieces).",
-                        spans[2 * i], spans[2 * i + 1], text.text(), n));
-            }
+            int[] pieces = pieces(text, spans[2 * i], spans[2 * i + 1]);
+            int first = pieces[0];
+            int last = pieces[1];
             markersBefore[first] = append(markersBefore[first], markers[i]);
             markersAfter[last] = append(markersAfter[last], markers[i]);
             total += 2;
@@ -87,6 +83,21 @@ public record Markers(long entity, long head, long tail) {
         cutStarts[maxLength - 1] = -1;
         cutEnds[maxLength - 1] = -1;
         return new TokenizedText(text.text(), cutIds, cutStarts, cutEnds);
+    }
+
+    /**
+     * The first and last word piece of the mention [start, end) (characters), which the markers go around; fails if
+     * the mention does not start and end on piece boundaries of {@code text} (or lies beyond its pieces).
+     */
+    public static int[] pieces(TokenizedText text, int start, int end) {
+        int first = text.pieceStartingAt(start);
+        int last = first < 0 ? -1 : text.lastPieceEndingBy(first, end);
+        if (last < 0) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "Mention [%d, %d) is not on word-piece boundaries of \"%s\" (or was cut off at %d pieces).",
+                    start, end, text.text(), text.length()));
+        }
+        return new int[] {first, last};
     }
 
     private static long[] append(long[] values, long value) {

@@ -9,12 +9,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
  * BERT's uncased WordPiece through DJL's binding of Hugging Face tokenizers, from a local {@code tokenizer.json}
- * (never by hub name: that would go to the network). Adds [CLS] and [SEP], truncates to {@code maxLength}, never pads
- * (batches pad to their own longest text), and keeps every piece's character span.
+ * (never by hub name: that would go to the network). Adds [CLS] and [SEP], truncates to {@code maxLength} (or, with
+ * {@link #encodeWhole}, not at all, so that a window of a long text can be chosen), never pads (batches pad to their
+ * own longest text), and keeps every piece's character span.
  */
 public final class WordPieceTokenizer implements AutoCloseable {
 
@@ -43,8 +45,9 @@ public final class WordPieceTokenizer implements AutoCloseable {
                         .optTokenizerPath(tokenizerJson)
                         .optAddSpecialTokens(true)
                         .optPadding(false)
-                        .optTruncation(true)
-                        .optMaxLength(maxLength)
+                        // truncation is ours (encode): encodeWhole needs every piece, and a tokenizer.json's own
+                        // truncation (all-MiniLM's says 128) must not cut them
+                        .optTruncation(false)
                         .build();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -61,7 +64,27 @@ public final class WordPieceTokenizer implements AutoCloseable {
         return maxLength;
     }
 
+    /** {@code text} as word pieces, [CLS] first and [SEP] last, cut to the first {@code maxLength}. */
     public TokenizedText encode(String text) {
+        TokenizedText whole = encodeWhole(text).pieces();
+        if (whole.length() <= maxLength) {
+            return whole;
+        }
+        // as the tokenizer's own right truncation does: the first maxLength - 1 pieces, then [SEP]
+        long[] ids = Arrays.copyOf(whole.ids(), maxLength);
+        int[] starts = Arrays.copyOf(whole.starts(), maxLength);
+        int[] ends = Arrays.copyOf(whole.ends(), maxLength);
+        ids[maxLength - 1] = whole.ids()[whole.length() - 1];
+        starts[maxLength - 1] = -1;
+        ends[maxLength - 1] = -1;
+        return new TokenizedText(text, ids, starts, ends);
+    }
+
+    /**
+     * Every word piece of {@code text} however long, [CLS] first and [SEP] last, and where a window of it may begin
+     * or end without splitting a word.
+     */
+    public WholeText encodeWhole(String text) {
         Encoding encoding = tokenizer.encode(text);
         long[] ids = encoding.getIds();
         CharSpan[] spans = encoding.getCharTokenSpans();
@@ -73,8 +96,21 @@ public final class WordPieceTokenizer implements AutoCloseable {
             starts[i] = isSpecial ? -1 : spans[i].getStart();
             ends[i] = isSpecial ? -1 : spans[i].getEnd();
         }
-        return new TokenizedText(text, ids, starts, ends);
+        long[] words = encoding.getWordIds();
+        boolean[] wordStarts = new boolean[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            wordStarts[i] = i == 0 || words[i] != words[i - 1] || starts[i] < 0 || starts[i - 1] < 0;
+        }
+        return new WholeText(new TokenizedText(text, ids, starts, ends), wordStarts);
     }
+
+    /**
+     * A text's word pieces, not truncated.
+     *
+     * @param wordStarts per piece, whether it begins a word (the pre-tokenizer's split: whitespace and punctuation),
+     *                   so that a window starting there tokenizes on its own as it does inside the text
+     */
+    public record WholeText(TokenizedText pieces, boolean[] wordStarts) {}
 
     /** The id of a single vocabulary token (e.g. {@code #}), failing if it is not one word piece. */
     public long tokenId(String token) {

@@ -7,6 +7,7 @@ import io.ernieneo4j.trainer.data.TypingExample;
 import io.ernieneo4j.trainer.ernie.EntityAlignment;
 import io.ernieneo4j.trainer.ernie.EntityTable;
 import io.ernieneo4j.trainer.ernie.Markers;
+import io.ernieneo4j.trainer.ernie.TextWindow;
 import io.ernieneo4j.trainer.ernie.TokenizedText;
 import io.ernieneo4j.trainer.ernie.WordPieceTokenizer;
 
@@ -18,7 +19,9 @@ import java.util.Locale;
 /**
  * Turns typing and relation records into {@link EncodedExample}s: validates spans and labels (naming the file and
  * line of a bad record), tokenises, inserts the reference's markers and aligns the entities to word pieces.
- * Without an entity table (the {@code --no-entities} baseline) no piece gets an entity.
+ * Without an entity table (the {@code --no-entities} baseline) no piece gets an entity. A text longer than the
+ * model's maximum length (markers, [CLS] and [SEP] included) is read through a {@link TextWindow} around the typed
+ * mention or the relation's two mentions; only an example whose mentions alone do not fit is left out.
  */
 public final class ExampleEncoder {
 
@@ -34,7 +37,9 @@ public final class ExampleEncoder {
         private int aligned;
         private int offsetMisses;
         private int unknownEntities;
-        private int truncatedExamples;
+        private int outsideWindow;
+        private int windowedExamples;
+        private int tooLongExamples;
         private String firstUnknown;
 
         public int aligned() {
@@ -49,17 +54,36 @@ public final class ExampleEncoder {
             return unknownEntities;
         }
 
-        /** Examples left out because their (head, tail or typed) mention lies beyond the maximum length. */
-        public int truncatedExamples() {
-            return truncatedExamples;
+        /** Entity mentions of windowed examples that start outside the window, so have no entity input. */
+        public int outsideWindow() {
+            return outsideWindow;
+        }
+
+        /** Examples longer than the maximum length, read through a window around their mention(s). */
+        public int windowedExamples() {
+            return windowedExamples;
+        }
+
+        /**
+         * Examples left out because what they need does not fit in the maximum length even windowed: the typed
+         * mention, or the span from a relation's first mention to its last, with the markers, [CLS] and [SEP].
+         */
+        public int tooLongExamples() {
+            return tooLongExamples;
+        }
+
+        /** The windowed and left-out examples, which the encoder counts with or without an entity table. */
+        public String lengths() {
+            return String.format(Locale.ROOT, "%d examples windowed (longer than the maximum length), %d left out "
+                    + "(their mentions alone do not fit)", windowedExamples, tooLongExamples);
         }
 
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "%d mentions aligned, %d dropped (not on a word-piece start or cut "
-                    + "off), %d dropped (entity not in the table%s); %d examples left out (mention beyond the "
-                    + "maximum length)", aligned, offsetMisses, unknownEntities,
-                    firstUnknown == null ? "" : ", first at " + firstUnknown, truncatedExamples);
+                    + "off), %d dropped (entity not in the table%s), %d dropped (outside the window); %s",
+                    aligned, offsetMisses, unknownEntities, firstUnknown == null ? "" : ", first at " + firstUnknown,
+                    outsideWindow, lengths());
         }
     }
 
@@ -102,14 +126,13 @@ public final class ExampleEncoder {
             int[] labelIndices = labelled
                     ? example.labels().stream().mapToInt(label -> requireLabel(line, label)).toArray()
                     : new int[0];
-            TokenizedText text = tokenizer.encode(example.text());
-            if (cutOff(text, mention)) {
-                counts.truncatedExamples++;
+            Window window = window(line, example.text(), mention);
+            if (window == null) {
                 continue;
             }
-            TokenizedText pieces = marked(line, () -> markers.typing(text, mention.start(), mention.end(),
+            TokenizedText pieces = marked(line, () -> markers.typing(window.pieces(), mention.start(), mention.end(),
                     tokenizer.maxLength()));
-            encoded.add(new EncodedExample(pieces, align(line, pieces, example.text(), example.entities()),
+            encoded.add(new EncodedExample(pieces, align(line, pieces, example.text(), example.entities(), window),
                     labelIndices, line.where()));
         }
         return encoded;
@@ -125,8 +148,8 @@ public final class ExampleEncoder {
             CorpusDocument document = line.record();
             requireText(line, document.text());
             TokenizedText pieces = tokenizer.encode(document.text());
-            encoded.add(new EncodedExample(pieces, align(line, pieces, document.text(), document.entities()),
-                    new int[0], line.where()));
+            encoded.add(new EncodedExample(pieces, align(line, pieces, document.text(), document.entities(),
+                    Window.whole(pieces)), new int[0], line.where()));
         }
         return encoded;
     }
@@ -151,28 +174,36 @@ public final class ExampleEncoder {
                 throw line.problem("the example has no `label`.");
             }
             int[] labels = labelled ? new int[] {requireLabel(line, example.label())} : new int[0];
-            TokenizedText text = tokenizer.encode(example.text());
-            if (cutOff(text, head) || cutOff(text, tail)) {
-                counts.truncatedExamples++;
+            Window window = window(line, example.text(), head, tail);
+            if (window == null) {
                 continue;
             }
-            TokenizedText pieces = marked(line, () -> markers.relation(text, head.start(), head.end(), tail.start(),
-                    tail.end(), tokenizer.maxLength()));
-            encoded.add(new EncodedExample(pieces, align(line, pieces, example.text(), example.entities()),
+            TokenizedText pieces = marked(line, () -> markers.relation(window.pieces(), head.start(), head.end(),
+                    tail.start(), tail.end(), tokenizer.maxLength()));
+            encoded.add(new EncodedExample(pieces, align(line, pieces, example.text(), example.entities(), window),
                     labels, line.where()));
         }
         return encoded;
     }
 
-    private int[] align(SourceLine<?> line, TokenizedText pieces, String text, List<Mention> mentions) {
-        List<Mention> all = mentions == null ? List.of() : mentions;
-        for (Mention mention : all) {
+    private int[] align(SourceLine<?> line, TokenizedText pieces, String text, List<Mention> mentions,
+                        Window window) {
+        List<Mention> given = mentions == null ? List.of() : mentions;
+        for (Mention mention : given) {
             requireMention(line, text, mention, "entities");
         }
         if (entities == null) {
             int[] none = new int[pieces.length()];
             Arrays.fill(none, -1);
             return none;
+        }
+        List<Mention> all = new ArrayList<>(given.size());
+        for (Mention mention : given) {
+            if (window.holds(mention)) {
+                all.add(mention);
+            } else {
+                counts.outsideWindow++;
+            }
         }
         EntityAlignment alignment = EntityAlignment.align(pieces, all, entities);
         if (alignment.unknownEntities() > 0) {
@@ -192,14 +223,48 @@ public final class ExampleEncoder {
         return alignment.rows();
     }
 
-    /** Whether truncation to the maximum length (markers included) cuts {@code mention} off. */
-    private boolean cutOff(TokenizedText text, Mention mention) {
-        int markerRoom = 4;
-        int lastEnd = -1;
-        for (int i = 0; i < text.length() && i < tokenizer.maxLength() - markerRoom; i++) {
-            lastEnd = Math.max(lastEnd, text.ends()[i]);
+    /**
+     * The word pieces of {@code text} to mark: all of them when they fit in the maximum length with [CLS], [SEP]
+     * and a pair of markers per marked mention; else a window around the marked mentions (counted); null, counted,
+     * when the marked mentions and what lies between them do not fit on their own.
+     */
+    private Window window(SourceLine<?> line, String text, Mention... marked) {
+        WordPieceTokenizer.WholeText whole = tokenizer.encodeWhole(text);
+        int room = tokenizer.maxLength() - 2 - 2 * marked.length;
+        int first = Integer.MAX_VALUE;
+        int last = -1;
+        for (Mention mention : marked) {
+            int[] span = marked(line, () -> Markers.pieces(whole.pieces(), mention.start(), mention.end()));
+            first = Math.min(first, span[0]);
+            last = Math.max(last, span[1]);
         }
-        return mention.end() > lastEnd;
+        var window = TextWindow.around(whole, first, last, room);
+        if (window.isEmpty()) {
+            counts.tooLongExamples++;
+            return null;
+        }
+        TokenizedText pieces = window.get();
+        if (pieces.length() == whole.pieces().length()) {
+            return Window.whole(pieces);
+        }
+        counts.windowedExamples++;
+        return new Window(pieces, pieces.starts()[1], pieces.ends()[pieces.length() - 2]);
+    }
+
+    /**
+     * The word pieces read of a text and the characters [from, to) they cover; an entity mention starting outside
+     * them is left out of the alignment and counted, not mistaken for a mention off the word-piece starts.
+     */
+    private record Window(TokenizedText pieces, int from, int to) {
+
+        /** All of a text's pieces, or its pieces cut to the maximum length (pretraining), which count as misses. */
+        static Window whole(TokenizedText pieces) {
+            return new Window(pieces, 0, Integer.MAX_VALUE);
+        }
+
+        boolean holds(Mention mention) {
+            return mention.start() >= from && mention.start() < to;
+        }
     }
 
     private static void requireText(SourceLine<?> line, String text) {
@@ -227,7 +292,7 @@ public final class ExampleEncoder {
         return index;
     }
 
-    private static TokenizedText marked(SourceLine<?> line, java.util.function.Supplier<TokenizedText> marking) {
+    private static <T> T marked(SourceLine<?> line, java.util.function.Supplier<T> marking) {
         try {
             return marking.get();
         } catch (IllegalArgumentException e) {

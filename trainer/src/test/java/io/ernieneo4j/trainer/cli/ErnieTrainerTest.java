@@ -34,6 +34,37 @@ class ErnieTrainerTest {
     }
 
     @Test
+    void finetuneReportsTheExamplesReadInAWindowAndThoseLeftOut(@TempDir Path dir) throws Exception {
+        String longText = "the " + "waited ".repeat(20) + "dog";
+        int dog = longText.length() - 3;
+        Path train = dir.resolve("train.jsonl");
+        Files.writeString(train, String.join("\n",
+                typing("the dog barked", 4, 7),
+                typing(longText, dog, dog + 3),            // 22 pieces: read in a window around "dog"
+                typing(longText, 4, dog - 1)) + "\n");     // the mention alone is 20 pieces
+        Path dev = dir.resolve("dev.jsonl");
+        Files.writeString(dev, typing(longText, dog, dog + 3) + "\n");
+        Path out = dir.resolve("model");
+
+        int exit = ErnieTrainer.run("finetune", "typing", "--train", train.toString(), "--dev", dev.toString(),
+                "--no-entities", "--max-length", "16", "--epochs", "1", "--batch-size", "2", "--out", out.toString());
+
+        assertThat(exit).isZero();
+        var metrics = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+        assertThat(metrics.get("maxLength").asInt()).isEqualTo(16);
+        assertThat(metrics.get("trainExamples").asInt()).isEqualTo(2);
+        assertThat(metrics.get("trainLengths").get("windowed").asInt()).isEqualTo(1);
+        assertThat(metrics.get("trainLengths").get("tooLong").asInt()).isEqualTo(1);
+        assertThat(metrics.get("devLengths").get("windowed").asInt()).isEqualTo(1);
+        assertThat(metrics.get("devLengths").get("tooLong").asInt()).isZero();
+    }
+
+    private static String typing(String text, int start, int end) {
+        return "{\"id\":\"t\",\"text\":\"" + text + "\",\"mention\":{\"start\":" + start + ",\"end\":" + end
+                + ",\"entity\":\"02084071-n\"},\"labels\":[\"noun.animal\"],\"entities\":[]}";
+    }
+
+    @Test
     void anUnknownArchitectureIsRefusedNotReplacedByMiniLm() {
         assertThat(BundledMiniLm.architecture("bert-base").layers()).isEqualTo(12);
         assertThat(BundledMiniLm.architecture("minilm").layers()).isEqualTo(6);

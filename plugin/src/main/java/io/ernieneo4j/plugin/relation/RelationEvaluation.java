@@ -57,6 +57,9 @@ final class RelationEvaluation {
                 loaded -> loaded.loaded().manifest());
         Set<String> relationTypes = CompletionEvidence.relationTypes(manifest.labels(), config.relationshipTypes());
         TransEModelFiles.NamedModel transe = transe(config, manifest);
+        if (config.evidence().contains(EvidenceFusion.Source.TEXT)) {
+            requireHeldOutLabels(config, manifest);
+        }
         List<EvidenceFusion.Source> sources = config.evidence().stream()
                 .filter(s -> transe != null || s != EvidenceFusion.Source.GRAPH).toList();
         RelationConventions conventions = RelationConventions.learn(tx, prediction.termination());
@@ -172,6 +175,28 @@ final class RelationEvaluation {
                     name.get(), config.splitProperty(), config.trainSplit()));
         }
         return model;
+    }
+
+    /**
+     * Refuses a relation model whose training labels may include held-out edges: its manifest must record a dataset
+     * exported with this `splitProperty` and `trainSplit` (ernie.dataset.export), whose dev and test edges label
+     * nothing.
+     */
+    private static void requireHeldOutLabels(CompletionConfig config, ErnieManifest manifest) {
+        Map<String, Object> training = manifest.training() == null ? Map.of() : manifest.training();
+        if (config.splitProperty().equals(training.get("splitProperty"))
+                && config.trainSplit().equals(training.get("trainSplit"))) {
+            return;
+        }
+        throw new IllegalArgumentException(String.format(Locale.ROOT, "Relation model `%s` was fine-tuned on %s, so "
+                        + "its text evidence may have read the held-out edges. Export its dataset with "
+                        + "ernie.dataset.export({..., splitProperty: '%s', trainSplit: '%s'}) and fine-tune again, or "
+                        + "evaluate without it: `evidence: ['graph', 'types']`.", config.documents().modelName(),
+                training.get("splitProperty") == null ? "relation labels from every edge (its ernie.json records no "
+                        + "`training.splitProperty`)"
+                        : String.format(Locale.ROOT, "`%s` = '%s' edges", training.get("splitProperty"),
+                        training.get("trainSplit")),
+                config.splitProperty(), config.trainSplit()));
     }
 
     /** The split of the edge that states the fact in any of its forms (a predicted edge states nothing). */

@@ -7,6 +7,7 @@ import io.ernieneo4j.trainer.ernie.ErnieModel;
 import io.ernieneo4j.trainer.ernie.ErnieTask;
 import io.ernieneo4j.trainer.ernie.ModelDirectory;
 import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
+import io.ernieneo4j.trainer.training.ModelOutput;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -92,19 +93,26 @@ class RelationCompletionTest extends ClasspathHarness {
         DjlRuntime.call(() -> {
             try (ErnieModel relation = ErnieModel.random(ErnieConfig.bert(32, 2, 64, 2), ErnieTask.RELATION,
                     RELATIONS, Device.cpu(), 17)) {
+                // as finetune records a dataset exported with splitProperty: 'split' (this model learnt nothing)
+                ModelDirectory.save(relation, new ModelOutput(models.resolve("jobs-relation"), tokenizer, 64,
+                        ErnieManifest.EntityEmbeddings.NONE, Map.of("dataset", "jobs", "splitProperty", "split",
+                        "trainSplit", "train")), models.resolve("jobs-relation"));
+                // and as one fine-tuned on every edge
                 ModelDirectory.save(relation, tokenizer, 64, ErnieManifest.EntityEmbeddings.NONE,
-                        models.resolve("jobs-relation"));
+                        models.resolve("jobs-relation-every-edge"));
                 return null;
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         });
         bolt.single("CALL ernie.model.load('jobs', {path: 'jobs-relation'})");
+        bolt.single("CALL ernie.model.load('jobs-every-edge', {path: 'jobs-relation-every-edge'})");
     }
 
     @AfterAll
     static void clearSettings() throws Exception {
         bolt.single("CALL ernie.model.drop('jobs')");
+        bolt.single("CALL ernie.model.drop('jobs-every-edge')");
         System.clearProperty("ernie.dir.models");
         System.clearProperty("ernie.dir.transe");
         for (Path dir : List.of(models, transeModels)) {
@@ -166,7 +174,16 @@ class RelationCompletionTest extends ClasspathHarness {
 
     @Test
     @Order(2)
-    void refusesATransEModelThatReadTheHeldOutEdgesAndNamesBadKeys() {
+    @SuppressWarnings("unchecked")
+    void refusesModelsThatReadTheHeldOutEdgesAndNamesBadKeys() {
+        String everyEdge = EVALUATE.replace("modelName: 'jobs'", "modelName: 'jobs-every-edge'");
+        assertThatThrownBy(() -> bolt.single(everyEdge))
+                .hasMessageContaining("Relation model `jobs-every-edge` was fine-tuned on relation labels from every "
+                        + "edge")
+                .hasMessageContaining("ernie.dataset.export({..., splitProperty: 'split', trainSplit: 'train'})");
+        // without its text evidence, the graph and the types are still evaluated
+        Map<String, Object> withoutText = bolt.single(everyEdge.replace("seed: 7", "evidence: ['graph', 'types']"));
+        assertThat((Map<String, Object>) withoutText.get("bySource")).containsOnlyKeys("graph", "types", "fused");
         assertThatThrownBy(() -> bolt.single(EVALUATE.replace("jobs-train", "jobs-all")))
                 .hasMessageContaining("TransE model `jobs-all` was trained on every relationship (no `splitProperty`)")
                 .hasMessageContaining("splitProperty: 'split', trainSplit: 'train'");

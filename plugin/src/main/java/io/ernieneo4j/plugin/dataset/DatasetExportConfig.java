@@ -28,9 +28,10 @@ import java.util.Set;
  *                          the default. The mention is still an entity input of every example of its document.
  * @param overwrite         whether a folder that already holds files may be replaced
  * @param splitProperty     when set, a relationship whose property holds another value than {@code trainSplit} is
- *                          held out (the dev and test edges of a link-prediction split): it labels no pair, and its
- *                          pair is no {@code no_relation} either, so a model fine-tuned on the files never reads the
- *                          held-out facts that ernie.relation.evaluate scores it on
+ *                          held out (the dev and test edges of a link-prediction split): no edge between its two
+ *                          nodes labels their pair (an inverse edge states the same fact), nor is the pair a
+ *                          {@code no_relation}, so a model fine-tuned on the files never reads the held-out facts that
+ *                          ernie.relation.evaluate scores it on
  * @param trainSplit        the value of the relationships that label pairs
  */
 public record DatasetExportConfig(String directory, String documentLabel, String textProperty, String modelName,

@@ -106,6 +106,13 @@ final class DatasetGraphReader implements DatasetGraph {
     public List<Relationship> relationships(String entity) {
         Node node = tx.getNodeById(nodeIds.get(entity));
         List<Relationship> relationships = new ArrayList<>();
+        // a pair with a held-out edge is held out in every form (an inverse edge states the same fact)
+        java.util.Set<Node> heldOutPairs = new java.util.HashSet<>();
+        for (org.neo4j.graphdb.Relationship r : node.getRelationships()) {
+            if (heldOut(r)) {
+                heldOutPairs.add(r.getOtherNode(node));
+            }
+        }
         // the interface's Relationship shadows Neo4j's here
         for (org.neo4j.graphdb.Relationship r : node.getRelationships()) {
             if (r.getType().name().equals(MENTIONS)) {
@@ -114,7 +121,8 @@ final class DatasetGraphReader implements DatasetGraph {
             String other = key.of(r.getOtherNode(node));
             if (other != null) { // a node without a key is no entity of the files
                 relationships.add(new Relationship(r.getType().name(), other, r.getStartNode().equals(node),
-                        Boolean.TRUE.equals(r.getProperty("predicted", false)) || heldOut(r)));
+                        Boolean.TRUE.equals(r.getProperty("predicted", false))
+                                || heldOutPairs.contains(r.getOtherNode(node))));
             }
         }
         return relationships;

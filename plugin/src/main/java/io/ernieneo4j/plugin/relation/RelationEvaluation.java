@@ -69,7 +69,7 @@ final class RelationEvaluation {
         Set<String> heldOut = Set.of(config.devSplit(), config.testSplit());
         CompletionEvidence evidence = CompletionEvidence.collect(tx, prediction.termination(), run.rows(),
                 manifest.labels(), relationTypes, conventions, config.typeProperty(), transe,
-                config.textAggregation(), r -> !heldOut.contains(String.valueOf(r.getProperty(splitProperty, ""))));
+                config.textAggregation(), r -> !heldOutPair(r, splitProperty, heldOut));
 
         List<EvidenceFusion.Candidate> dev = new ArrayList<>();
         List<Boolean> devTruth = new ArrayList<>();
@@ -78,7 +78,7 @@ final class RelationEvaluation {
         long known = 0;
         Set<RelationConventions.Fact> testFactsMentioned = new HashSet<>();
         for (RelationConventions.Fact fact : evidence.facts().keySet()) {
-            Optional<String> split = statedSplit(fact, conventions, splitProperty);
+            Optional<String> split = statedSplit(fact, conventions, config);
             boolean stated = split.isPresent();
             Role role = !stated ? (SeededShare.contains(pairId(fact), config.seed(), config.devFraction())
                     ? Role.DEV : Role.TEST)
@@ -199,19 +199,41 @@ final class RelationEvaluation {
                 config.splitProperty(), config.trainSplit()));
     }
 
-    /** The split of the edge that states the fact in any of its forms (a predicted edge states nothing). */
+    /**
+     * The split of the fact when the graph states it: dev or test when an edge of that split states it in any of its
+     * forms (an inverse edge states the same fact), else the split of the edge that does (a predicted edge states
+     * nothing).
+     */
     @SuppressWarnings("deprecation")
     private Optional<String> statedSplit(RelationConventions.Fact fact, RelationConventions conventions,
-                                         String splitProperty) {
+                                         CompletionConfig config) {
+        Optional<String> stated = Optional.empty();
         for (RelationConventions.Fact form : conventions.statements(fact)) {
             Node head = tx.getNodeById(form.head());
             for (Relationship r : head.getRelationships(Direction.OUTGOING, RelationshipType.withName(form.type()))) {
                 if (r.getEndNodeId() == form.tail() && !Boolean.TRUE.equals(r.getProperty("predicted", false))) {
-                    return Optional.of(String.valueOf(r.getProperty(splitProperty, "")));
+                    String split = String.valueOf(r.getProperty(config.splitProperty(), ""));
+                    if (split.equals(config.testSplit()) || split.equals(config.devSplit())) {
+                        return Optional.of(split);
+                    }
+                    stated = Optional.of(split);
                 }
             }
         }
-        return Optional.empty();
+        return stated;
+    }
+
+    /** Whether an edge joins a pair that a held-out edge joins (itself included), in either direction. */
+    private static boolean heldOutPair(Relationship edge, String splitProperty, Set<String> heldOut) {
+        Node start = edge.getStartNode();
+        Node end = edge.getEndNode();
+        for (Relationship r : start.getRelationships()) {
+            if (r.getOtherNode(start).equals(end)
+                    && heldOut.contains(String.valueOf(r.getProperty(splitProperty, "")))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The distinct facts the test split states, over the evaluated (canonical) types and their inverses. */

@@ -456,4 +456,36 @@ class DatasetExportTest extends ClasspathHarness {
         String car = pair.get("car").toString();
         assertThat(relations).noneMatch(r -> Set.of(dog, car).equals(Set.of(r.head().entity(), r.tail().entity())));
     }
+
+    @Test
+    @Order(7)
+    void heldOutEdgesLabelNoPairAndTheModelRecordsIt() throws Exception {
+        // "The dog is a canine.": dog HYPERNYM canine is a relation example, until that edge is a test edge
+        Map<String, Object> pair = bolt.single("MATCH (d:Document {text: 'The dog is a canine.'})"
+                + "-[:MENTIONS {mention: 'dog'}]->(dog)-[h:HYPERNYM]->(canine)<-[:MENTIONS {mention: 'canine'}]-(d) "
+                + "SET h.split = 'test' RETURN elementId(dog) AS dog, elementId(canine) AS canine");
+        Set<String> held = Set.of(pair.get("dog").toString(), pair.get("canine").toString());
+        for (String split : List.of("none", "split")) {
+            String directory = "kg/held-out-" + split;
+            bolt.single("CALL ernie.dataset.export({directory: $directory, documentLabel: 'Document', modelName: "
+                    + "'kg', typeProperty: 'lexname', splitRatios: [1.0, 0.0, 0.0]"
+                    + (split.equals("split") ? ", splitProperty: 'split'" : "") + "})", Map.of("directory", directory));
+            Path folder = datasets.resolve(directory);
+            List<RelationExample> relations = SourceLine.read(folder.resolve("relation").resolve("train.jsonl"),
+                    RelationExample.class).stream().map(SourceLine::record).toList();
+            boolean labelled = relations.stream()
+                    .anyMatch(r -> held.equals(Set.of(r.head().entity(), r.tail().entity())));
+            Map<String, Object> training = io.ernieneo4j.trainer.data.DatasetFiles.provenance(
+                    folder.resolve("relation").resolve("train.jsonl"));
+            if (split.equals("none")) {
+                assertThat(labelled).isTrue();
+                assertThat(training).containsOnlyKeys("dataset");
+            } else {
+                // neither a HYPERNYM example nor a no_relation one
+                assertThat(labelled).isFalse();
+                assertThat(training).containsEntry("dataset", "held-out-split").containsEntry("splitProperty", "split")
+                        .containsEntry("trainSplit", "train");
+            }
+        }
+    }
 }

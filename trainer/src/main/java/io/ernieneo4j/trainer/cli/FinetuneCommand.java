@@ -232,7 +232,8 @@ final class FinetuneCommand {
                         : o.entityInput.entities.getFileName().toString();
                 Finetuner.Result result = new Finetuner(model, entities, data.labels, parameters, listener,
                         Termination.ALWAYS).fit(data.train, data.dev,
-                        new ModelOutput(o.out, tokenizerJson, o.maxLength, transe, training(o.train)), o.resume);
+                        new ModelOutput(o.out, tokenizerJson, o.maxLength, transe, DatasetFiles.provenance(o.train)),
+                        o.resume);
                 Map<String, Object> metrics = new LinkedHashMap<>();
                 metrics.put("task", task.code());
                 metrics.put("entities", entities == null ? "none (--no-entities)" : o.entityInput.entities.toString());
@@ -257,29 +258,6 @@ final class FinetuneCommand {
             }
         }
         return 0;
-    }
-
-    /**
-     * What the training file came from, for the model's manifest: an ernie.dataset.export folder (its
-     * {@code manifest.json} two levels up) and, when that export took relation labels from one split of the graph's
-     * edges, the split ({@code splitProperty}, {@code trainSplit}). Null for files from elsewhere.
-     */
-    static Map<String, Object> training(Path trainFile) throws java.io.IOException {
-        Path folder = trainFile.toAbsolutePath().getParent() == null ? null
-                : trainFile.toAbsolutePath().getParent().getParent();
-        if (folder == null || !java.nio.file.Files.isRegularFile(folder.resolve("manifest.json"))) {
-            return null;
-        }
-        Map<?, ?> manifest = new com.fasterxml.jackson.databind.ObjectMapper()
-                .readValue(folder.resolve("manifest.json").toFile(), Map.class);
-        Map<String, Object> training = new LinkedHashMap<>();
-        training.put("dataset", folder.getFileName().toString());
-        if (manifest.get("splitProperty") instanceof String splitProperty
-                && manifest.get("trainSplit") instanceof String trainSplit) {
-            training.put("splitProperty", splitProperty);
-            training.put("trainSplit", trainSplit);
-        }
-        return training;
     }
 
     /**

@@ -12,7 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The trainer's file formats: JSON Lines for texts with mentions (one record a line), TSV for triples. These files
@@ -88,5 +90,27 @@ public final class DatasetFiles {
     public static void writeJson(Path file, Object value) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), value);
+    }
+
+    /**
+     * What the training file came from, for the model's manifest: an ernie.dataset.export folder (its
+     * {@code manifest.json} two levels up) and, when that export took relation labels from one split of the graph's
+     * edges, the split ({@code splitProperty}, {@code trainSplit}). Null for files from elsewhere.
+     */
+    public static Map<String, Object> provenance(Path trainFile) throws IOException {
+        Path folder = trainFile.toAbsolutePath().getParent() == null ? null
+                : trainFile.toAbsolutePath().getParent().getParent();
+        if (folder == null || !Files.isRegularFile(folder.resolve("manifest.json"))) {
+            return null;
+        }
+        Map<?, ?> manifest = JSON.readValue(folder.resolve("manifest.json").toFile(), Map.class);
+        Map<String, Object> training = new LinkedHashMap<>();
+        training.put("dataset", folder.getFileName().toString());
+        if (manifest.get("splitProperty") instanceof String splitProperty
+                && manifest.get("trainSplit") instanceof String trainSplit) {
+            training.put("splitProperty", splitProperty);
+            training.put("trainSplit", trainSplit);
+        }
+        return training;
     }
 }

@@ -18,16 +18,16 @@ import io.ernieneo4j.plugin.type.TypeProc;
 import io.ernieneo4j.plugin.version.VersionProc;
 
 /** Every class of the plugin that declares procedures or functions, for class-path mode. */
-final class ErnieClasses {
+public final class ErnieClasses {
 
-    static final Class<?>[] PROCEDURES = {VersionProc.class, WordNetLoadProc.class, WordNetSplitProc.class,
+    public static final Class<?>[] PROCEDURES = {VersionProc.class, WordNetLoadProc.class, WordNetSplitProc.class,
             DatasetExportProc.class,
             TransETrainProc.class,
             TransEEvaluateProc.class, TransEPredictProc.class, TransEModelProc.class,
             AlignStreamProc.class, AlignWriteProc.class, AlignEvaluateProc.class, AlignTrainProc.class, AlignDictionaryProc.class, ErnieModelProc.class, TypeProc.class,
             RelationProc.class};
 
-    static final Class<?>[] FUNCTIONS = {TransEModelProc.class};
+    public static final Class<?>[] FUNCTIONS = {TransEModelProc.class};
 
     private ErnieClasses() {}
 }

@@ -12,6 +12,7 @@ import org.neo4j.graphdb.Transaction;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,11 +22,14 @@ import java.util.stream.StreamSupport;
 
 /**
  * Reads the triples TransE learns from: relationships of the chosen types between nodes of the chosen labels,
- * straight from the store, or from a graph projected in GDS's catalog (through its public procedures).
+ * straight from the store, or from a graph projected in GDS's catalog (through its public procedures). Relationships
+ * the plugin predicted ({@code predicted: true}) are never learnt: they are the model's output, not ground truth.
  */
 final class KnowledgeGraphReader {
 
     private static final int CHECK_EVERY = 10_000;
+    /** The property ernie.transe.predict.write and ernie.relation.write set to true on what they write. */
+    static final String PREDICTED = "predicted";
 
     private final Transaction tx;
     private final Termination termination;
@@ -65,7 +69,8 @@ final class KnowledgeGraphReader {
             throw new IllegalArgumentException("The selected graph has no relationships to learn from"
                     + (config.splitProperty().isPresent()
                     ? String.format(Locale.ROOT, " (none has `%s` = '%s')", config.splitProperty().get(), config.trainSplit())
-                    : "") + ".");
+                    : "") + (builder.predictedLeftOut > 0 ? String.format(Locale.ROOT, "; %d predicted relationships "
+                    + "(`predicted: true`) are never learnt", builder.predictedLeftOut) : "") + ".");
         }
         return builder.build();
     }
@@ -90,6 +95,10 @@ final class KnowledgeGraphReader {
                     Node start = r.getStartNode();
                     Node end = r.getEndNode();
                     if (!labels.isEmpty() && !(hasAny(start, labels, selected) && hasAny(end, labels, selected))) {
+                        continue;
+                    }
+                    if (isPredicted(r)) {
+                        builder.predictedLeftOut++;
                         continue;
                     }
                     builder.add(start.getId(), relation, end.getId());
@@ -168,9 +177,23 @@ final class KnowledgeGraphReader {
         }
     }
 
+    /** Whether a relationship is a prediction of this plugin rather than a fact. */
+    static boolean isPredicted(Relationship r) {
+        return Boolean.TRUE.equals(r.getProperty(PREDICTED, false));
+    }
+
+    /**
+     * Reads a projection, leaving out the triples that only predictions state. A projection keeps no boolean
+     * property, so it cannot say which of its relationships were predicted; the store can: a projected triple is
+     * left out when every stored relationship of its type from its source to its target is a prediction. This
+     * matches triples by node ids and type name in the natural orientation (a projection that renames types or
+     * reverses them is not matched: filter predictions in its Cypher instead), and a predicted pair also stated
+     * by a fact stays.
+     */
     private void readProjected(TransEConfig config, Builder builder) {
         String graphName = config.graphName().get();
         List<String> types = validateProjectedTypes(graphName, config.relationshipTypes());
+        Set<PairKey> predictedOnly = predictedOnly(types);
         try (Result rows = tx.execute("CALL gds.graph.relationships.stream($name, $types) "
                 + "YIELD sourceNodeId, targetNodeId, relationshipType RETURN sourceNodeId, targetNodeId, relationshipType",
                 Map.of("name", graphName, "types", types))) {
@@ -180,10 +203,40 @@ final class KnowledgeGraphReader {
                 if (++seen % CHECK_EVERY == 0) {
                     termination.assertRunning();
                 }
-                builder.add((Long) row.get("sourceNodeId"), builder.relation((String) row.get("relationshipType")),
-                        (Long) row.get("targetNodeId"));
+                long source = (Long) row.get("sourceNodeId");
+                String type = (String) row.get("relationshipType");
+                long target = (Long) row.get("targetNodeId");
+                if (!predictedOnly.isEmpty() && predictedOnly.contains(new PairKey(source, type, target))) {
+                    builder.predictedLeftOut++;
+                    continue;
+                }
+                builder.add(source, builder.relation(type), target);
             }
         }
+    }
+
+    private record PairKey(long source, String type, long target) {}
+
+    /** The (source, type, target) of the stored types that only relationships marked predicted state. */
+    private Set<PairKey> predictedOnly(List<String> types) {
+        Set<String> stored = names(tx.getAllRelationshipTypesInUse(), RelationshipType::name);
+        Set<PairKey> keys = new HashSet<>();
+        for (String type : types) {
+            if (!stored.contains(type)) {
+                continue;
+            }
+            String escaped = "`" + type.replace("`", "``") + "`";
+            try (Result rows = tx.execute("MATCH (a)-[r:" + escaped + "]->(b) WHERE r." + PREDICTED + " = true "
+                    + "AND NOT EXISTS { (a)-[s:" + escaped + "]->(b) WHERE NOT coalesce(s." + PREDICTED
+                    + " = true, false) } RETURN DISTINCT id(a) AS a, id(b) AS b", Map.of())) {
+                while (rows.hasNext()) {
+                    Map<String, Object> row = rows.next();
+                    keys.add(new PairKey((Long) row.get("a"), type, (Long) row.get("b")));
+                }
+            }
+            termination.assertRunning();
+        }
+        return keys;
     }
 
     private static boolean hasAny(Node node, List<Label> labels, Map<Long, Boolean> cache) {
@@ -206,6 +259,7 @@ final class KnowledgeGraphReader {
         private final IntList heads = new IntList();
         private final IntList relations = new IntList();
         private final IntList tails = new IntList();
+        private long predictedLeftOut;
 
         int relation(String type) {
             return relationIndex.computeIfAbsent(type, t -> {
@@ -231,7 +285,7 @@ final class KnowledgeGraphReader {
             long[] ids = nodeIds.stream().mapToLong(Long::longValue).toArray();
             TripleStore store = new TripleStore(ids.length, relationTypes.size(), heads.toArray(), relations.toArray(),
                     tails.toArray());
-            return new KnowledgeGraph(ids, entityIndex, List.copyOf(relationTypes), store);
+            return new KnowledgeGraph(ids, entityIndex, List.copyOf(relationTypes), store, predictedLeftOut);
         }
     }
 

@@ -27,7 +27,8 @@ public class TransEEvaluateProc {
     @Procedure(name = "ernie.transe.evaluate", mode = Mode.READ)
     @Description("Evaluates a stored TransE model by link prediction on held-out triples (relationships whose "
             + "`splitProperty` equals `evaluationSplit`, or a `triples` list): the true entity ranked among all "
-            + "entities, head and tail, raw and filtered against every relationship of the model's types; "
+            + "entities, head and tail, raw and filtered against every relationship of the model's types (those "
+            + "marked `predicted: true` left out); "
             + "MR, MRR and Hits@1/3/10, ties sharing their mean rank.")
     public Stream<EvaluateResult> evaluate(
             @Name(value = "configuration", description = "`modelName` (required), `splitProperty` ('split'), "
@@ -40,6 +41,8 @@ public class TransEEvaluateProc {
             @Description("The model evaluated.") String modelName,
             @Description("Test triples ranked.") long testTriples,
             @Description("Test triples skipped: a node or type the model does not know.") long skippedTriples,
+            @Description("Relationships of the model's types marked `predicted: true`, left out of both the filter "
+                    + "and the test triples: predictions are not ground truth.") long predictedRelationshipsLeftOut,
             @Description("Filtered metrics, head and tail queries together.") Map<String, Object> filtered,
             @Description("Raw metrics, head and tail queries together.") Map<String, Object> raw,
             @Description("Filtered metrics of head prediction (?, r, t).") Map<String, Object> filteredHead,

@@ -7,6 +7,7 @@ import io.ernieneo4j.plugin.common.Neo4jRun;
 import io.ernieneo4j.plugin.common.PluginFolders;
 import io.ernieneo4j.trainer.run.Progress;
 import io.ernieneo4j.trainer.run.Termination;
+import io.ernieneo4j.trainer.transe.TrainingWarnings;
 import io.ernieneo4j.trainer.transe.TransE;
 import io.ernieneo4j.trainer.transe.TransEModel;
 import io.ernieneo4j.trainer.transe.TransEModelFiles;
@@ -53,7 +54,8 @@ final class TransEFeature {
      *
      * @param entityKeys each entity's key in the stored model (train only; null otherwise)
      */
-    record Run(KnowledgeGraph graph, List<String> entityKeys, TransE.Result result, long readMillis) {}
+    record Run(KnowledgeGraph graph, List<String> entityKeys, TransE.Result result, long readMillis,
+               List<String> warnings) {}
 
     Run train(TransEConfig config) {
         long start = System.nanoTime();
@@ -62,10 +64,13 @@ final class TransEFeature {
         config.writeProperty().ifPresent(property -> checkWritable(graph, property));
         List<String> entityKeys = config.modelName().isPresent() ? entityKeys(graph, config) : null;
         Progress progress = Neo4jRun.progress(log, procedure);
-        progress.info(String.format(Locale.ROOT, "read %d triples over %d nodes and %d relationship types in %d ms",
-                graph.triples().size(), graph.nodeIds().length, graph.relationshipTypes().size(), readMillis));
+        progress.info(String.format(Locale.ROOT, "read %d triples over %d nodes and %d relationship types in %d ms; "
+                + "left out %d predicted relationships (`predicted: true`)", graph.triples().size(),
+                graph.nodeIds().length, graph.relationshipTypes().size(), readMillis, graph.predictedLeftOut()));
         TransE.Result result = new TransE(graph.triples(), config.parameters(), progress, termination).train();
-        return new Run(graph, entityKeys, result, readMillis);
+        List<String> warnings = TrainingWarnings.of(result, config.parameters());
+        warnings.forEach(warning -> log.warn("%s: %s", procedure, warning));
+        return new Run(graph, entityKeys, result, readMillis, warnings);
     }
 
     private static EntityKey entityKey(TransEConfig config) {
@@ -112,17 +117,19 @@ final class TransEFeature {
         long writeMillis = (System.nanoTime() - writeStart) / 1_000_000;
         TransE.Result result = run.result();
         return new TransETrainProc.TrainResult(config.modelName().orElseThrow(), run.graph().nodeIds().length,
-                run.graph().triples().size(), run.graph().relationshipTypes().size(), result.epochs().size(),
-                result.finalLoss(), run.readMillis(), Math.round(result.trainSeconds() * 1000),
-                Math.round(result.triplesPerSecond()), writeMillis, written, config.toMap());
+                run.graph().triples().size(), run.graph().predictedLeftOut(), run.graph().relationshipTypes().size(),
+                result.epochs().size(), result.finalLoss(), run.warnings(), run.readMillis(),
+                Math.round(result.trainSeconds() * 1000), Math.round(result.triplesPerSecond()), writeMillis, written,
+                config.toMap());
     }
 
     TransETrainProc.StatsResult stats(TransEConfig config) {
         Run run = train(config);
         TransE.Result result = run.result();
         return new TransETrainProc.StatsResult(run.graph().nodeIds().length, run.graph().triples().size(),
-                run.graph().relationshipTypes().size(), result.epochs().size(), result.finalLoss(),
-                result.epochs().stream().map(TransE.EpochStats::loss).toList(), run.readMillis(),
+                run.graph().predictedLeftOut(), run.graph().relationshipTypes().size(), result.epochs().size(),
+                result.finalLoss(), result.epochs().stream().map(TransE.EpochStats::loss).toList(), run.warnings(),
+                run.readMillis(),
                 Math.round(result.trainSeconds() * 1000), Math.round(result.triplesPerSecond()), config.toMap());
     }
 
@@ -145,6 +152,7 @@ final class TransEFeature {
                 Map.entry("initialisation", p.initialisation().name()),
                 Map.entry("normalizeRelations", p.normalizeRelations())));
         metadata.put("triples", run.graph().triples().size());
+        metadata.put("predictedLeftOut", run.graph().predictedLeftOut());
         metadata.put("finalLoss", run.result().finalLoss());
         metadata.put("trainSeconds", run.result().trainSeconds());
         List<String> entities = run.entityKeys();

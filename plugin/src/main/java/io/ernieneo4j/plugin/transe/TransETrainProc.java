@@ -19,10 +19,16 @@ import java.util.stream.Stream;
 public class TransETrainProc {
 
     private static final String CONFIG_DESCRIPTION = "Graph: `nodeLabels`, `relationshipTypes` (default all) or "
-            + "`graphName` (a GDS projection), `splitProperty`/`trainSplit`. TransE: `dimensions` (100), `epochs` (100), "
+            + "`graphName` (a GDS projection), `splitProperty`/`trainSplit`; relationships marked `predicted: true` are never "
+            + "learnt. TransE: `dimensions` (100), `epochs` (100), "
             + "`learningRate` (0.01), `margin` (1.0), `norm` ('L1'|'L2'), `negativeSampling` ('bern'|'uniform'), "
             + "`negatives` (1), `batchSize`, `concurrency`, `randomSeed`, `initialisation` ('uniform_unit'|"
             + "'small_normal': Fast-TransX's start, best at its lr 0.001), `normalizeRelations` (false).";
+
+    private static final String PREDICTED_LEFT_OUT = "Relationships of the selection marked `predicted: true` "
+            + "(written by predict.write or ernie.relation.write), left out: predictions are never learnt.";
+    private static final String WARNINGS = "Empty when the loss shows learning; otherwise why it does not (the final "
+            + "loss still at an untrained model's level) and what to try. Also logged at warn level.";
 
     @Context
     public GraphDatabaseService db;
@@ -85,9 +91,11 @@ public class TransETrainProc {
             @Description("The name the model is kept under.") String modelName,
             @Description("Nodes that received an embedding.") long nodeCount,
             @Description("Relationships learnt from.") long relationshipCount,
+            @Description(PREDICTED_LEFT_OUT) long predictedRelationshipsLeftOut,
             @Description("Relationship types learnt.") long relationshipTypeCount,
             @Description("Epochs run.") long epochs,
             @Description("Mean hinge loss of the last epoch.") double finalLoss,
+            @Description(WARNINGS) List<String> warnings,
             @Description("Milliseconds reading the graph.") long preProcessingMillis,
             @Description("Milliseconds training.") long computeMillis,
             @Description("Positive triples processed per second.") long triplesPerSecond,
@@ -102,10 +110,12 @@ public class TransETrainProc {
     public record StatsResult(
             @Description("Nodes in the graph learnt from.") long nodeCount,
             @Description("Relationships learnt from.") long relationshipCount,
+            @Description(PREDICTED_LEFT_OUT) long predictedRelationshipsLeftOut,
             @Description("Relationship types learnt.") long relationshipTypeCount,
             @Description("Epochs run.") long epochs,
             @Description("Mean hinge loss of the last epoch.") double finalLoss,
             @Description("Mean hinge loss of each epoch.") List<Double> lossPerEpoch,
+            @Description(WARNINGS) List<String> warnings,
             @Description("Milliseconds reading the graph.") long preProcessingMillis,
             @Description("Milliseconds training.") long computeMillis,
             @Description("Positive triples processed per second.") long triplesPerSecond,

@@ -7,6 +7,7 @@ import io.ernieneo4j.trainer.data.Triple;
 import io.ernieneo4j.trainer.infer.SourceLine;
 import io.ernieneo4j.trainer.run.Progress;
 import io.ernieneo4j.trainer.run.Termination;
+import io.ernieneo4j.trainer.transe.TrainingWarnings;
 import io.ernieneo4j.trainer.transe.TransE;
 import io.ernieneo4j.trainer.transe.TransEModelFiles;
 import io.ernieneo4j.trainer.transe.TransEParameters;
@@ -155,6 +156,7 @@ final class TransECommand implements Callable<Integer> {
         writeEntityTable(index.entities(), result.model().entityVectors(), dim);
         System.out.printf(Locale.ROOT, "Wrote %,d entity vectors to %s (%.1f s, final loss %.4f)%n",
                 index.entityCount(), out.toAbsolutePath(), result.trainSeconds(), result.finalLoss());
+        TrainingWarnings.of(result, parameters).forEach(warning -> System.err.println("WARNING: " + warning));
         if (exportOpenKe != null) {
             var manifest = new TransEModelFiles.Manifest(TransEModelFiles.FORMAT_VERSION, "transe", dim,
                     parameters.norm().name(), index.entityCount(), index.relationCount(), Instant.now().toString(),

@@ -66,8 +66,8 @@ public final class RelationCompletionBenchmark {
                     MATCH (s:Synset)
                     CREATE (:Text {id: s.id, text: replace(s.lemmas[0], '_', ' ') + ' : ' + s.definition})
                     RETURN count(*)""");
-            Map<String, Object> aligned = bolt.single("CALL ernie.align.write({documentLabel: 'Text', textProperty: 'text', "
-                    + "entityLabels: 'Synset', nameProperties: 'lemmas', priorProperty: 'frequency', "
+            Map<String, Object> aligned = bolt.single("CALL ernie.align.write({documentLabel: 'Text', "
+                    + "textProperty: 'text', entityLabels: 'Synset', nameProperties: 'lemmas', priorProperty: 'frequency', "
                     + "embeddingProperty: 'transe', inflection: 'all', batchSize: 5000}) "
                     + "YIELD documents, relationshipsWritten RETURN documents, relationshipsWritten");
             report.put("aligned", aligned);

@@ -34,7 +34,7 @@ public record DocumentMentions(String modelName, String documentLabel, String te
     /** The configuration keys every ERNIE inference procedure takes. */
     public static final Set<String> KEYS = Set.of("modelName", "documentLabel", "textProperty", "documents",
             "minLinkScore", "threshold", "batchSize");
-    static final RelationshipType MENTIONS = RelationshipType.withName("MENTIONS");
+    public static final RelationshipType MENTIONS = RelationshipType.withName("MENTIONS");
 
     /** {@link #KEYS} and a write mode's own keys. */
     public static Set<String> keysWith(String... writeKeys) {

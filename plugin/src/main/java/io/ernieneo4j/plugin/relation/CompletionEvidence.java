@@ -40,10 +40,25 @@ final class CompletionEvidence {
     /** The sentence that speaks most for a fact, its offsets oriented as the fact is written (head first). */
     record Sentence(long documentId, int headStart, int headEnd, int tailStart, int tailEnd, double probability) {}
 
-    /** What the text says about one fact. */
+    /** What the text says about one fact: the aggregate and the sentences that speak most for it. */
     static final class FactText {
+        static final int KEPT = 3;
         final TextEvidence text = new TextEvidence();
-        Sentence best;
+        final List<Sentence> top = new ArrayList<>(KEPT + 1);
+
+        Sentence best() {
+            return top.getFirst();
+        }
+
+        void offer(Sentence sentence) {
+            if (top.size() == KEPT && sentence.probability() <= top.getLast().probability()) {
+                return;
+            }
+            int at = 0;
+            while (at < top.size() && top.get(at).probability() >= sentence.probability()) at++;
+            top.add(at, sentence);
+            if (top.size() > KEPT) top.removeLast();
+        }
     }
 
     private final Map<RelationConventions.Fact, FactText> facts;
@@ -88,14 +103,12 @@ final class CompletionEvidence {
                 RelationConventions.Fact fact = conventions.canonical(row.headNodeId(), type, row.tailNodeId());
                 FactText text = facts.computeIfAbsent(fact, f -> new FactText());
                 text.text.add(p);
-                if (text.best == null || p > text.best.probability()) {
-                    boolean reversed = fact.head() != row.headNodeId();
-                    text.best = reversed
-                            ? new Sentence(row.documentId(), row.tailStart(), row.tailEnd(), row.headStart(),
-                            row.headEnd(), p)
-                            : new Sentence(row.documentId(), row.headStart(), row.headEnd(), row.tailStart(),
-                            row.tailEnd(), p);
-                }
+                boolean reversed = fact.head() != row.headNodeId();
+                text.offer(reversed
+                        ? new Sentence(row.documentId(), row.tailStart(), row.tailEnd(), row.headStart(),
+                        row.headEnd(), p)
+                        : new Sentence(row.documentId(), row.headStart(), row.headEnd(), row.tailStart(),
+                        row.tailEnd(), p));
             }
         }
         CompletionEvidence evidence = new CompletionEvidence(facts, tx, typeProperty, null, null, conventions,
@@ -124,15 +137,25 @@ final class CompletionEvidence {
             EvidenceFusion.Candidate candidate = candidate(fact);
             double probability = fusion.probability(candidate);
             if (probability >= threshold) {
-                Map<String, Object> sources = new LinkedHashMap<>();
-                sources.put("textScore", candidate.text());
-                if (Double.isFinite(candidate.graph())) sources.put("graphScore", candidate.graph());
-                sources.put("typeScore", candidate.types());
-                sources.put("sentences", (long) text.text.sentences());
-                proposals.add(new RelationClassification.Proposal(fact, probability, text.best, sources));
+                proposals.add(new RelationClassification.Proposal(fact, probability, text.best(), sources(fact)));
             }
         });
         return proposals;
+    }
+
+    /**
+     * What each source says of a fact, as written on its edge: {@code textScore}, {@code graphScore} (absent without
+     * a TransE vector), {@code typeScore} and {@code sentences}.
+     */
+    Map<String, Object> sources(RelationConventions.Fact fact) {
+        EvidenceFusion.Candidate candidate = candidate(fact);
+        FactText text = facts.get(fact);
+        Map<String, Object> sources = new LinkedHashMap<>();
+        sources.put("textScore", candidate.text());
+        if (Double.isFinite(candidate.graph())) sources.put("graphScore", candidate.graph());
+        sources.put("typeScore", candidate.types());
+        sources.put("sentences", text == null ? 0L : (long) text.text.sentences());
+        return sources;
     }
 
     /** The fact's evidence as the fusion reads it. */

@@ -1,6 +1,7 @@
 package io.ernieneo4j.plugin.relation;
 
 import io.ernieneo4j.plugin.common.ConfigMap;
+import io.ernieneo4j.plugin.common.NodeArguments;
 import io.ernieneo4j.plugin.model.ErnieModelCatalog;
 import io.ernieneo4j.plugin.transe.TransEModelRegistry;
 import io.ernieneo4j.trainer.completion.EvidenceFusion;
@@ -158,6 +159,33 @@ public class RelationProc {
         return Stream.of(new RelationEvaluation(db, tx, log, prediction).evaluate(completion, config.toMap()));
     }
 
+    @Procedure(name = "ernie.relation.explain", mode = Mode.READ)
+    @Description("Explains one fact, whether or not it would be written: reads every document that mentions both "
+            + "nodes with the relation model and returns the fact as the graph would state it (an inverse or mirrored "
+            + "type folded into its canonical form), its score (the fused probability with a `fusion`, else the "
+            + "text's best), what each source of evidence says, the three sentences that speak most for it with the "
+            + "mentions' offsets, and the relationships that state it today with their review status. Writes nothing.")
+    public Stream<ExplainResult> explain(
+            @Name(value = "head", description = "The head node (or its id).") Object head,
+            @Name(value = "relationshipType", description = "The relation asked about.") String relationshipType,
+            @Name(value = "tail", description = "The tail node (or its id).") Object tail,
+            @Name(value = "configuration", description = "`modelName`, `documentLabel` (required), `textProperty` "
+                    + "('text'), `minLinkScore` (0.0), `batchSize` (32), `fusion` (the map ernie.relation.evaluate "
+                    + "returns).") Map<String, Object> configuration) {
+        ConfigMap config = ConfigMap.of(configuration, DocumentMentions.keysWith("fusion"));
+        DocumentMentions request = DocumentMentions.from(config, tx);
+        if (relationshipType == null || relationshipType.isBlank()) {
+            throw new IllegalArgumentException("`relationshipType` must name a relation.");
+        }
+        Object fusion = config.toMap().get("fusion");
+        if (fusion != null && !(fusion instanceof Map<?, ?>)) {
+            throw new IllegalArgumentException("`fusion` must be the map ernie.relation.evaluate returns as `fusion`.");
+        }
+        return Stream.of(new RelationExplanation(db, tx, prediction("ernie.relation.explain")).explain(
+                NodeArguments.node(tx, head, "head"), relationshipType, NodeArguments.node(tx, tail, "tail"), request,
+                Optional.ofNullable((Map<?, ?>) fusion)));
+    }
+
     private MentionPrediction prediction(String procedure) {
         return new MentionPrediction(db, tx, log, guard, procedure);
     }
@@ -172,6 +200,24 @@ public class RelationProc {
             @Description("End of the head mention.") long headEnd,
             @Description("Start of the tail mention.") long tailStart,
             @Description("End of the tail mention.") long tailEnd) {}
+
+    public record ExplainResult(
+            @Description("The fact's head as the graph would state it.") long headNodeId,
+            @Description("Its relationship type, in the graph's convention.") String relationshipType,
+            @Description("Its tail.") long tailNodeId,
+            @Description("The fused probability with `fusion`, else the text's best probability.") double score,
+            @Description("Whether `score` is the fused probability.") boolean fused,
+            @Description("The relation model's probability, aggregated over the sentences as `fusion` says (max "
+                    + "without one).") double textScore,
+            @Description("TransE's -distance; null without `fusion`'s graph evidence or a vector.") Double graphScore,
+            @Description("The type density of the relation between the nodes' types; null without `fusion`.")
+            Double typeScore,
+            @Description("Documents that mention both nodes.") long documents,
+            @Description("Mention pairs of the two read.") long sentences,
+            @Description("The sentences that speak most for the fact: `document`, `text`, `headStart`, `headEnd`, "
+                    + "`tailStart`, `tailEnd`, `probability`.") List<Map<String, Object>> evidence,
+            @Description("Relationships that state the fact today: `relationshipType`, `headNodeId`, `tailNodeId`, "
+                    + "`predicted`, `status`.") List<Map<String, Object>> statedBy) {}
 
     public record EvaluateResult(
             @Description("Candidate facts: distinct (head, relationship type, tail) the documents suggest.")

@@ -232,4 +232,44 @@ class RelationCompletionTest extends ClasspathHarness {
                 .containsEntry("relationshipsUpdated", (long) edges.size() - 1);
         assertThat(bolt.single("MATCH ()-[r {status: 'rejected'}]->() RETURN count(r) AS n")).containsEntry("n", 1L);
     }
+
+    @Test
+    @Order(4)
+    @SuppressWarnings("unchecked")
+    void explainsAFactWithItsSentencesSourcesAndHowTheGraphStatesIt() {
+        // PersonA works for Company0 (a training edge) and is mentioned with it in one document
+        Map<String, Object> explained = bolt.single(EVALUATE + " YIELD fusion "
+                + "MATCH (p:Person {name: 'PersonA'}), (c:Company {name: 'Company0'}) "
+                + "CALL ernie.relation.explain(p, 'WORKS_FOR', c, {modelName: 'jobs', documentLabel: 'Document', "
+                + "fusion: fusion}) YIELD headNodeId, relationshipType, tailNodeId, score, fused, textScore, "
+                + "graphScore, typeScore, documents, sentences, evidence, statedBy "
+                + "RETURN *, id(p) AS person, id(c) AS company");
+        assertThat(explained).containsEntry("relationshipType", "WORKS_FOR").containsEntry("fused", true)
+                .containsEntry("documents", 1L).containsEntry("sentences", 1L)
+                .containsEntry("headNodeId", explained.get("person")).containsEntry("tailNodeId", explained.get("company"));
+        assertThat((double) explained.get("score")).isBetween(0.0, 1.0);
+        assertThat(explained.get("graphScore")).isNotNull();
+        assertThat(explained.get("typeScore")).isNotNull();
+        List<Map<String, Object>> evidence = (List<Map<String, Object>>) explained.get("evidence");
+        assertThat(evidence).singleElement().satisfies(e -> {
+            String text = (String) e.get("text");
+            assertThat(text.substring(((Long) e.get("headStart")).intValue(), ((Long) e.get("headEnd")).intValue()))
+                    .isEqualTo("PersonA");
+            assertThat(text.substring(((Long) e.get("tailStart")).intValue(), ((Long) e.get("tailEnd")).intValue()))
+                    .isEqualTo("Company0");
+        });
+        assertThat((List<Map<String, Object>>) explained.get("statedBy")).singleElement()
+                .satisfies(e -> assertThat(e).containsEntry("relationshipType", "WORKS_FOR")
+                        .containsEntry("predicted", false));
+        // without a fusion: the text alone
+        Map<String, Object> textOnly = bolt.single("MATCH (p:Person {name: 'PersonA'}), (c:Company {name: 'Company0'}) "
+                + "CALL ernie.relation.explain(p, 'WORKS_FOR', c, {modelName: 'jobs', documentLabel: 'Document'}) "
+                + "YIELD score, fused, textScore, typeScore RETURN *");
+        assertThat(textOnly).containsEntry("fused", false).containsEntry("typeScore", null)
+                .containsEntry("score", textOnly.get("textScore"));
+        assertThatThrownBy(() -> bolt.single("MATCH (p:Person {name: 'PersonA'}), (c:Company {name: 'Company0'}) "
+                + "CALL ernie.relation.explain(p, 'OWNS', c, {modelName: 'jobs', documentLabel: 'Document'}) "
+                + "YIELD score RETURN score"))
+                .hasMessageContaining("`relationshipType` `OWNS` is not a relation the model predicts");
+    }
 }

@@ -18,6 +18,7 @@ public final class ErnieProcedures {
             "ernie.model.list",
             "ernie.model.load",
             "ernie.relation.evaluate",
+            "ernie.relation.explain",
             "ernie.relation.stream",
             "ernie.relation.write",
             "ernie.relation.write.estimate",

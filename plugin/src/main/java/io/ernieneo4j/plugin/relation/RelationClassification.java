@@ -101,12 +101,14 @@ final class RelationClassification implements MentionPrediction.Task<RelationExa
     record Proposal(RelationConventions.Fact fact, double score, CompletionEvidence.Sentence sentence,
                     Map<String, Object> sources) {}
 
+    /** Proposals, and how many predictions were merged into another of the same fact to make them. */
+    record Proposals(List<Proposal> proposals, long merged) {}
+
     /**
      * The proposals of text alone: per fact ({@link RelationConventions}: an inverse or mirrored prediction of the same
      * fact is merged into it), the best row, its score the model's probability.
      */
-    static List<Proposal> proposals(List<RelationProc.RelationResult> rows, RelationConventions conventions,
-                                    long[] merged) {
+    static Proposals proposals(List<RelationProc.RelationResult> rows, RelationConventions conventions) {
         Map<RelationConventions.Fact, RelationProc.RelationResult> best = new LinkedHashMap<>();
         Map<RelationConventions.Fact, java.util.Set<RelationConventions.Fact>> forms = new LinkedHashMap<>();
         for (RelationProc.RelationResult row : rows) {
@@ -115,7 +117,7 @@ final class RelationClassification implements MentionPrediction.Task<RelationExa
             forms.computeIfAbsent(fact, f -> new java.util.HashSet<>())
                     .add(new RelationConventions.Fact(row.headNodeId(), row.relation(), row.tailNodeId()));
         }
-        merged[0] = forms.values().stream().mapToLong(f -> f.size() - 1).sum();
+        long merged = forms.values().stream().mapToLong(f -> f.size() - 1).sum();
         List<Proposal> proposals = new ArrayList<>();
         best.forEach((fact, p) -> {
             // the evidence's offsets name the mentions as the fact is written: head first
@@ -127,7 +129,7 @@ final class RelationClassification implements MentionPrediction.Task<RelationExa
                     (int) p.tailStart(), (int) p.tailEnd(), p.score());
             proposals.add(new Proposal(fact, p.score(), sentence, Map.of()));
         });
-        return proposals;
+        return new Proposals(proposals, merged);
     }
 
     /**
@@ -136,8 +138,9 @@ final class RelationClassification implements MentionPrediction.Task<RelationExa
      * curator accepted ({@code status: 'accepted'}), is left alone; one a curator rejected ({@code status:
      * 'rejected'}) is never proposed again. {@code status}, when given, is written on each new or updated edge.
      */
-    static Written write(GraphDatabaseService db, Termination termination, List<Proposal> proposals,
-                         String modelName, RelationConventions conventions, String status, long merged) {
+    static Written write(GraphDatabaseService db, Termination termination, Proposals written, String modelName,
+                         RelationConventions conventions, String status) {
+        List<Proposal> proposals = written.proposals();
         String now = ZonedDateTime.now().toString();
         long[] known = {0};
         long[] updated = {0};
@@ -196,7 +199,7 @@ final class RelationClassification implements MentionPrediction.Task<RelationExa
             }
             return newEdges;
         });
-        return new Written(proposals.size(), merged, created, updated[0], known[0], rejected[0]);
+        return new Written(proposals.size(), written.merged(), created, updated[0], known[0], rejected[0]);
     }
 
     /** The review states a curator sets on a predicted edge. */

@@ -82,8 +82,7 @@ public class RelationProc {
         MentionPrediction prediction = prediction("ernie.relation.write");
         RelationConventions conventions = RelationConventions.learn(tx, prediction.termination());
         log.info("ernie.relation.write: %s", conventions.describe());
-        long[] merged = {0};
-        List<RelationClassification.Proposal> proposals;
+        RelationClassification.Proposals proposals;
         long documents;
         long examples;
         long tooLong;
@@ -100,7 +99,8 @@ public class RelationProc {
             CompletionEvidence evidence = CompletionEvidence.collect(tx, prediction.termination(), run.rows(), labels,
                     CompletionEvidence.relationTypes(labels, List.of()), conventions, typeProperty, transe,
                     fusion.textAggregation(), r -> true);
-            proposals = evidence.proposals(fusion, request.threshold());
+            // every fact is scored once from all its forms: nothing is merged
+            proposals = new RelationClassification.Proposals(evidence.proposals(fusion, request.threshold()), 0);
             documents = run.documents();
             examples = run.examples();
             tooLong = run.tooLong();
@@ -108,7 +108,7 @@ public class RelationProc {
             computeMillis = run.computeMillis();
         } else {
             MentionPrediction.Run<RelationResult> run = prediction.run(request, RelationClassification.TASK);
-            proposals = RelationClassification.proposals(run.rows(), conventions, merged);
+            proposals = RelationClassification.proposals(run.rows(), conventions);
             documents = run.documents();
             examples = run.examples();
             tooLong = run.tooLong();
@@ -117,7 +117,7 @@ public class RelationProc {
         }
         long writeStart = System.nanoTime();
         RelationClassification.Written written = RelationClassification.write(db, prediction.termination(),
-                proposals, request.modelName(), conventions, status, merged[0]);
+                proposals, request.modelName(), conventions, status);
         return Stream.of(new WriteResult(written.predictions(), written.merged(), written.created(), written.updated(),
                 written.alreadyKnown(), written.rejected(), documents, examples, tooLong, withoutVector,
                 computeMillis, (System.nanoTime() - writeStart) / 1_000_000, config.toMap()));

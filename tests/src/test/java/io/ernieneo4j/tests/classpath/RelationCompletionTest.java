@@ -7,7 +7,6 @@ import io.ernieneo4j.trainer.ernie.ErnieModel;
 import io.ernieneo4j.trainer.ernie.ErnieTask;
 import io.ernieneo4j.trainer.ernie.ModelDirectory;
 import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
-import io.ernieneo4j.trainer.training.ModelOutput;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -94,9 +93,8 @@ class RelationCompletionTest extends ClasspathHarness {
             try (ErnieModel relation = ErnieModel.random(ErnieConfig.bert(32, 2, 64, 2), ErnieTask.RELATION,
                     RELATIONS, Device.cpu(), 17)) {
                 // as finetune records a dataset exported with splitProperty: 'split' (this model learnt nothing)
-                ModelDirectory.save(relation, new ModelOutput(models.resolve("jobs-relation"), tokenizer, 64,
-                        ErnieManifest.EntityEmbeddings.NONE, Map.of("dataset", "jobs", "splitProperty", "split",
-                        "trainSplit", "train")), models.resolve("jobs-relation"));
+                ModelDirectory.save(relation, tokenizer, 64, ErnieManifest.EntityEmbeddings.NONE, Map.of("dataset",
+                        "jobs", "splitProperty", "split", "trainSplit", "train"), models.resolve("jobs-relation"));
                 // and as one fine-tuned on every edge
                 ModelDirectory.save(relation, tokenizer, 64, ErnieManifest.EntityEmbeddings.NONE,
                         models.resolve("jobs-relation-every-edge"));

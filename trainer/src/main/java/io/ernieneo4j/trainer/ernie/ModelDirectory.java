@@ -1,7 +1,5 @@
 package io.ernieneo4j.trainer.ernie;
 
-import io.ernieneo4j.trainer.training.ModelOutput;
-
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import com.fasterxml.jackson.core.JacksonException;
@@ -65,17 +63,20 @@ public final class ModelDirectory {
      */
     public static ErnieManifest save(ErnieModel model, Path tokenizerJson, int maxLength, String transeModel,
                                      Path directory) throws IOException {
-        return save(model, new ModelOutput(directory, tokenizerJson, maxLength, transeModel), directory);
+        return save(model, tokenizerJson, maxLength, transeModel, null, directory);
     }
 
-    /** Writes {@code model} to {@code directory} as a training run's {@code output} describes it. */
-    public static ErnieManifest save(ErnieModel model, ModelOutput output, Path directory) throws IOException {
+    /**
+     * As {@link #save(ErnieModel, Path, int, String, Path)}, recording what the training examples came from.
+     *
+     * @param training {@link ErnieManifest#training()}: null when unknown
+     */
+    public static ErnieManifest save(ErnieModel model, Path tokenizerJson, int maxLength, String transeModel,
+                                     java.util.Map<String, Object> training, Path directory) throws IOException {
         Files.createDirectories(directory);
-        Path tokenizerJson = output.tokenizerJson();
         ErnieManifest manifest = new ErnieManifest(FORMAT_VERSION, model.config(), model.task(), model.labels(),
-                TOKENIZER, output.maxLength(), PARAMETERS,
-                new ErnieManifest.EntityEmbeddings(output.transeModel(), model.config().entityDim()),
-                output.training());
+                TOKENIZER, maxLength, PARAMETERS,
+                new ErnieManifest.EntityEmbeddings(transeModel, model.config().entityDim()), training);
         Files.copy(tokenizerJson, directory.resolve(TOKENIZER), StandardCopyOption.REPLACE_EXISTING);
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
                 Files.newOutputStream(directory.resolve(PARAMETERS)), 1 << 20))) {

@@ -112,7 +112,8 @@ public final class Finetuner {
 
             @Override
             public void keep() throws IOException {
-                ModelDirectory.save(model, output, output.directory());
+                ModelDirectory.save(model, output.tokenizerJson(), output.maxLength(), output.transeModel(),
+                        output.training(), output.directory());
             }
 
             @Override

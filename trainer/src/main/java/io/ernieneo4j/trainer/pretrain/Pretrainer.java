@@ -147,7 +147,8 @@ public final class Pretrainer {
 
             @Override
             public void keep() throws IOException {
-                ModelDirectory.save(model, output, output.directory());
+                ModelDirectory.save(model, output.tokenizerJson(), output.maxLength(), output.transeModel(),
+                        output.training(), output.directory());
             }
         }, training.epochs(), output, resume);
         listener.onTrainingEnd();

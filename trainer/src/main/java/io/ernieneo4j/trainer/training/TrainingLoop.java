@@ -142,7 +142,8 @@ public final class TrainingLoop {
 
     private void checkpoint(ModelOutput output, TrainingState state) throws IOException {
         Path directory = output.checkpoint();
-        ModelDirectory.save(model, output, directory);
+        ModelDirectory.save(model, output.tokenizerJson(), output.maxLength(), output.transeModel(),
+                output.training(), directory);
         if (!extraBlocks.isEmpty()) {
             try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
                     Files.newOutputStream(directory.resolve(EXTRA)), 1 << 20))) {

@@ -3,6 +3,7 @@ package io.ernieneo4j.plugin.type;
 import io.ernieneo4j.plugin.common.BatchWriter;
 import io.ernieneo4j.plugin.model.DocumentMentions;
 import io.ernieneo4j.plugin.model.MentionPrediction;
+import io.ernieneo4j.trainer.calibration.TemperatureScaling;
 import io.ernieneo4j.trainer.data.Mention;
 import io.ernieneo4j.trainer.data.TypingExample;
 import io.ernieneo4j.trainer.ernie.ErnieTask;
@@ -20,13 +21,24 @@ import java.util.Map;
 /**
  * Entity typing as a {@link MentionPrediction.Task}: one example per aligned mention (wrapped in the [ENT] markers,
  * every aligned mention of the text fed in as an entity); a row per type scored at least {@code threshold}. Also
- * how the types are written back.
+ * how the types are written back. With a calibration (ernie.type.evaluate's temperature), a type's score is the
+ * sigmoid of its logit divided by the temperature; without, the model's own probability.
  */
 final class EntityTyping implements MentionPrediction.Task<TypingExample, TypeProc.TypeResult> {
 
-    static final EntityTyping TASK = new EntityTyping();
+    static final EntityTyping TASK = new EntityTyping(null);
 
-    private EntityTyping() {}
+    /** Null: the model's probabilities as they are. */
+    private final TemperatureScaling calibration;
+
+    private EntityTyping(TemperatureScaling calibration) {
+        this.calibration = calibration;
+    }
+
+    /** Typing with scores calibrated by {@code calibration}, or as the model gives them when it is null. */
+    static EntityTyping calibrated(TemperatureScaling calibration) {
+        return calibration == null ? TASK : new EntityTyping(calibration);
+    }
 
     @Override
     public List<TypingExample> examples(DocumentMentions.Document document) {
@@ -44,7 +56,8 @@ final class EntityTyping implements MentionPrediction.Task<TypingExample, TypePr
     @Override
     public void addRows(DocumentMentions.Document document, ErniePredictor.Prediction<TypingExample> prediction,
                         List<String> labels, DocumentMentions request, List<TypeProc.TypeResult> rows) {
-        float[] probabilities = prediction.probabilities();
+        double[] probabilities = calibration == null ? toDoubles(prediction.probabilities())
+                : calibration.sigmoid(prediction.logits());
         Mention m = prediction.example().mention();
         for (int label = 0; label < probabilities.length; label++) {
             if (probabilities[label] >= request.threshold()) {
@@ -52,6 +65,12 @@ final class EntityTyping implements MentionPrediction.Task<TypingExample, TypePr
                         labels.get(label), probabilities[label]));
             }
         }
+    }
+
+    private static double[] toDoubles(float[] values) {
+        double[] doubles = new double[values.length];
+        for (int i = 0; i < values.length; i++) doubles[i] = values[i];
+        return doubles;
     }
 
     @Override

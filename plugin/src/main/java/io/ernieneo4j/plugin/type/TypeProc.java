@@ -2,8 +2,11 @@ package io.ernieneo4j.plugin.type;
 
 import io.ernieneo4j.plugin.common.ConfigMap;
 import io.ernieneo4j.plugin.model.DocumentMentions;
+import io.ernieneo4j.plugin.model.ErnieModelCatalog;
 import io.ernieneo4j.plugin.model.MentionEstimate;
 import io.ernieneo4j.plugin.model.MentionPrediction;
+import io.ernieneo4j.trainer.calibration.TemperatureScaling;
+import io.ernieneo4j.trainer.infer.LabelSet;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Transaction;
 import org.neo4j.logging.Log;
@@ -14,6 +17,7 @@ import org.neo4j.procedure.Name;
 import org.neo4j.procedure.Procedure;
 import org.neo4j.procedure.TerminationGuard;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -22,11 +26,17 @@ import java.util.stream.Stream;
  * Entity typing with a loaded ERNIE model: each aligned mention of a document (a {@code MENTIONS} relationship from
  * ernie.align.write, with {@code start}, {@code end} and {@code score}) is wrapped in the [ENT] markers, every aligned
  * mention of the text feeds its TransE vector in, and the types over {@code threshold} are streamed or written back
- * ({@link EntityTyping} on top of {@link MentionPrediction}).
+ * ({@link EntityTyping} on top of {@link MentionPrediction}). ernie.type.evaluate scores a model against the types the
+ * graph gives the entities and fits the temperature that stream and write take back as {@code calibration}
+ * ({@link TypeEvaluation}).
  */
 public class TypeProc {
 
-    private static final Set<String> WRITE_KEYS = DocumentMentions.keysWith("writeProperty", "writeLabels");
+    private static final Set<String> STREAM_KEYS = DocumentMentions.keysWith("calibration");
+    private static final Set<String> WRITE_KEYS = DocumentMentions.keysWith("calibration", "writeProperty",
+            "writeLabels");
+    private static final String CALIBRATION = "`calibration` (the map ernie.type.evaluate returns: scores are the "
+            + "sigmoid of the logits divided by its `temperature`)";
 
     @Context
     public GraphDatabaseService db;
@@ -46,9 +56,11 @@ public class TypeProc {
     public Stream<TypeResult> stream(
             @Name(value = "configuration", description = "`modelName`, `documentLabel` (required), `textProperty` "
                     + "('text'), `documents` (nodes or ids; default all), `minLinkScore` (0.0), `threshold` (0.5), "
-                    + "`batchSize` (32).") Map<String, Object> configuration) {
-        DocumentMentions request = DocumentMentions.from(ConfigMap.of(configuration, DocumentMentions.KEYS), tx);
-        return prediction("ernie.type.stream").stream(request, EntityTyping.TASK);
+                    + "`batchSize` (32), " + CALIBRATION + ".") Map<String, Object> configuration) {
+        ConfigMap config = ConfigMap.of(configuration, STREAM_KEYS);
+        DocumentMentions request = DocumentMentions.from(config, tx);
+        EntityTyping task = EntityTyping.calibrated(calibration(config));
+        return prediction("ernie.type.stream").stream(request, task);
     }
 
     @Procedure(name = "ernie.type.write", mode = Mode.WRITE)
@@ -57,14 +69,16 @@ public class TypeProc {
             + "scores and the model's name, and with `writeLabels` one label per type. Idempotent.")
     public Stream<WriteResult> write(
             @Name(value = "configuration", description = "As ernie.type.stream, plus `writeProperty` ('ernieTypes'; "
-                    + "also writes `<writeProperty>Scores` and `<writeProperty>Model`) and `writeLabels` (false).")
+                    + "also writes `<writeProperty>Scores` and `<writeProperty>Model`), `writeLabels` (false) and "
+                    + "`calibration`.")
             Map<String, Object> configuration) {
         ConfigMap config = ConfigMap.of(configuration, WRITE_KEYS);
         DocumentMentions request = DocumentMentions.from(config, tx);
         String property = config.string("writeProperty", "ernieTypes");
         boolean writeLabels = config.bool("writeLabels", false);
+        EntityTyping task = EntityTyping.calibrated(calibration(config));
         MentionPrediction prediction = prediction("ernie.type.write");
-        MentionPrediction.Run<TypeResult> run = prediction.run(request, EntityTyping.TASK);
+        MentionPrediction.Run<TypeResult> run = prediction.run(request, task);
         long writeStart = System.nanoTime();
         long nodes = EntityTyping.write(db, prediction.termination(), run.rows(), property, writeLabels,
                 request.modelName());
@@ -83,7 +97,40 @@ public class TypeProc {
         // the write mode's own keys are checked too, so that an estimate fails where the write would
         config.string("writeProperty", "ernieTypes");
         config.bool("writeLabels", false);
+        calibration(config);
         return Stream.of(prediction("ernie.type.write.estimate").estimate(request, EntityTyping.TASK, config.toMap()));
+    }
+
+    @Procedure(name = "ernie.type.evaluate", mode = Mode.READ)
+    @Description("Held-out evaluation of a loaded ERNIE typing model against the types the graph gives the mentioned "
+            + "entities (`typeProperty`): every aligned mention is typed as ernie.type.stream types it; documents go "
+            + "to dev or test by a seeded hash of their node id. On dev a temperature for the model's logits is "
+            + "fitted (minimum log-loss); on test, before and after it: micro and macro precision, recall and F1 at "
+            + "`threshold`, top-1 accuracy, log-loss, expected calibration error, per type. Returns the fitted "
+            + "`calibration` for ernie.type.stream and ernie.type.write. Writes nothing.")
+    public Stream<EvaluateResult> evaluate(
+            @Name(value = "configuration", description = "As ernie.type.stream (without `calibration`), and "
+                    + "`typeProperty` (required: the entity property holding its types, a string or a list of "
+                    + "strings), `devFraction` (0.5, of the documents), `seed` (42).")
+            Map<String, Object> configuration) {
+        ConfigMap config = ConfigMap.of(configuration, TypeEvaluation.KEYS);
+        TypeEvaluation evaluation = TypeEvaluation.from(config, tx);
+        List<String> labels = ErnieModelCatalog.use(db.databaseName(), evaluation.documents().modelName(),
+                loaded -> new LabelSet(loaded.loaded().manifest().labels()).names());
+        return Stream.of(evaluation.evaluate(tx, log, prediction("ernie.type.evaluate"), labels, config.toMap()));
+    }
+
+    /** The `calibration` map of ernie.type.evaluate, or null when none is given. */
+    private static TemperatureScaling calibration(ConfigMap config) {
+        Object calibration = config.toMap().get("calibration");
+        if (calibration == null) {
+            return null;
+        }
+        if (!(calibration instanceof Map<?, ?> map)) {
+            throw new IllegalArgumentException("`calibration` must be the map ernie.type.evaluate returns as "
+                    + "`calibration`, e.g. {temperature: 1.7}.");
+        }
+        return TemperatureScaling.fromMap(map, "calibration");
     }
 
     private MentionPrediction prediction(String procedure) {
@@ -109,5 +156,31 @@ public class TypeProc {
             long mentionsWithoutVector,
             @Description("Milliseconds predicting.") long computeMillis,
             @Description("Milliseconds writing.") long writeMillis,
+            @Description("The configuration used.") Map<String, Object> configuration) {}
+
+    public record EvaluateResult(
+            @Description("Documents read (with text and a mention over `minLinkScore`).") long documents,
+            @Description("Documents on the dev side with an evaluated mention.") long devDocuments,
+            @Description("Documents on the test side with an evaluated mention.") long testDocuments,
+            @Description("Mentions typed (examples given to the model).") long mentions,
+            @Description("Mentions the temperature is fitted on.") long devMentions,
+            @Description("Mentions scored.") long testMentions,
+            @Description("Mentions left out: their entity has no `typeProperty`.") long mentionsWithoutGold,
+            @Description("Mentions left out: none of their entity's types is one of the model's labels.")
+            long mentionsOutsideLabels,
+            @Description("Mentions not typed: longer on their own than the model's maximum length.")
+            long mentionsTooLong,
+            @Description("Gold types that are none of the model's labels (never predicted; not scored).")
+            List<String> goldTypesOutsideLabels,
+            @Description("Test scores of the model's own probabilities: `microPrecision`, `microRecall`, `microF1`, "
+                    + "`macroPrecision`, `macroRecall`, `macroF1`, `top1Accuracy`, `logLoss`, `calibrationError` "
+                    + "(of every per-type probability), `top1CalibrationError`, `byType` (type, support, precision, "
+                    + "recall, f1).") Map<String, Object> uncalibrated,
+            @Description("The same test scores with the fitted temperature.") Map<String, Object> calibrated,
+            @Description("On dev: `logLossBefore`, `logLossAfter`, `calibrationErrorBefore`, "
+                    + "`calibrationErrorAfter`.") Map<String, Object> dev,
+            @Description("The fitted calibration, for `calibration` in ernie.type.stream and ernie.type.write: "
+                    + "`temperature`, `fittedOn` (dev mentions).") Map<String, Object> calibration,
+            @Description("Milliseconds in all.") long computeMillis,
             @Description("The configuration used.") Map<String, Object> configuration) {}
 }

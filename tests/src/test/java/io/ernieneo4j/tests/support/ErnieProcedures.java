@@ -34,6 +34,7 @@ public final class ErnieProcedures {
             "ernie.transe.stream",
             "ernie.transe.train",
             "ernie.transe.train.estimate",
+            "ernie.type.evaluate",
             "ernie.type.stream",
             "ernie.type.write",
             "ernie.type.write.estimate",

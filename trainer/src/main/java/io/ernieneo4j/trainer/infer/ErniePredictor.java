@@ -19,8 +19,16 @@ import java.util.function.Function;
  */
 public final class ErniePredictor {
 
-    /** One example's label probabilities, or null probabilities when it could not be encoded. */
-    public record Prediction<T>(T example, float[] probabilities) {}
+    /**
+     * One example's label probabilities and the logits they come from, or null for both when it could not be
+     * encoded.
+     */
+    public record Prediction<T>(T example, float[] probabilities, float[] logits) {
+
+        public Prediction(T example, float[] probabilities) {
+            this(example, probabilities, null);
+        }
+    }
 
     private final ErnieModel model;
     private final WordPieceTokenizer tokenizer;
@@ -69,7 +77,8 @@ public final class ErniePredictor {
         }
         for (int k = 0; k < encoded.size(); k++) {
             int i = positions.get(k);
-            predictions.set(i, new Prediction<>(examples.get(i), softmax ? softmax(logits[k]) : sigmoid(logits[k])));
+            predictions.set(i, new Prediction<>(examples.get(i), softmax ? softmax(logits[k]) : sigmoid(logits[k]),
+                    logits[k]));
         }
         return predictions;
     }

@@ -38,6 +38,8 @@ class ArchitectureTest {
                 .layer("model").definedBy("..trainer.ernie..")
                 .layer("transe").definedBy("..trainer.transe..")
                 .layer("linking").definedBy("..trainer.linking..")
+                .layer("completion").definedBy("..trainer.completion..")
+                .layer("calibration").definedBy("..trainer.calibration..")
                 .layer("align").definedBy("..trainer.align..")
                 .layer("wordnet").definedBy("..trainer.wordnet..")
                 .layer("foundations").definedBy("..trainer.data..", "..trainer.run..", "..trainer.engine..")
@@ -46,12 +48,16 @@ class ArchitectureTest {
                 .whereLayer("pretrain").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("training").mayOnlyBeAccessedByLayers("finetune", "pretrain", "cli")
                 .whereLayer("dataset").mayOnlyBeAccessedByLayers("cli")
-                .whereLayer("infer").mayOnlyBeAccessedByLayers("dataset", "training", "finetune", "pretrain", "cli")
+                .whereLayer("infer").mayOnlyBeAccessedByLayers("dataset", "training", "finetune", "pretrain", "calibration",
+                        "cli")
                 .whereLayer("model").mayOnlyBeAccessedByLayers("infer", "training", "finetune", "pretrain", "linking",
                         "cli")
                 .whereLayer("linking").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("linking").mayOnlyAccessLayers("model", "align", "foundations")
-                .whereLayer("align").mayOnlyBeAccessedByLayers("linking", "cli")
+                .whereLayer("completion").mayNotBeAccessedByAnyLayer()
+                .whereLayer("completion").mayOnlyAccessLayers("align", "foundations")
+                .whereLayer("calibration").mayNotBeAccessedByAnyLayer()
+                .whereLayer("align").mayOnlyBeAccessedByLayers("linking", "completion", "calibration", "cli")
                 .whereLayer("wordnet").mayOnlyBeAccessedByLayers("align", "cli")
                 .whereLayer("transe").mayOnlyBeAccessedByLayers("dataset", "cli")
                 .check(trainer);

@@ -56,6 +56,27 @@ public record DatasetExportConfig(String directory, String documentLabel, String
 
     public static DatasetExportConfig from(Map<String, Object> configuration) {
         ConfigMap config = ConfigMap.of(configuration, KEYS);
+        return read(config, config.requireString("directory"), "modelName", config.bool("overwrite", false));
+    }
+
+    /**
+     * The keys a training procedure reads the graph with: these less {@code directory} and {@code overwrite}, the
+     * TransE model under {@code transeModel} (its own first argument is the new model's name).
+     */
+    public static final Set<String> TRAINING_KEYS = Set.of("documentLabel", "textProperty", "transeModel",
+            "typeProperty", "relationshipTypes", "negativeRatio", "splitRatios", "seed", "minLinkScore",
+            "typingMinLinkScore", "splitProperty", "trainSplit");
+
+    /**
+     * The graph reading of a training procedure's configuration ({@link #TRAINING_KEYS}; the caller checked the
+     * keys): what ernie.dataset.export would read, kept in memory. {@code directory} is null.
+     */
+    public static DatasetExportConfig forTraining(ConfigMap config) {
+        return read(config, null, "transeModel", false);
+    }
+
+    /** @param modelKey the key that names the TransE model */
+    private static DatasetExportConfig read(ConfigMap config, String directory, String modelKey, boolean overwrite) {
         double minLinkScore = config.doubleValue("minLinkScore", 0.0, 0.0, 1.0);
         double typingMinLinkScore = config.doubleValue("typingMinLinkScore", minLinkScore, 0.0, 1.0);
         if (typingMinLinkScore < minLinkScore) {
@@ -64,10 +85,10 @@ public record DatasetExportConfig(String directory, String documentLabel, String
                     typingMinLinkScore, minLinkScore));
         }
         return new DatasetExportConfig(
-                config.requireString("directory"),
+                directory,
                 config.requireString("documentLabel"),
                 config.string("textProperty", "text"),
-                config.requireString("modelName"),
+                config.requireString(modelKey),
                 config.requireString("typeProperty"),
                 config.stringList("relationshipTypes"),
                 config.doubleValue("negativeRatio", DEFAULT_NEGATIVE_RATIO, 0.0, 100.0),
@@ -75,7 +96,7 @@ public record DatasetExportConfig(String directory, String documentLabel, String
                 config.longValue("seed", DEFAULT_SEED, Long.MIN_VALUE, Long.MAX_VALUE),
                 minLinkScore,
                 typingMinLinkScore,
-                config.bool("overwrite", false),
+                overwrite,
                 config.optionalString("splitProperty"),
                 config.string("trainSplit", "train"),
                 config.toMap());

@@ -1,9 +1,6 @@
 package io.ernieneo4j.plugin.dataset;
 
-import io.ernieneo4j.plugin.common.EntityKey;
-import io.ernieneo4j.plugin.common.Neo4jRun;
 import io.ernieneo4j.plugin.common.PluginFolders;
-import io.ernieneo4j.plugin.transe.TransEModelRegistry;
 import io.ernieneo4j.trainer.dataset.Dataset;
 import io.ernieneo4j.trainer.dataset.DatasetBuilder;
 import io.ernieneo4j.trainer.dataset.DatasetParameters;
@@ -31,7 +28,8 @@ import java.util.stream.Stream;
 /**
  * {@code ernie.dataset.export}: the trainer's files (typing, relation, corpus, entity vectors) from the documents,
  * their aligned mentions, the entities' types and relationships and a TransE model, into a folder inside the one
- * the administrator configured ({@link DatasetGraphReader} reads it, the trainer's {@link DatasetBuilder} builds the files).
+ * the administrator configured ({@link GraphDataset}: {@link DatasetGraphReader} reads it, the trainer's
+ * {@link DatasetBuilder} builds the files).
  */
 public class DatasetExportProc {
 
@@ -67,13 +65,10 @@ public class DatasetExportProc {
         DatasetExportConfig config = DatasetExportConfig.from(configuration);
         Path folder = PluginFolders.inside(db, PluginFolders.Folder.DATASETS, config.directory(), "directory");
         requireEmptyOrOverwrite(folder, config);
-        TransEModelFiles.NamedModel transe = TransEModelRegistry.load(db, config.modelName());
-        EntityKey key = EntityKey.parse(transe.manifest().entityKey());
-        DatasetGraphReader graph = new DatasetGraphReader(tx, config, key);
-        graph.validate();
-        DatasetParameters parameters = config.parameters(transe.relations());
-        Dataset dataset = new DatasetBuilder(graph, transe, parameters,
-                Neo4jRun.progress(log, "ernie.dataset.export"), Neo4jRun.termination(guard)).build();
+        GraphDataset read = GraphDataset.read(db, tx, log, guard, config, "ernie.dataset.export");
+        Dataset dataset = read.dataset();
+        TransEModelFiles.NamedModel transe = read.transe();
+        DatasetParameters parameters = read.parameters();
         long computed = System.nanoTime();
         Map<String, Long> files;
         try {

@@ -112,6 +112,11 @@ public final class ErnieModelCatalog {
         }
     }
 
+    /** Whether a model of this name is loaded for the database. */
+    public static boolean isLoaded(String database, String name) {
+        return MODELS.containsKey(key(database, name));
+    }
+
     static List<LoadedModel> list(String database) {
         return MODELS.values().stream().filter(m -> m.database().equals(database))
                 .sorted(java.util.Comparator.comparing(LoadedModel::name)).toList();

@@ -47,15 +47,27 @@ public class ErnieModelProc {
             @Name(value = "configuration", description = "`path` (relative to ernie.dir.models; required), "
                     + "`device` ('auto'), `replace` (false).") Map<String, Object> configuration) {
         ConfigMap config = ConfigMap.of(configuration, KEYS);
-        Path directory = modelPath(config.requireString("path"));
         String deviceSetting = config.oneOf("device", DeviceChoice.AUTO,
                 List.of(DeviceChoice.AUTO, DeviceChoice.CPU, DeviceChoice.GPU));
-        boolean replace = config.bool("replace", false);
+        return Stream.of(result(load(db, name, config.requireString("path"), deviceSetting,
+                config.bool("replace", false))));
+    }
+
+    /**
+     * Loads the model directory {@code path} (relative to ernie.dir.models) with its TransE model's vectors and
+     * registers it under {@code name}, as ernie.model.load does; ernie.type.train and ernie.relation.train register
+     * what they trained with it.
+     *
+     * @param deviceSetting 'auto', 'cpu' or 'gpu'
+     */
+    public static ErnieModelCatalog.LoadedModel load(GraphDatabaseService db, String name, String path,
+                                                     String deviceSetting, boolean replace) {
+        Path directory = PluginFolders.inside(db, PluginFolders.Folder.MODELS, path, "path");
         ErnieManifest manifest;
         try {
             manifest = ModelDirectory.readManifest(directory);
         } catch (IOException e) {
-            throw new IllegalArgumentException("Cannot load ERNIE model from `" + config.requireString("path") + "`: "
+            throw new IllegalArgumentException("Cannot load ERNIE model from `" + path + "`: "
                     + e.getMessage(), e);
         }
         String transeName = manifest.entities().transeModel();
@@ -83,14 +95,14 @@ public class ErnieModelProc {
                 }
                 long parameters = loaded.model().parameters().values().stream()
                         .mapToLong(p -> p.getArray().size()).sum();
-                return ErnieModelCatalog.create(db.databaseName(), name, config.requireString("path"), loaded,
+                return ErnieModelCatalog.create(db.databaseName(), name, path, loaded,
                         entities, entityKey, device.getDeviceType(), parameters);
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot load ERNIE model `" + name + "`: " + e.getMessage(), e);
             }
         });
         ErnieModelCatalog.put(model, replace);
-        return Stream.of(result(model));
+        return model;
     }
 
     @Procedure(name = "ernie.model.list", mode = Mode.READ)
@@ -104,11 +116,6 @@ public class ErnieModelProc {
     @Description("Unloads an ERNIE model, after the calls using it finish, and frees its memory; its files stay.")
     public Stream<ModelResult> drop(@Name(value = "name", description = "A loaded model.") String name) {
         return Stream.of(result(ErnieModelCatalog.drop(db.databaseName(), name)));
-    }
-
-    /** {@code relative} inside the configured models folder; anything that leaves it is refused. */
-    private Path modelPath(String relative) {
-        return PluginFolders.inside(db, PluginFolders.Folder.MODELS, relative, "path");
     }
 
     private static ModelResult result(ErnieModelCatalog.LoadedModel m) {

@@ -10,6 +10,7 @@ import io.ernieneo4j.plugin.dataset.WordNetLoadProc;
 import io.ernieneo4j.plugin.dataset.WordNetSplitProc;
 import io.ernieneo4j.plugin.model.ErnieModelProc;
 import io.ernieneo4j.plugin.relation.RelationProc;
+import io.ernieneo4j.plugin.train.ErnieTrainProc;
 import io.ernieneo4j.plugin.transe.TransEEvaluateProc;
 import io.ernieneo4j.plugin.transe.TransEModelProc;
 import io.ernieneo4j.plugin.transe.TransEPredictProc;
@@ -25,7 +26,7 @@ public final class ErnieClasses {
             TransETrainProc.class,
             TransEEvaluateProc.class, TransEPredictProc.class, TransEModelProc.class,
             AlignStreamProc.class, AlignWriteProc.class, AlignEvaluateProc.class, AlignTrainProc.class, AlignDictionaryProc.class, ErnieModelProc.class, TypeProc.class,
-            RelationProc.class};
+            RelationProc.class, ErnieTrainProc.class};
 
     public static final Class<?>[] FUNCTIONS = {TransEModelProc.class};
 

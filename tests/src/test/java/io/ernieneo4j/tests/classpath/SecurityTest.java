@@ -49,6 +49,10 @@ class SecurityTest extends ClasspathHarness {
                 + "model: 'none', descriptionProperty: 'code'})");
         FILE_WRITING.put("ernie.dataset.export", "CALL ernie.dataset.export({directory: 'blocked', "
                 + "documentLabel: 'City', modelName: 'clock', typeProperty: 'code'})");
+        FILE_WRITING.put("ernie.type.train", "CALL ernie.type.train('blocked', {documentLabel: 'City', "
+                + "transeModel: 'clock', typeProperty: 'code', init: 'start'})");
+        FILE_WRITING.put("ernie.relation.train", "CALL ernie.relation.train('blocked', {documentLabel: 'City', "
+                + "transeModel: 'clock', typeProperty: 'code', init: 'start'})");
     }
 
     private static Path folders;

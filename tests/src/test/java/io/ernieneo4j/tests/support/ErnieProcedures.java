@@ -20,6 +20,7 @@ public final class ErnieProcedures {
             "ernie.relation.evaluate",
             "ernie.relation.explain",
             "ernie.relation.stream",
+            "ernie.relation.train",
             "ernie.relation.write",
             "ernie.relation.write.estimate",
             "ernie.transe.evaluate",
@@ -36,6 +37,7 @@ public final class ErnieProcedures {
             "ernie.transe.train.estimate",
             "ernie.type.evaluate",
             "ernie.type.stream",
+            "ernie.type.train",
             "ernie.type.write",
             "ernie.type.write.estimate",
             "ernie.version");

@@ -8,15 +8,9 @@ import io.ernieneo4j.trainer.engine.DjlRuntime;
 import io.ernieneo4j.trainer.ernie.DeviceChoice;
 import io.ernieneo4j.trainer.ernie.EntityTable;
 import io.ernieneo4j.trainer.ernie.ErnieManifest;
-import io.ernieneo4j.trainer.ernie.ErnieModel;
 import io.ernieneo4j.trainer.ernie.ErnieTask;
-import io.ernieneo4j.trainer.ernie.WordPieceTokenizer;
 import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
-import io.ernieneo4j.trainer.finetune.Finetuner;
-import io.ernieneo4j.trainer.finetune.StartingWeights;
-import io.ernieneo4j.trainer.infer.EncodedExample;
-import io.ernieneo4j.trainer.infer.ExampleEncoder;
-import io.ernieneo4j.trainer.infer.LabelSet;
+import io.ernieneo4j.trainer.finetune.FinetuneRun;
 import io.ernieneo4j.trainer.infer.SourceLine;
 import io.ernieneo4j.trainer.infer.UnknownEntities;
 import io.ernieneo4j.trainer.run.Termination;
@@ -28,12 +22,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
-import java.util.function.Function;
+import java.util.Locale;
 
 /** {@code ernie-trainer finetune typing|relation}: fine-tunes ERNIE (or the no-entity baseline) on JSON Lines. */
 @Command(name = "finetune",
@@ -214,97 +203,29 @@ final class FinetuneCommand {
                 .optWarmupFraction(o.warmup).optWeightDecay(o.weightDecay).optClipNorm(o.clipNorm)
                 .optPatience(o.patience).optSeed(o.seed).optCheckpointSteps(o.checkpointSteps)
                 .optThreshold(threshold).build();
-        try (WordPieceTokenizer tokenizer = WordPieceTokenizer.open(tokenizerJson, o.maxLength)) {
-            Encoded data = task == ErnieTask.TYPING
-                    ? encode(o, tokenizer, entities, TypingExample.class, r -> r.labels(), ExampleEncoder::typing)
-                    : encode(o, tokenizer, entities, RelationExample.class, r -> List.of(r.label()),
-                    ExampleEncoder::relation);
-            ProgressBarListener listener = new ProgressBarListener(task.code());
-            listener.info(String.format(java.util.Locale.ROOT, "%s: %d train, %d dev examples, %d labels; %s",
-                    task.code(), data.train.size(), data.dev.size(), data.labels.size(), data.alignment));
-            listener.info(String.format(java.util.Locale.ROOT, "longer than %d word pieces: train %s; dev %s",
-                    o.maxLength, data.trainLengths, data.devLengths));
-            Path init = BundledMiniLm.startingWeights(o.init);
-            ErnieConfig architecture = BundledMiniLm.architecture(o.architecture).withEntityScale(o.entityScale);
-            try (ErnieModel model = StartingWeights.load(init, architecture, task, data.labels.names(), device,
-                    o.seed)) {
-                String transe = entities == null ? ErnieManifest.EntityEmbeddings.NONE : o.transeModel != null ? o.transeModel
-                        : o.entityInput.entities.getFileName().toString();
-                Finetuner.Result result = new Finetuner(model, entities, data.labels, parameters, listener,
-                        Termination.ALWAYS).fit(data.train, data.dev,
-                        new ModelOutput(o.out, tokenizerJson, o.maxLength, transe, DatasetFiles.provenance(o.train)),
-                        o.resume);
-                Map<String, Object> metrics = new LinkedHashMap<>();
-                metrics.put("task", task.code());
-                metrics.put("entities", entities == null ? "none (--no-entities)" : o.entityInput.entities.toString());
-                metrics.put("init", init.toString());
-                metrics.put("entityScale", model.config().entityScale());
-                metrics.put("trainExamples", data.train.size());
-                metrics.put("devExamples", data.dev.size());
-                metrics.put("alignment", data.alignment);
-                metrics.put("maxLength", o.maxLength);
-                metrics.put("trainLengths", data.trainLengths);
-                metrics.put("devLengths", data.devLengths);
-                metrics.put("parameters", parameters);
-                metrics.put("bestEpoch", result.state().bestEpoch());
-                metrics.put("dev", result.bestDev());
-                metrics.put("history", result.state().history());
-                DatasetFiles.writeJson(o.out.resolve("metrics.json"), metrics);
-                TrainingPlot.write(o.out.resolve("training.png"), task.code() + (entities == null
-                        ? " (no entities)" : " (ERNIE)"), task == ErnieTask.TYPING ? "micro F1" : "macro F1",
-                        result.state().history());
-                System.out.printf("Best dev (epoch %d): %s%nWrote %s%n", result.state().bestEpoch(),
-                        result.bestDev().summary(), o.out.toAbsolutePath());
-            }
-        }
+        FinetuneRun.Examples<?> examples = task == ErnieTask.TYPING
+                ? FinetuneRun.Examples.typing(SourceLine.read(o.train, TypingExample.class),
+                SourceLine.read(o.dev, TypingExample.class))
+                : FinetuneRun.Examples.relation(SourceLine.read(o.train, RelationExample.class),
+                SourceLine.read(o.dev, RelationExample.class));
+        Path init = BundledMiniLm.startingWeights(o.init);
+        ErnieConfig architecture = BundledMiniLm.architecture(o.architecture).withEntityScale(o.entityScale);
+        FinetuneRun.Settings settings = new FinetuneRun.Settings(init, architecture, tokenizerJson, o.maxLength,
+                o.trainLimit, o.devLimit, UnknownEntities.valueOf(o.unknownEntities.toUpperCase(Locale.ROOT)),
+                parameters, device);
+        String transe = entities == null ? ErnieManifest.EntityEmbeddings.NONE : o.transeModel != null ? o.transeModel
+                : o.entityInput.entities.getFileName().toString();
+        FinetuneRun.Result result = FinetuneRun.run(examples, entities, settings,
+                new ModelOutput(o.out, tokenizerJson, o.maxLength, transe, DatasetFiles.provenance(o.train)),
+                o.resume, new ProgressBarListener(task.code()), Termination.ALWAYS);
+        DatasetFiles.writeJson(o.out.resolve("metrics.json"), result.metrics(
+                entities == null ? "none (--no-entities)" : o.entityInput.entities.toString(), init.toString(),
+                settings));
+        TrainingPlot.write(o.out.resolve("training.png"), task.code() + (entities == null
+                ? " (no entities)" : " (ERNIE)"), task == ErnieTask.TYPING ? "micro F1" : "macro F1",
+                result.fit().state().history());
+        System.out.printf("Best dev (epoch %d): %s%nWrote %s%n", result.fit().state().bestEpoch(),
+                result.fit().bestDev().summary(), o.out.toAbsolutePath());
         return 0;
-    }
-
-    /**
-     * @param trainLengths the training examples windowed and left out for their length
-     * @param devLengths   the same for the dev examples
-     */
-    private record Encoded(LabelSet labels, List<EncodedExample> train, List<EncodedExample> dev, String alignment,
-                           Lengths trainLengths, Lengths devLengths) {}
-
-    /**
-     * Examples of one split longer than the maximum length: read through a window around their mention(s), or left
-     * out because their mentions alone do not fit.
-     */
-    public record Lengths(int windowed, int tooLong) {
-        @Override
-        public String toString() {
-            return windowed + " windowed, " + tooLong + " left out";
-        }
-    }
-
-    private interface Encoding<T> {
-        List<EncodedExample> encode(ExampleEncoder encoder, List<SourceLine<T>> records);
-    }
-
-    /** A seeded sample of {@code limit} records, or all of them when {@code limit} is 0 or not smaller. */
-    private static <T> List<SourceLine<T>> sample(List<SourceLine<T>> records, int limit, long seed) {
-        if (limit <= 0 || limit >= records.size()) {
-            return records;
-        }
-        List<SourceLine<T>> shuffled = new ArrayList<>(records);
-        java.util.Collections.shuffle(shuffled, new Random(seed));
-        return shuffled.subList(0, limit);
-    }
-
-    private static <T> Encoded encode(Options o, WordPieceTokenizer tokenizer, EntityTable entities, Class<T> type,
-                                      Function<T, List<String>> labelsOf, Encoding<T> encoding) throws Exception {
-        List<SourceLine<T>> train = sample(SourceLine.read(o.train, type), o.trainLimit, o.seed);
-        List<SourceLine<T>> dev = sample(SourceLine.read(o.dev, type), o.devLimit, o.seed);
-        LabelSet labels = new LabelSet(train.stream().flatMap(l -> labelsOf.apply(l.record()).stream()).toList());
-        UnknownEntities unknown = UnknownEntities.valueOf(o.unknownEntities.toUpperCase(java.util.Locale.ROOT));
-        ExampleEncoder encoder = new ExampleEncoder(tokenizer, labels, entities, unknown);
-        List<EncodedExample> encodedTrain = encoding.encode(encoder, train);
-        Lengths trainLengths = new Lengths(encoder.counts().windowedExamples(), encoder.counts().tooLongExamples());
-        List<EncodedExample> encodedDev = encoding.encode(encoder, dev);
-        Lengths devLengths = new Lengths(encoder.counts().windowedExamples() - trainLengths.windowed(),
-                encoder.counts().tooLongExamples() - trainLengths.tooLong());
-        return new Encoded(labels, encodedTrain, encodedDev,
-                entities == null ? "no entity input" : encoder.counts().toString(), trainLengths, devLengths);
     }
 }

@@ -1,6 +1,7 @@
 package io.ernieneo4j.trainer.dataset;
 
 import io.ernieneo4j.trainer.data.DatasetFiles;
+import io.ernieneo4j.trainer.infer.SourceLine;
 import io.ernieneo4j.trainer.transe.TransEModelFiles;
 
 import java.io.BufferedWriter;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +27,22 @@ import java.util.Map;
 public record Dataset(Map<String, List<?>> files, List<Integer> entityRows, Map<String, Long> documents,
                       List<String> typeLabels, List<String> relationLabels, long mentionsWithoutVector,
                       long unseenLabelExamples) {
+
+    /**
+     * The records of one file ({@code typing/train.jsonl}, ...) as the trainer reads them from disk, each named by
+     * the file and its line, so a problem found while encoding them names the same place an exported file would.
+     */
+    public <T> List<SourceLine<T>> records(String file, Class<T> type) {
+        List<?> records = files.get(file);
+        if (records == null) {
+            throw new IllegalArgumentException("The dataset has no file `" + file + "`.");
+        }
+        List<SourceLine<T>> lines = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) {
+            lines.add(new SourceLine<>(Path.of(file), i + 1, type.cast(records.get(i))));
+        }
+        return lines;
+    }
 
     /**
      * Writes the files, {@code entities.tsv} (each entity's key and vector) and {@code manifest.json} into

@@ -1,0 +1,92 @@
+package io.ernieneo4j.plugin.train;
+
+import io.ernieneo4j.plugin.common.PluginFolders;
+import io.ernieneo4j.trainer.ernie.ErnieTask;
+import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.Transaction;
+import org.neo4j.logging.Log;
+import org.neo4j.procedure.Context;
+import org.neo4j.procedure.Description;
+import org.neo4j.procedure.Mode;
+import org.neo4j.procedure.Name;
+import org.neo4j.procedure.Procedure;
+import org.neo4j.procedure.TerminationGuard;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/** ERNIE fine-tuned from Cypher: typing and relation models trained in the database on what the graph holds. */
+public class ErnieTrainProc {
+
+    private static final String CONFIGURATION = "As ernie.dataset.export's, less `directory` and `overwrite`: "
+            + "`documentLabel`, `transeModel` (the TransE model; ernie.dataset.export's `modelName`), `typeProperty` "
+            + "(all required), `textProperty`, `relationshipTypes`, `negativeRatio`, `splitRatios`, `seed` (also "
+            + "seeds training), `minLinkScore`, `typingMinLinkScore`, `splitProperty`, `trainSplit`; `init` "
+            + "(required: the starting weights relative to ernie.dir.models: a model folder, an ONNX BERT or the "
+            + "reference implementation's folder), `tokenizer` (the `init` folder's tokenizer.json), `architecture` "
+            + "of an ONNX `init` ('minilm' or 'bert-base'), `entityScale` (1), `noEntities` (false), `maxLength` "
+            + "(64), `trainLimit` and `devLimit` (0 = all), `epochs` (3), `batchSize` (32), `learningRate` (5e-5), "
+            + "`headLearningRate` (1e-3), `warmup` (0.1), `weightDecay` (0.01), `clipNorm` (1.0), `patience` (2), "
+            + "`device` ('auto'), `replace` (false)";
+
+    @Context
+    public GraphDatabaseService db;
+
+    @Context
+    public Transaction tx;
+
+    @Context
+    public Log log;
+
+    @Context
+    public TerminationGuard guard;
+
+    @Procedure(name = "ernie.type.train", mode = Mode.READ)
+    @Description("Fine-tunes an entity typing model on the documents' MENTIONS and the entities' types, read as "
+            + "ernie.dataset.export reads them, in the database's JVM; writes the model folder under the models "
+            + "directory (all or nothing) and loads it as ernie.model.load would; writes nothing in the database. "
+            + "Refused when `ernie.files.write.enabled` is false.")
+    public Stream<TrainResult> typing(
+            @Name(value = "modelName", description = "The new model's name and folder, inside the models directory.")
+            String modelName,
+            @Name(value = "configuration", description = CONFIGURATION + ", `threshold` (0: a type is predicted "
+                    + "when its logit exceeds it, with none the top type).")
+            Map<String, Object> configuration) {
+        return train(ErnieTask.TYPING, "ernie.type.train", modelName, configuration);
+    }
+
+    @Procedure(name = "ernie.relation.train", mode = Mode.READ)
+    @Description("Fine-tunes a relation classification model on pairs of entities mentioned in one document, "
+            + "labelled by their relationships, read as ernie.dataset.export reads them, in the database's JVM; "
+            + "writes the model folder under the models directory (all or nothing) and loads it as ernie.model.load "
+            + "would; writes nothing in the database. Refused when `ernie.files.write.enabled` is false.")
+    public Stream<TrainResult> relation(
+            @Name(value = "modelName", description = "The new model's name and folder, inside the models directory.")
+            String modelName,
+            @Name(value = "configuration", description = CONFIGURATION + ".")
+            Map<String, Object> configuration) {
+        return train(ErnieTask.RELATION, "ernie.relation.train", modelName, configuration);
+    }
+
+    private Stream<TrainResult> train(ErnieTask task, String procedure, String modelName,
+                                      Map<String, Object> configuration) {
+        PluginFolders.requireFileWrites(procedure);
+        ErnieTrainConfig config = ErnieTrainConfig.from(task, configuration);
+        return Stream.of(new ErnieTraining(db, tx, log, guard).train(task, procedure, modelName, config));
+    }
+
+    public record TrainResult(
+            @Description("The new model's name, as ernie.model.list shows it.") String modelName,
+            @Description("`typing` or `relation`.") String task,
+            @Description("The labels it predicts.") List<String> labels,
+            @Description("Examples trained on.") long trainExamples,
+            @Description("Dev examples scored after each epoch.") long devExamples,
+            @Description("The epoch whose model was kept (best dev score).") long bestEpoch,
+            @Description("The kept model's dev scores.") Map<String, Object> dev,
+            @Description("Each epoch: train loss, dev score, seconds, throughput.") List<Map<String, Object>> history,
+            @Description("Its folder, relative to ernie.dir.models.") String path,
+            @Description("Milliseconds reading the graph and building the examples.") long preProcessingMillis,
+            @Description("Milliseconds training and writing the model.") long trainMillis,
+            @Description("The configuration used.") Map<String, Object> configuration) {}
+}

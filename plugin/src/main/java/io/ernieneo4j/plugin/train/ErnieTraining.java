@@ -1,0 +1,227 @@
+package io.ernieneo4j.plugin.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ernieneo4j.plugin.common.Neo4jRun;
+import io.ernieneo4j.plugin.common.PluginFolders;
+import io.ernieneo4j.plugin.common.PluginRuntime;
+import io.ernieneo4j.plugin.dataset.GraphDataset;
+import io.ernieneo4j.plugin.model.ErnieModelCatalog;
+import io.ernieneo4j.plugin.model.ErnieModelProc;
+import io.ernieneo4j.trainer.data.DatasetFiles;
+import io.ernieneo4j.trainer.data.RelationExample;
+import io.ernieneo4j.trainer.data.TypingExample;
+import io.ernieneo4j.trainer.dataset.Dataset;
+import io.ernieneo4j.trainer.engine.DjlRuntime;
+import io.ernieneo4j.trainer.ernie.DeviceChoice;
+import io.ernieneo4j.trainer.ernie.EntityTable;
+import io.ernieneo4j.trainer.ernie.ErnieManifest;
+import io.ernieneo4j.trainer.ernie.ErnieTask;
+import io.ernieneo4j.trainer.finetune.FinetuneRun;
+import io.ernieneo4j.trainer.infer.UnknownEntities;
+import io.ernieneo4j.trainer.training.ModelOutput;
+import io.ernieneo4j.trainer.transe.TransEModelFiles;
+import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.Transaction;
+import org.neo4j.logging.Log;
+import org.neo4j.procedure.TerminationGuard;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Fine-tunes ERNIE in the database: the graph read into examples as ernie.dataset.export reads it
+ * ({@link GraphDataset}), the trainer's own run ({@link FinetuneRun}) into a hidden folder beside the new model's,
+ * moved into place when it ends, and loaded as ernie.model.load loads a model. A failed or terminated run leaves
+ * no folder and registers nothing.
+ */
+final class ErnieTraining {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final GraphDatabaseService db;
+    private final Transaction tx;
+    private final Log log;
+    private final TerminationGuard guard;
+
+    ErnieTraining(GraphDatabaseService db, Transaction tx, Log log, TerminationGuard guard) {
+        this.db = db;
+        this.tx = tx;
+        this.log = log;
+        this.guard = guard;
+    }
+
+    ErnieTrainProc.TrainResult train(ErnieTask task, String procedure, String modelName, ErnieTrainConfig config) {
+        long start = System.nanoTime();
+        Path target = PluginFolders.inside(db, PluginFolders.Folder.MODELS, modelName, "modelName");
+        if (!config.replace() && Files.exists(target)) {
+            throw invalid("`modelName`: a model folder `%s` already exists in the models folder; choose another name "
+                    + "or pass `replace: true` to replace it.", modelName);
+        }
+        if (!config.replace() && ErnieModelCatalog.isLoaded(db.databaseName(), modelName)) {
+            throw invalid("`modelName`: a model named `%s` is already loaded; drop it first or pass `replace: true`.",
+                    modelName);
+        }
+        Path init = PluginFolders.inside(db, PluginFolders.Folder.MODELS, config.init(), "init");
+        if (!Files.exists(init)) {
+            throw invalid("`init`: `%s` does not exist in the models folder; put the starting weights there (a model "
+                    + "folder, an ONNX BERT or the reference implementation's folder).", config.init());
+        }
+        Path tokenizer = config.tokenizer()
+                .map(t -> PluginFolders.inside(db, PluginFolders.Folder.MODELS, t, "tokenizer"))
+                .orElse(init.resolve("tokenizer.json"));
+        if (!Files.isRegularFile(tokenizer)) {
+            throw invalid(config.tokenizer().isPresent() ? "`tokenizer`: `%2$s` is no file in the models folder."
+                    : "`tokenizer`: `init` `%s` holds no tokenizer.json; name one in the models folder.",
+                    config.init(), config.tokenizer().orElse(""));
+        }
+
+        GraphDataset graph = GraphDataset.read(db, tx, log, guard, config.graph(), procedure);
+        Dataset dataset = graph.dataset();
+        FinetuneRun.Examples<?> examples = task == ErnieTask.TYPING
+                ? FinetuneRun.Examples.typing(dataset.records("typing/train.jsonl", TypingExample.class),
+                dataset.records("typing/dev.jsonl", TypingExample.class))
+                : FinetuneRun.Examples.relation(dataset.records("relation/train.jsonl", RelationExample.class),
+                dataset.records("relation/dev.jsonl", RelationExample.class));
+        if (examples.dev().isEmpty()) {
+            throw invalid("`splitRatios`: the dev documents (%s) give no %s example with a label training has; give "
+                    + "dev a larger share of the documents.", dataset.documents(), task.code());
+        }
+        EntityTable entities = config.noEntities() ? null : entityTable(dataset, graph.transe());
+        String transeModel = config.noEntities() ? ErnieManifest.EntityEmbeddings.NONE : config.graph().modelName();
+        Map<String, Object> training = training(procedure, config, graph);
+        long read = System.nanoTime();
+
+        PluginRuntime.engine(db);
+        FinetuneRun.Result result = DjlRuntime.call(() -> {
+            FinetuneRun.Settings settings = new FinetuneRun.Settings(init, config.onnxArchitecture(), tokenizer,
+                    config.maxLength(), config.trainLimit(), config.devLimit(), UnknownEntities.FAIL,
+                    config.parameters(), DeviceChoice.resolve(config.device()));
+            try {
+                return trainInto(target, examples, entities, settings, transeModel, training, procedure,
+                        config.init());
+            } catch (IOException e) {
+                throw new UncheckedIOException(String.format(Locale.ROOT, "Cannot train `%s`: %s", modelName,
+                        e.getMessage()), e);
+            }
+        });
+        long trained = System.nanoTime();
+        try {
+            ErnieModelProc.load(db, modelName, modelName, config.device(), config.replace());
+        } catch (RuntimeException e) {
+            deleteQuietly(target); // nothing registered, so no folder either
+            throw e;
+        }
+        log.info("%s: `%s` trained (%d train, %d dev examples, best epoch %d: %s) and loaded", procedure, modelName,
+                result.trainExamples(), result.devExamples(), result.fit().state().bestEpoch(),
+                result.fit().bestDev().summary());
+        return new ErnieTrainProc.TrainResult(modelName, task.code(), result.labels(), result.trainExamples(),
+                result.devExamples(), result.fit().state().bestEpoch(), cypherMap(result.fit().bestDev()),
+                result.fit().state().history().stream().map(ErnieTraining::cypherMap).toList(), modelName,
+                (read - start) / 1_000_000, (trained - read) / 1_000_000, config.toMap());
+    }
+
+    /**
+     * Trains into a hidden folder beside {@code target} and moves it into place: the model, its metrics.json, no
+     * checkpoint. Any failure, termination included, deletes the hidden folder and leaves {@code target} as it was.
+     */
+    private FinetuneRun.Result trainInto(Path target, FinetuneRun.Examples<?> examples, EntityTable entities,
+                                         FinetuneRun.Settings settings, String transeModel,
+                                         Map<String, Object> training, String procedure, String init)
+            throws IOException {
+        Path parent = target.getParent();
+        Files.createDirectories(parent);
+        Path partial = Files.createTempDirectory(parent, "." + target.getFileName() + ".partial-");
+        try {
+            ModelOutput staged = new ModelOutput(partial, settings.tokenizerJson(), settings.maxLength(),
+                    transeModel, training);
+            FinetuneRun.Result result = FinetuneRun.run(examples, entities, settings, staged, false,
+                    Neo4jRun.training(log, procedure), Neo4jRun.termination(guard));
+            TransEModelFiles.deleteRecursively(staged.checkpoint());
+            DatasetFiles.writeJson(partial.resolve("metrics.json"), result.metrics(
+                    entities == null ? "none (noEntities)" : "TransE model " + transeModel, init, settings));
+            if (Files.exists(target)) {
+                TransEModelFiles.deleteRecursively(target);
+            }
+            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+            return result;
+        } finally {
+            deleteQuietly(partial);
+        }
+    }
+
+    /** What the model's ernie.json records it was trained on. */
+    private Map<String, Object> training(String procedure, ErnieTrainConfig config, GraphDataset graph) {
+        Map<String, Object> training = new LinkedHashMap<>();
+        training.put("procedure", procedure);
+        training.put("database", db.databaseName());
+        training.put("documentLabel", config.graph().documentLabel());
+        training.put("transeModel", config.graph().modelName());
+        training.put("relationshipTypes", graph.parameters().relationshipTypes());
+        training.put("documents", graph.dataset().documents());
+        config.graph().splitProperty().ifPresent(s -> {
+            training.put("splitProperty", s);
+            training.put("trainSplit", config.graph().trainSplit());
+        });
+        training.put("configuration", config.toMap());
+        return training;
+    }
+
+    /** The TransE vectors of the entities the examples name, as the exported entities.tsv holds them. */
+    private static EntityTable entityTable(Dataset dataset, TransEModelFiles.NamedModel transe) {
+        List<String> ids = new ArrayList<>();
+        float[][] vectors = new float[dataset.entityRows().size()][];
+        for (int i = 0; i < vectors.length; i++) {
+            int row = dataset.entityRows().get(i);
+            ids.add(transe.entities().get(row));
+            vectors[i] = transe.model().entity(row);
+        }
+        return EntityTable.of(ids, vectors);
+    }
+
+    /** A record as a Cypher map: nested maps and lists, integers as longs, floats as doubles. */
+    private static Map<String, Object> cypherMap(Object value) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map = (Map<String, Object>) cypher(JSON.convertValue(value, Map.class));
+        return map;
+    }
+
+    private static Object cypher(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> converted = new LinkedHashMap<>();
+            map.forEach((k, v) -> converted.put(k.toString(), cypher(v)));
+            return converted;
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().map(ErnieTraining::cypher).toList();
+        }
+        if (value instanceof Integer || value instanceof Short || value instanceof Long) {
+            return ((Number) value).longValue();
+        }
+        if (value instanceof Number number) {
+            return number.doubleValue();
+        }
+        return value;
+    }
+
+    private static void deleteQuietly(Path folder) {
+        try {
+            if (Files.exists(folder)) {
+                TransEModelFiles.deleteRecursively(folder);
+            }
+        } catch (IOException e) {
+            // the run's own failure is the one to report
+        }
+    }
+
+    private static IllegalArgumentException invalid(String format, Object... args) {
+        return new IllegalArgumentException(String.format(Locale.ROOT, format, args));
+    }
+}

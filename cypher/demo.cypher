@@ -116,9 +116,11 @@ RETURN goldMentions, round(mentionRecall, 3) AS mentionRecall, round(linkingAccu
 //     directory: demo-data/databases for ./ernie.sh demo). Typing: the gold links of step 14, typed with their synset's
 //     lexname. Relations: every pair of synsets of a text that a relationship of the ten main WordNet types connects,
 //     labelled with its type, and half as many unconnected pairs (no_relation). Entity vectors: TransE 'wordnet'.
+//     Pairs that a dev or test edge of step 5 joins label nothing (splitProperty), so the relation model never reads
+//     the held-out facts and ernie.relation.evaluate can score it on them (docs/completion.md).
 CALL ernie.dataset.export({directory: 'wordnet-demo', documentLabel: 'Text', modelName: 'wordnet',
                            typeProperty: 'lexname', typingMinLinkScore: 1.0, negativeRatio: 0.5,
-                           overwrite: true,
+                           splitProperty: 'split', overwrite: true,
                            relationshipTypes: ['HYPERNYM', 'HYPONYM', 'INSTANCE_HYPERNYM', 'INSTANCE_HYPONYM',
                                                'PART_MERONYM', 'PART_HOLONYM', 'MEMBER_MERONYM', 'MEMBER_HOLONYM',
                                                'DERIVATIONALLY_RELATED_FORM', 'ANTONYM']})
@@ -137,7 +139,7 @@ YIELD files, documents, typeLabels, relationLabels, entityCount, mentionsWithout
 // $ ./ernie.sh trainer finetune relation --train <data>/ernie/datasets/wordnet-demo/relation/train.jsonl \
 // $     --dev <data>/ernie/datasets/wordnet-demo/relation/dev.jsonl \
 // $     --entities <data>/ernie/datasets/wordnet-demo/entities.tsv --transe-model wordnet \
-// $     --out <data>/ernie/ernie-models/wordnet-relation --train-limit 3000 --dev-limit 500 --epochs 2 \
+// $     --out <data>/ernie/ernie-models/wordnet-relation-held-out --train-limit 3000 --dev-limit 500 --epochs 2 \
 // $     --learning-rate 1e-4 --head-learning-rate 1e-3 --batch-size 32 --max-length 64
 
 // 17. The two models, loaded into the database (from <data>/ernie/ernie-models) with TransE 'wordnet''s vectors.
@@ -145,7 +147,7 @@ CALL ernie.model.load('wordnet-typing', {path: 'wordnet-typing', replace: true})
 YIELD modelName, task, labels, parameters, device
 RETURN modelName, task, size(labels) AS labels, parameters, device;
 
-CALL ernie.model.load('wordnet-relation', {path: 'wordnet-relation', replace: true})
+CALL ernie.model.load('wordnet-relation', {path: 'wordnet-relation-held-out', replace: true})
 YIELD modelName, task, labels, parameters, device
 RETURN modelName, task, size(labels) AS labels, parameters, device;
 

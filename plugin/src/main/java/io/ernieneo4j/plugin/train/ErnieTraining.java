@@ -143,7 +143,7 @@ final class ErnieTraining {
             ModelOutput staged = new ModelOutput(partial, settings.tokenizerJson(), settings.maxLength(),
                     transeModel, training);
             FinetuneRun.Result result = FinetuneRun.run(examples, entities, settings, staged, false,
-                    Neo4jRun.training(log, procedure), Neo4jRun.termination(guard));
+                    TrainingLog.of(log, procedure), Neo4jRun.termination(guard));
             TransEModelFiles.deleteRecursively(staged.checkpoint());
             DatasetFiles.writeJson(partial.resolve("metrics.json"), result.metrics(
                     entities == null ? "none (noEntities)" : "TransE model " + transeModel, init, settings));

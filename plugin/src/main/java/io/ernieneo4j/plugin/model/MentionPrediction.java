@@ -59,6 +59,53 @@ public final class MentionPrediction {
 
         /** Heap bytes of one row. */
         int rowBytes();
+
+        /**
+         * {@code base}'s examples and model call with rows of another kind: one per prediction, whatever it says
+         * (for the evaluations and the evidence readers, which need every score, not the rows over a threshold).
+         */
+        static <E, R> Task<E, R> eachPrediction(Task<E, ?> base,
+                                                java.util.function.BiFunction<DocumentMentions.Document,
+                                                        ErniePredictor.Prediction<E>, R> row, int rowBytes) {
+            return new Task<>() {
+                @Override
+                public List<E> examples(DocumentMentions.Document document) {
+                    return base.examples(document);
+                }
+
+                @Override
+                public List<ErniePredictor.Prediction<E>> predict(ErniePredictor predictor, List<E> examples,
+                                                                  String source, int batchSize) {
+                    return base.predict(predictor, examples, source, batchSize);
+                }
+
+                @Override
+                public void addRows(DocumentMentions.Document document, ErniePredictor.Prediction<E> prediction,
+                                    List<String> labels, DocumentMentions request, List<R> rows) {
+                    rows.add(row.apply(document, prediction));
+                }
+
+                @Override
+                public ErnieTask task() {
+                    return base.task();
+                }
+
+                @Override
+                public long maxExamples(int mentions) {
+                    return base.maxExamples(mentions);
+                }
+
+                @Override
+                public int maxRowsPerExample(int labels) {
+                    return 1;
+                }
+
+                @Override
+                public int rowBytes() {
+                    return rowBytes;
+                }
+            };
+        }
     }
 
     /**

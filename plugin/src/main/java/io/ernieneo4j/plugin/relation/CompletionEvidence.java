@@ -62,20 +62,17 @@ final class CompletionEvidence {
     }
 
     private final Map<RelationConventions.Fact, FactText> facts;
-    private final Transaction tx;
-    private final Optional<String> typeProperty;
+    private final NodeTypes nodeTypes;
     private final TypeConstraints constraints;
     private final TripleScorer transe;
     private final RelationConventions conventions;
     private final String aggregation;
-    private final Map<Long, String> nodeTypes = new HashMap<>();
 
-    private CompletionEvidence(Map<RelationConventions.Fact, FactText> facts, Transaction tx,
-                               Optional<String> typeProperty, TypeConstraints constraints, TripleScorer transe,
-                               RelationConventions conventions, String aggregation) {
+    private CompletionEvidence(Map<RelationConventions.Fact, FactText> facts, NodeTypes nodeTypes,
+                               TypeConstraints constraints, TripleScorer transe, RelationConventions conventions,
+                               String aggregation) {
         this.facts = facts;
-        this.tx = tx;
-        this.typeProperty = typeProperty;
+        this.nodeTypes = nodeTypes;
         this.constraints = constraints;
         this.transe = transe;
         this.conventions = conventions;
@@ -111,19 +108,24 @@ final class CompletionEvidence {
                         row.tailEnd(), p));
             }
         }
-        CompletionEvidence evidence = new CompletionEvidence(facts, tx, typeProperty, null, null, conventions,
-                aggregation);
-        TypeConstraints constraints = evidence.learnTypes(termination, relationTypes, knownEdge);
-        return new CompletionEvidence(facts, tx, typeProperty, constraints,
+        NodeTypes nodeTypes = new NodeTypes(tx, typeProperty);
+        TypeConstraints constraints = learnTypes(tx, termination, nodeTypes, conventions, relationTypes, knownEdge);
+        return new CompletionEvidence(facts, nodeTypes, constraints,
                 transe == null ? null : new TripleScorer(transe, tx), conventions, aggregation);
+    }
+
+    /** As above, with the features a fitted fusion was read with; without one, the text's best sentence alone. */
+    static CompletionEvidence collect(Transaction tx, Termination termination,
+                                      List<RelationEvidence.PairScores> rows, List<String> labels,
+                                      Set<String> relationTypes, RelationConventions conventions,
+                                      Optional<FittedFusion> fitted, Predicate<Relationship> knownEdge) {
+        return collect(tx, termination, rows, labels, relationTypes, conventions,
+                fitted.flatMap(FittedFusion::typeProperty), fitted.map(FittedFusion::transe).orElse(null),
+                fitted.map(f -> f.fusion().textAggregation()).orElse("max"), knownEdge);
     }
 
     Map<RelationConventions.Fact, FactText> facts() {
         return facts;
-    }
-
-    TypeConstraints constraints() {
-        return constraints;
     }
 
     /**
@@ -162,7 +164,7 @@ final class CompletionEvidence {
     EvidenceFusion.Candidate candidate(RelationConventions.Fact fact) {
         FactText text = facts.get(fact);
         double graph = transe == null ? Double.NaN : transe.score(conventions.statements(fact));
-        double types = constraints.density(typeOf(fact.head()), fact.type(), typeOf(fact.tail()));
+        double types = constraints.density(nodeTypes.of(fact.head()), fact.type(), nodeTypes.of(fact.tail()));
         return new EvidenceFusion.Candidate(fact.type(), text == null ? 0 : text.text.value(aggregation), graph, types);
     }
 
@@ -171,8 +173,9 @@ final class CompletionEvidence {
      * of the relation types or their inverses, counted in its canonical form.
      */
     @SuppressWarnings("deprecation") // internal node ids, within this transaction
-    private TypeConstraints learnTypes(Termination termination, Set<String> relationTypes,
-                                       Predicate<Relationship> knownEdge) {
+    private static TypeConstraints learnTypes(Transaction tx, Termination termination, NodeTypes nodeTypes,
+                                              RelationConventions conventions, Set<String> relationTypes,
+                                              Predicate<Relationship> knownEdge) {
         TypeConstraints.Builder builder = TypeConstraints.builder(1.0);
         Set<String> wanted = new TreeSet<>();
         for (String type : relationTypes) {
@@ -187,41 +190,53 @@ final class CompletionEvidence {
                 if (++nodes % CHECK_EVERY == 0) {
                     termination.assertRunning();
                 }
-                builder.node(typeOf(node));
+                builder.node(nodeTypes.of(node));
                 for (Relationship r : node.getRelationships(Direction.OUTGOING, types)) {
                     if (Boolean.TRUE.equals(r.getProperty("predicted", false)) || !knownEdge.test(r)) {
                         continue;
                     }
                     RelationConventions.Fact fact = conventions.canonical(node.getId(), r.getType().name(),
                             r.getEndNodeId());
-                    builder.edge(typeOf(fact.head()), fact.type(), typeOf(fact.tail()));
+                    builder.edge(nodeTypes.of(fact.head()), fact.type(), nodeTypes.of(fact.tail()));
                 }
             }
         }
         return builder.build();
     }
 
-    @SuppressWarnings("deprecation")
-    private String typeOf(long nodeId) {
-        String type = nodeTypes.get(nodeId);
-        return type != null ? type : typeOf(tx.getNodeById(nodeId));
-    }
+    /** A node's type: the value of {@code typeProperty} (a list joined by `|`), or its labels; read once a node. */
+    private static final class NodeTypes {
+        private final Transaction tx;
+        private final Optional<String> typeProperty;
+        private final Map<Long, String> types = new HashMap<>();
 
-    @SuppressWarnings("deprecation")
-    private String typeOf(Node node) {
-        return nodeTypes.computeIfAbsent(node.getId(), id -> {
-            if (typeProperty.isEmpty()) {
-                List<String> labels = new ArrayList<>();
-                for (Label label : node.getLabels()) labels.add(label.name());
-                labels.sort(null);
-                return String.join(":", labels);
-            }
-            Object value = node.getProperty(typeProperty.get(), null);
-            if (value instanceof String[] many) {
-                return String.join("|", many);
-            }
-            return value == null ? "" : value.toString();
-        });
+        NodeTypes(Transaction tx, Optional<String> typeProperty) {
+            this.tx = tx;
+            this.typeProperty = typeProperty;
+        }
+
+        @SuppressWarnings("deprecation") // internal node ids, within this transaction
+        String of(long nodeId) {
+            String type = types.get(nodeId);
+            return type != null ? type : of(tx.getNodeById(nodeId));
+        }
+
+        @SuppressWarnings("deprecation")
+        String of(Node node) {
+            return types.computeIfAbsent(node.getId(), id -> {
+                if (typeProperty.isEmpty()) {
+                    List<String> labels = new ArrayList<>();
+                    for (Label label : node.getLabels()) labels.add(label.name());
+                    labels.sort(null);
+                    return String.join(":", labels);
+                }
+                Object value = node.getProperty(typeProperty.get(), null);
+                if (value instanceof String[] many) {
+                    return String.join("|", many);
+                }
+                return value == null ? "" : value.toString();
+            });
+        }
     }
 
     /** TransE's plausibility of a fact: {@code -distance} in the first of its forms whose type the model knows. */

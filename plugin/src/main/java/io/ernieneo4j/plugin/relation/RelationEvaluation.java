@@ -128,9 +128,7 @@ final class RelationEvaluation {
             row.putAll(RankingMetrics.of(scores, truth, threshold, config.precisionAtK()).toMap());
             byType.add(row);
         }
-        Map<String, Object> fusion = new LinkedHashMap<>(fused.toMap());
-        fusion.put("typeProperty", config.typeProperty().orElse(null));
-        fusion.put("transeModel", transe == null ? null : transe.manifest().name());
+        Map<String, Object> fusion = new FittedFusion(fused, config.typeProperty(), transe).toMap();
         log.info("ernie.relation.evaluate: %d candidates (%d dev, %d test), %d known facts left out, %s",
                 evidence.facts().size(), dev.size(), test.size(), known, conventions.describe());
         return new RelationProc.EvaluateResult(evidence.facts().size(), dev.size(), count(devLabels), test.size(),

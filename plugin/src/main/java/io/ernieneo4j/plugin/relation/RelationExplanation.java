@@ -3,7 +3,6 @@ package io.ernieneo4j.plugin.relation;
 import io.ernieneo4j.plugin.model.DocumentMentions;
 import io.ernieneo4j.plugin.model.ErnieModelCatalog;
 import io.ernieneo4j.plugin.model.MentionPrediction;
-import io.ernieneo4j.plugin.transe.TransEModelRegistry;
 import io.ernieneo4j.trainer.completion.EvidenceFusion;
 import org.neo4j.graphdb.Direction;
 import org.neo4j.graphdb.GraphDatabaseService;
@@ -41,7 +40,7 @@ final class RelationExplanation {
 
     @SuppressWarnings("deprecation") // internal node ids, within this transaction
     RelationProc.ExplainResult explain(Node head, String type, Node tail, DocumentMentions request,
-                                       Optional<Map<?, ?>> fusionMap) {
+                                       Optional<FittedFusion> fitted) {
         List<String> labels = ErnieModelCatalog.use(db.databaseName(), request.modelName(),
                 loaded -> loaded.loaded().manifest().labels());
         Set<String> relationTypes = CompletionEvidence.relationTypes(labels, List.of());
@@ -53,19 +52,14 @@ final class RelationExplanation {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "`relationshipType` `%s` is not a "
                     + "relation the model predicts (nor the inverse of one); it predicts %s.", type, relationTypes));
         }
-        EvidenceFusion fusion = fusionMap.map(EvidenceFusion::fromMap).orElse(null);
-        Map<?, ?> map = fusionMap.orElse(Map.of());
-        var transe = fusion != null && fusion.sources().contains(EvidenceFusion.Source.GRAPH)
-                && map.get("transeModel") instanceof String name ? TransEModelRegistry.load(db, name) : null;
-        Optional<String> typeProperty = map.get("typeProperty") instanceof String t ? Optional.of(t) : Optional.empty();
+        EvidenceFusion fusion = fitted.map(FittedFusion::fusion).orElse(null);
         List<Object> documents = sharedDocuments(head, tail, request.documentLabel());
         List<RelationEvidence.PairScores> rows = documents.isEmpty() ? List.of()
                 : prediction.run(new DocumentMentions(request.modelName(), request.documentLabel(),
                 request.textProperty(), documents, request.minLinkScore(), request.threshold(),
                 request.batchSize()), RelationEvidence.TASK).rows();
         CompletionEvidence evidence = CompletionEvidence.collect(tx, prediction.termination(), rows, labels,
-                relationTypes, conventions, typeProperty, transe,
-                fusion == null ? "max" : fusion.textAggregation(), r -> true);
+                relationTypes, conventions, fitted, r -> true);
         Map<String, Object> sources = evidence.sources(fact);
         double score = fusion != null ? fusion.probability(evidence.candidate(fact)) : (double) sources.get("textScore");
         List<Map<String, Object>> sentences = new ArrayList<>();

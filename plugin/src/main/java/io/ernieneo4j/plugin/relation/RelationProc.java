@@ -3,9 +3,6 @@ package io.ernieneo4j.plugin.relation;
 import io.ernieneo4j.plugin.common.ConfigMap;
 import io.ernieneo4j.plugin.common.NodeArguments;
 import io.ernieneo4j.plugin.model.ErnieModelCatalog;
-import io.ernieneo4j.plugin.transe.TransEModelRegistry;
-import io.ernieneo4j.trainer.completion.EvidenceFusion;
-import io.ernieneo4j.trainer.transe.TransEModelFiles;
 import io.ernieneo4j.plugin.model.DocumentMentions;
 import io.ernieneo4j.plugin.model.MentionEstimate;
 import io.ernieneo4j.plugin.model.MentionPrediction;
@@ -75,52 +72,34 @@ public class RelationProc {
         ConfigMap config = ConfigMap.of(configuration, WRITE_KEYS);
         DocumentMentions request = DocumentMentions.from(config, tx);
         String status = config.optionalString("status").orElse(null);
-        Object fusionMap = config.toMap().get("fusion");
-        if (fusionMap != null && !(fusionMap instanceof Map<?, ?>)) {
-            throw new IllegalArgumentException("`fusion` must be the map ernie.relation.evaluate returns as `fusion`.");
-        }
+        Optional<FittedFusion> fitted = FittedFusion.from(config.toMap().get("fusion"), db);
         MentionPrediction prediction = prediction("ernie.relation.write");
         RelationConventions conventions = RelationConventions.learn(tx, prediction.termination());
         log.info("ernie.relation.write: %s", conventions.describe());
         RelationClassification.Proposals proposals;
-        long documents;
-        long examples;
-        long tooLong;
-        long withoutVector;
-        long computeMillis;
-        if (fusionMap instanceof Map<?, ?> map) {
-            EvidenceFusion fusion = EvidenceFusion.fromMap(map);
+        MentionPrediction.Run<?> run;
+        if (fitted.isPresent()) {
             List<String> labels = ErnieModelCatalog.use(db.databaseName(), request.modelName(),
                     loaded -> loaded.loaded().manifest().labels());
-            TransEModelFiles.NamedModel transe = map.get("transeModel") instanceof String name
-                    && fusion.sources().contains(EvidenceFusion.Source.GRAPH) ? TransEModelRegistry.load(db, name) : null;
-            Optional<String> typeProperty = map.get("typeProperty") instanceof String t ? Optional.of(t) : Optional.empty();
-            MentionPrediction.Run<RelationEvidence.PairScores> run = prediction.run(request, RelationEvidence.TASK);
-            CompletionEvidence evidence = CompletionEvidence.collect(tx, prediction.termination(), run.rows(), labels,
-                    CompletionEvidence.relationTypes(labels, List.of()), conventions, typeProperty, transe,
-                    fusion.textAggregation(), r -> true);
+            MentionPrediction.Run<RelationEvidence.PairScores> pairs = prediction.run(request, RelationEvidence.TASK);
+            CompletionEvidence evidence = CompletionEvidence.collect(tx, prediction.termination(), pairs.rows(),
+                    labels, CompletionEvidence.relationTypes(labels, List.of()), conventions, fitted, r -> true);
             // every fact is scored once from all its forms: nothing is merged
-            proposals = new RelationClassification.Proposals(evidence.proposals(fusion, request.threshold()), 0);
-            documents = run.documents();
-            examples = run.examples();
-            tooLong = run.tooLong();
-            withoutVector = run.mentionsWithoutVector();
-            computeMillis = run.computeMillis();
+            proposals = new RelationClassification.Proposals(
+                    evidence.proposals(fitted.get().fusion(), request.threshold()), 0);
+            run = pairs;
         } else {
-            MentionPrediction.Run<RelationResult> run = prediction.run(request, RelationClassification.TASK);
-            proposals = RelationClassification.proposals(run.rows(), conventions);
-            documents = run.documents();
-            examples = run.examples();
-            tooLong = run.tooLong();
-            withoutVector = run.mentionsWithoutVector();
-            computeMillis = run.computeMillis();
+            MentionPrediction.Run<RelationResult> rows = prediction.run(request, RelationClassification.TASK);
+            proposals = RelationClassification.proposals(rows.rows(), conventions);
+            run = rows;
         }
         long writeStart = System.nanoTime();
         RelationClassification.Written written = RelationClassification.write(db, prediction.termination(),
                 proposals, request.modelName(), conventions, status);
         return Stream.of(new WriteResult(written.predictions(), written.merged(), written.created(), written.updated(),
-                written.alreadyKnown(), written.rejected(), documents, examples, tooLong, withoutVector,
-                computeMillis, (System.nanoTime() - writeStart) / 1_000_000, config.toMap()));
+                written.alreadyKnown(), written.rejected(), run.documents(), run.examples(), run.tooLong(),
+                run.mentionsWithoutVector(), run.computeMillis(), (System.nanoTime() - writeStart) / 1_000_000,
+                config.toMap()));
     }
 
     private static final java.util.Set<String> WRITE_KEYS = DocumentMentions.keysWith("fusion", "status");
@@ -177,13 +156,9 @@ public class RelationProc {
         if (relationshipType == null || relationshipType.isBlank()) {
             throw new IllegalArgumentException("`relationshipType` must name a relation.");
         }
-        Object fusion = config.toMap().get("fusion");
-        if (fusion != null && !(fusion instanceof Map<?, ?>)) {
-            throw new IllegalArgumentException("`fusion` must be the map ernie.relation.evaluate returns as `fusion`.");
-        }
         return Stream.of(new RelationExplanation(db, tx, prediction("ernie.relation.explain")).explain(
                 NodeArguments.node(tx, head, "head"), relationshipType, NodeArguments.node(tx, tail, "tail"), request,
-                Optional.ofNullable((Map<?, ?>) fusion)));
+                FittedFusion.from(config.toMap().get("fusion"), db)));
     }
 
     private MentionPrediction prediction(String procedure) {

@@ -6,8 +6,6 @@ import io.ernieneo4j.plugin.model.MentionPrediction;
 import io.ernieneo4j.trainer.calibration.TemperatureScaling;
 import io.ernieneo4j.trainer.calibration.TypingEvaluation;
 import io.ernieneo4j.trainer.data.TypingExample;
-import io.ernieneo4j.trainer.ernie.ErnieTask;
-import io.ernieneo4j.trainer.infer.ErniePredictor;
 import io.ernieneo4j.trainer.run.SeededShare;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.Transaction;
@@ -161,45 +159,8 @@ record TypeEvaluation(DocumentMentions documents, String typeProperty, double de
     }
 
     /** Typing, keeping each mention's logits instead of rows over the threshold. */
-    private static final MentionPrediction.Task<TypingExample, TypedMention> LOGITS = new MentionPrediction.Task<>() {
-
-        @Override
-        public List<TypingExample> examples(DocumentMentions.Document document) {
-            return EntityTyping.TASK.examples(document);
-        }
-
-        @Override
-        public List<ErniePredictor.Prediction<TypingExample>> predict(ErniePredictor predictor,
-                                                                      List<TypingExample> examples, String source,
-                                                                      int batchSize) {
-            return EntityTyping.TASK.predict(predictor, examples, source, batchSize);
-        }
-
-        @Override
-        public void addRows(DocumentMentions.Document document, ErniePredictor.Prediction<TypingExample> prediction,
-                            List<String> labels, DocumentMentions request, List<TypedMention> rows) {
-            rows.add(new TypedMention(document.id(), document.nodeId(prediction.example().mention().entity()),
-                    prediction.logits()));
-        }
-
-        @Override
-        public ErnieTask task() {
-            return ErnieTask.TYPING;
-        }
-
-        @Override
-        public long maxExamples(int mentions) {
-            return mentions;
-        }
-
-        @Override
-        public int maxRowsPerExample(int labels) {
-            return 1;
-        }
-
-        @Override
-        public int rowBytes() {
-            return 64;
-        }
-    };
+    private static final MentionPrediction.Task<TypingExample, TypedMention> LOGITS =
+            MentionPrediction.Task.eachPrediction(EntityTyping.TASK, (document, prediction) -> new TypedMention(
+                    document.id(), document.nodeId(prediction.example().mention().entity()), prediction.logits()),
+                    64);
 }

@@ -20,7 +20,8 @@ import java.util.Set;
  *
  * @param graph        the graph reading, as ernie.dataset.export's
  * @param init         the starting weights, relative to ernie.dir.models: a model folder (e.g. from
- *                     {@code pretrain}), an ONNX BERT, or the reference implementation's folder
+ *                     {@code pretrain}), an ONNX BERT, or the reference implementation's folder; empty: the
+ *                     bundled MiniLM, when its jar is in the plugins folder
  * @param tokenizer    a tokenizer.json relative to ernie.dir.models; empty: the one in the {@code init} folder
  * @param architecture the shape of an ONNX {@code init}: {@code minilm} or {@code bert-base}
  * @param entityScale  multiplies the entity vectors into an ONNX {@code init}'s fresh entity side
@@ -32,7 +33,7 @@ import java.util.Set;
  * @param device       'auto', 'cpu' or 'gpu': where it trains and where the trained model is loaded
  * @param replace      whether an existing model folder of the name, and a loaded model of the name, may be replaced
  */
-public record ErnieTrainConfig(DatasetExportConfig graph, String init, Optional<String> tokenizer, String architecture,
+public record ErnieTrainConfig(DatasetExportConfig graph, Optional<String> init, Optional<String> tokenizer, String architecture,
                                float entityScale, boolean noEntities, int maxLength, int trainLimit, int devLimit,
                                TrainingParameters parameters, String device, boolean replace,
                                Map<String, Object> toMap) {
@@ -73,7 +74,7 @@ public record ErnieTrainConfig(DatasetExportConfig graph, String init, Optional<
                 .optSeed(graph.seed())
                 .build();
         return new ErnieTrainConfig(graph,
-                config.requireString("init"),
+                config.optionalString("init"),
                 config.optionalString("tokenizer"),
                 config.oneOf("architecture", MINILM, List.of(MINILM, BERT_BASE)),
                 (float) config.doubleValue("entityScale", 1.0, 1e-6, 1000),

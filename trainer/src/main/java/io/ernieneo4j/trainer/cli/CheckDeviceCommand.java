@@ -225,7 +225,7 @@ final class CheckDeviceCommand implements Callable<Integer> {
             return ErnieConfig.bert(64, 4, 128, 2);
         }
         try {
-            return BundledMiniLm.architecture(name);
+            return InitOption.architecture(name);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(
                     "--architecture must be minilm, bert-base or tiny, got `" + name + "`.", e);

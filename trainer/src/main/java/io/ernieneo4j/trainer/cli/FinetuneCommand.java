@@ -10,6 +10,7 @@ import io.ernieneo4j.trainer.ernie.EntityTable;
 import io.ernieneo4j.trainer.ernie.ErnieManifest;
 import io.ernieneo4j.trainer.ernie.ErnieTask;
 import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
+import io.ernieneo4j.trainer.ernie.io.BundledMiniLm;
 import io.ernieneo4j.trainer.finetune.FinetuneRun;
 import io.ernieneo4j.trainer.infer.SourceLine;
 import io.ernieneo4j.trainer.infer.UnknownEntities;
@@ -208,8 +209,8 @@ final class FinetuneCommand {
                 SourceLine.read(o.dev, TypingExample.class))
                 : FinetuneRun.Examples.relation(SourceLine.read(o.train, RelationExample.class),
                 SourceLine.read(o.dev, RelationExample.class));
-        Path init = BundledMiniLm.startingWeights(o.init);
-        ErnieConfig architecture = BundledMiniLm.architecture(o.architecture).withEntityScale(o.entityScale);
+        Path init = InitOption.of(o.init);
+        ErnieConfig architecture = InitOption.architecture(o.architecture).withEntityScale(o.entityScale);
         FinetuneRun.Settings settings = new FinetuneRun.Settings(init, architecture, tokenizerJson, o.maxLength,
                 o.trainLimit, o.devLimit, UnknownEntities.valueOf(o.unknownEntities.toUpperCase(Locale.ROOT)),
                 parameters, device);

@@ -2,6 +2,7 @@ package io.ernieneo4j.trainer.cli;
 
 import io.ernieneo4j.trainer.engine.DjlRuntime;
 import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
+import io.ernieneo4j.trainer.ernie.io.BundledMiniLm;
 import io.ernieneo4j.trainer.linking.LinkingModelFiles;
 import io.ernieneo4j.trainer.linking.SenseScorer;
 import picocli.CommandLine.Command;

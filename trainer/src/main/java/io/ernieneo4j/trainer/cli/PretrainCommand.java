@@ -10,6 +10,7 @@ import io.ernieneo4j.trainer.ernie.ErnieModel;
 import io.ernieneo4j.trainer.ernie.ErnieTask;
 import io.ernieneo4j.trainer.ernie.WordPieceTokenizer;
 import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
+import io.ernieneo4j.trainer.ernie.io.BundledMiniLm;
 import io.ernieneo4j.trainer.finetune.StartingWeights;
 import io.ernieneo4j.trainer.infer.EncodedExample;
 import io.ernieneo4j.trainer.infer.ExampleEncoder;
@@ -149,8 +150,8 @@ final class PretrainCommand implements Callable<Integer> {
             List<EncodedExample> texts = encoder.corpus(SourceLine.read(corpus, CorpusDocument.class));
             ProgressBarListener listener = new ProgressBarListener("pretrain");
             listener.info(String.format(Locale.ROOT, "pretrain: %d texts; %s", texts.size(), encoder.counts()));
-            Path start = BundledMiniLm.startingWeights(init);
-            ErnieConfig shape = BundledMiniLm.architecture(architecture);
+            Path start = InitOption.of(init);
+            ErnieConfig shape = InitOption.architecture(architecture);
             try (ErnieModel model = StartingWeights.load(start, shape, ErnieTask.ENCODER, List.of(), chosen, seed)) {
                 TrainingState state = new Pretrainer(model, table, parameters, listener, Termination.ALWAYS)
                         .fit(texts, new ModelOutput(out, tokenizerJson, maxLength, entities.getFileName().toString()),

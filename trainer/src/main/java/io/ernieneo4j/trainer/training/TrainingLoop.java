@@ -91,7 +91,9 @@ public final class TrainingLoop {
             long pieces = 0;
             long start = System.nanoTime();
             while (state.nextBatch() < batches.size()) {
-                termination.assertRunning();
+                if (!termination.running()) {
+                    stopped(output, state);
+                }
                 int[] batch = batches.get(state.nextBatch());
                 float rate = schedule.rate(state.step());
                 float loss = step(work, batch, rate, state.step());
@@ -115,6 +117,18 @@ public final class TrainingLoop {
             checkpoint(output, state);
         }
         return state;
+    }
+
+    /**
+     * Stops a terminated run between two steps: a checkpoint of where it stands first (unless nothing was trained),
+     * so that a resumed run goes on from this very step.
+     */
+    private void stopped(ModelOutput output, TrainingState state) throws IOException {
+        if (state.step() > 0) {
+            checkpoint(output, state);
+            listener.info(String.format(Locale.ROOT, "Terminated before step %d; checkpoint written", state.step()));
+        }
+        throw new Termination.TerminatedException();
     }
 
     /** Forward, loss, backward and one optimiser step; returns the batch's loss. */

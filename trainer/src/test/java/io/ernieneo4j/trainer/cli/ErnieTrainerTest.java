@@ -66,9 +66,9 @@ class ErnieTrainerTest {
 
     @Test
     void anUnknownArchitectureIsRefusedNotReplacedByMiniLm() {
-        assertThat(BundledMiniLm.architecture("bert-base").layers()).isEqualTo(12);
-        assertThat(BundledMiniLm.architecture("minilm").layers()).isEqualTo(6);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BundledMiniLm.architecture("bert-bse"))
+        assertThat(InitOption.architecture("bert-base").layers()).isEqualTo(12);
+        assertThat(InitOption.architecture("minilm").layers()).isEqualTo(6);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> InitOption.architecture("bert-bse"))
                 .hasMessageContaining("--architecture must be minilm or bert-base, got `bert-bse`");
     }
 

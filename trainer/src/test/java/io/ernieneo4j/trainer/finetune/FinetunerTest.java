@@ -22,6 +22,7 @@ import io.ernieneo4j.trainer.training.EpochRecord;
 import io.ernieneo4j.trainer.training.ModelOutput;
 import io.ernieneo4j.trainer.training.TrainingListener;
 import io.ernieneo4j.trainer.training.TrainingParameters;
+import io.ernieneo4j.trainer.training.TrainingState;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -147,15 +148,19 @@ class FinetunerTest {
         ExampleEncoder encoder = new ExampleEncoder(tokenizer, labels, entities, UnknownEntities.FAIL);
         List<EncodedExample> train = encoder.typing(typingTrain.subList(0, 96));
         List<EncodedExample> dev = encoder.typing(typingDev.subList(0, 20));
+        // 6 batches an epoch; periodic checkpoints every 4 steps, one at each epoch's end
         TrainingParameters parameters = quick().optEpochs(2).optCheckpointSteps(4).build();
 
         List<EpochRecord> unbroken = run(labels, parameters, train, dev, out.resolve("unbroken"),
                 Termination.ALWAYS, false).state().history();
 
         AtomicInteger checks = new AtomicInteger();
-        Termination stopsInStepSeven = () -> checks.incrementAndGet() <= 7;
-        assertThatThrownBy(() -> run(labels, parameters, train, dev, out.resolve("broken"), stopsInStepSeven, false))
-                .isInstanceOf(Termination.TerminatedException.class);
+        Termination stopsBeforeStepEleven = () -> checks.incrementAndGet() <= 10;
+        assertThatThrownBy(() -> run(labels, parameters, train, dev, out.resolve("broken"), stopsBeforeStepEleven,
+                false)).isInstanceOf(Termination.TerminatedException.class);
+        // the stopped run checkpoints where it stopped, not at the last periodic checkpoint (step 8)
+        assertThat(TrainingState.read(out.resolve("broken").resolve(ModelOutput.CHECKPOINT), 7).step())
+                .isEqualTo(10);
         List<EpochRecord> resumed = run(labels, parameters, train, dev, out.resolve("broken"), Termination.ALWAYS,
                 true).state().history();
 

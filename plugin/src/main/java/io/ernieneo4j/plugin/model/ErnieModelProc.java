@@ -10,6 +10,7 @@ import io.ernieneo4j.trainer.engine.DjlRuntime;
 import io.ernieneo4j.trainer.ernie.DeviceChoice;
 import io.ernieneo4j.trainer.ernie.EntityTable;
 import io.ernieneo4j.trainer.ernie.ErnieManifest;
+import io.ernieneo4j.trainer.ernie.ErnieModel;
 import io.ernieneo4j.trainer.ernie.ModelDirectory;
 import io.ernieneo4j.trainer.transe.TransEModelFiles;
 import org.neo4j.graphdb.GraphDatabaseService;
@@ -19,19 +20,26 @@ import org.neo4j.procedure.Mode;
 import org.neo4j.procedure.Name;
 import org.neo4j.procedure.Procedure;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 /** The registry of loaded ERNIE models (GDS's {@code gds.model.*} habits): load, list, drop. */
 public class ErnieModelProc {
 
     private static final Set<String> KEYS = Set.of("path", "device", "replace");
+    /** How deep under the models folder stored model folders are looked for. */
+    private static final int STORED_DEPTH = 4;
 
     @Context
     public GraphDatabaseService db;
@@ -50,7 +58,7 @@ public class ErnieModelProc {
         String deviceSetting = config.oneOf("device", DeviceChoice.AUTO,
                 List.of(DeviceChoice.AUTO, DeviceChoice.CPU, DeviceChoice.GPU));
         return Stream.of(result(load(db, name, config.requireString("path"), deviceSetting,
-                config.bool("replace", false))));
+                config.bool("replace", false)), true));
     }
 
     /**
@@ -106,24 +114,67 @@ public class ErnieModelProc {
     }
 
     @Procedure(name = "ernie.model.list", mode = Mode.READ)
-    @Description("Lists the ERNIE models loaded for this database: task, labels, parameters, device, memory and "
-            + "when each was loaded.")
+    @Description("Lists the ERNIE models loaded for this database (task, labels, parameters, device, memory, when "
+            + "each was loaded), then the model folders stored in the models folder that are not loaded (`loaded` "
+            + "false; ernie.model.load loads one by its path), as GDS's model catalog lists stored models.")
     public Stream<ModelResult> list() {
-        return ErnieModelCatalog.list(db.databaseName()).stream().map(ErnieModelProc::result);
+        List<ErnieModelCatalog.LoadedModel> loaded = ErnieModelCatalog.list(db.databaseName());
+        Path models = PluginFolders.root(db, PluginFolders.Folder.MODELS);
+        Set<String> loadedPaths = new HashSet<>();
+        loaded.forEach(m -> loadedPaths.add(m.path()));
+        Stream<ModelResult> stored = storedFolders(models).stream()
+                .filter(path -> !loadedPaths.contains(path))
+                .flatMap(path -> stored(models, path).stream());
+        return Stream.concat(loaded.stream().map(m -> result(m, Files.isDirectory(models.resolve(m.path())))),
+                stored);
+    }
+
+    /** The folders under {@code models} holding an ernie.json, relative and sorted; hidden folders are skipped. */
+    private static List<String> storedFolders(Path models) {
+        if (!Files.isDirectory(models)) {
+            return List.of();
+        }
+        try (Stream<Path> manifests = Files.find(models, STORED_DEPTH, (file, attributes) ->
+                attributes.isRegularFile() && file.getFileName().toString().equals(ModelDirectory.MANIFEST))) {
+            return manifests.map(Path::getParent).filter(folder -> !folder.equals(models))
+                    .map(folder -> models.relativize(folder))
+                    .filter(relative -> StreamSupport.stream(relative.spliterator(), false)
+                            .noneMatch(part -> part.toString().startsWith(".")))
+                    .map(relative -> relative.toString().replace(File.separatorChar, '/'))
+                    .sorted().toList();
+        } catch (IOException | UncheckedIOException e) {
+            return List.of();
+        }
+    }
+
+    /** A stored, unloaded model as its manifest describes it; none when the manifest cannot be read. */
+    private static Optional<ModelResult> stored(Path models, String path) {
+        try {
+            ErnieManifest manifest = ModelDirectory.readManifest(models.resolve(path));
+            long parameters = ErnieModel.parameterCount(manifest.architecture(), manifest.task(),
+                    manifest.labels().size());
+            return Optional.of(new ModelResult(path, path, manifest.task().code(), manifest.labels(),
+                    parameters, parameters * Float.BYTES, null, manifest.entities().transeModel(), 0, null, 0,
+                    false, true));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     @Procedure(name = "ernie.model.drop", mode = Mode.READ)
     @Description("Unloads an ERNIE model, after the calls using it finish, and frees its memory; its files stay.")
     public Stream<ModelResult> drop(@Name(value = "name", description = "A loaded model.") String name) {
-        return Stream.of(result(ErnieModelCatalog.drop(db.databaseName(), name)));
+        ErnieModelCatalog.LoadedModel dropped = ErnieModelCatalog.drop(db.databaseName(), name);
+        return Stream.of(result(dropped, Files.isDirectory(PluginFolders.root(db, PluginFolders.Folder.MODELS)
+                .resolve(dropped.path()))));
     }
 
-    private static ModelResult result(ErnieModelCatalog.LoadedModel m) {
+    private static ModelResult result(ErnieModelCatalog.LoadedModel m, boolean stored) {
         ErnieManifest manifest = m.loaded().manifest();
         return new ModelResult(m.name(), m.path(), manifest.task().code(), manifest.labels(), m.parameters(),
                 m.parameters() * Float.BYTES, m.device(), manifest.entities().transeModel(),
                 m.entities() == null ? 0 : m.entities().size(),
-                m.loadedAt().toString(), m.slots());
+                m.loadedAt().toString(), m.slots(), true, stored);
     }
 
     public record ModelResult(
@@ -139,5 +190,7 @@ public class ErnieModelProc {
             @Description("Entities with a vector.") long entities,
             @Description("When it was loaded.") String loadedAt,
             @Description("Batches it runs at once, whatever the number of callers (the others wait their turn).")
-            long inferenceSlots) {}
+            long inferenceSlots,
+            @Description("Whether it is loaded (a stored folder that is not: false, with no device).") boolean loaded,
+            @Description("Whether its folder is in the models folder (it survives a restart).") boolean stored) {}
 }

@@ -32,11 +32,14 @@ import java.util.Set;
  * @param parameters   the schedule (seeded with the graph reading's {@code seed})
  * @param device       'auto', 'cpu' or 'gpu': where it trains and where the trained model is loaded
  * @param replace      whether an existing model folder of the name, and a loaded model of the name, may be replaced
+ * @param resume       whether to go on from the checkpoint a terminated run of the name left, with the same
+ *                     configuration and examples
+ * @param sudo         whether to train although the memory estimate says it will not fit (GDS's key)
  */
 public record ErnieTrainConfig(DatasetExportConfig graph, Optional<String> init, Optional<String> tokenizer, String architecture,
                                float entityScale, boolean noEntities, int maxLength, int trainLimit, int devLimit,
                                TrainingParameters parameters, String device, boolean replace,
-                               Map<String, Object> toMap) {
+                               boolean resume, boolean sudo, Map<String, Object> toMap) {
 
     public static final String MINILM = "minilm";
     public static final String BERT_BASE = "bert-base";
@@ -44,7 +47,11 @@ public record ErnieTrainConfig(DatasetExportConfig graph, Optional<String> init,
 
     private static final Set<String> TRAINING_KEYS = Set.of("init", "tokenizer", "architecture", "entityScale",
             "noEntities", "maxLength", "trainLimit", "devLimit", "epochs", "batchSize", "learningRate",
-            "headLearningRate", "warmup", "weightDecay", "clipNorm", "patience", "device", "replace");
+            "headLearningRate", "warmup", "weightDecay", "clipNorm", "patience", "checkpointSteps", "device", "replace",
+            "resume", "sudo");
+
+    /** Keys that may differ between a terminated run and the call that resumes it. */
+    static final Set<String> RESUME_KEYS = Set.of("resume", "replace", "sudo");
 
     /** The keys {@code task} accepts: typing also takes the {@code threshold} a type is predicted above. */
     static Set<String> keys(ErnieTask task) {
@@ -70,6 +77,7 @@ public record ErnieTrainConfig(DatasetExportConfig graph, Optional<String> init,
                 .optWeightDecay(rate(config, "weightDecay", defaults.weightDecay(), 0))
                 .optClipNorm((float) config.doubleValue("clipNorm", defaults.clipNorm(), 0, 1000))
                 .optPatience(config.intValue("patience", defaults.patience(), 0, 1000))
+                .optCheckpointSteps(config.intValue("checkpointSteps", 0, 0, Integer.MAX_VALUE))
                 .optThreshold((float) config.doubleValue("threshold", defaults.threshold(), -100, 100))
                 .optSeed(graph.seed())
                 .build();
@@ -86,6 +94,8 @@ public record ErnieTrainConfig(DatasetExportConfig graph, Optional<String> init,
                 config.oneOf("device", DeviceChoice.AUTO,
                         List.of(DeviceChoice.AUTO, DeviceChoice.CPU, DeviceChoice.GPU)),
                 config.bool("replace", false),
+                config.bool("resume", false),
+                config.bool("sudo", false),
                 config.toMap());
     }
 

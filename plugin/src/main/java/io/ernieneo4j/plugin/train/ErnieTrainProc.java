@@ -30,7 +30,10 @@ public class ErnieTrainProc {
             + "of an ONNX `init` ('minilm' or 'bert-base'), `entityScale` (1), `noEntities` (false), `maxLength` "
             + "(64), `trainLimit` and `devLimit` (0 = all), `epochs` (3), `batchSize` (32), `learningRate` (5e-5), "
             + "`headLearningRate` (1e-3), `warmup` (0.1), `weightDecay` (0.01), `clipNorm` (1.0), `patience` (2), "
-            + "`device` ('auto'), `replace` (false)";
+            + "`checkpointSteps` (0: a checkpoint at each epoch's end and where a terminated run stops; n: also "
+            + "every n steps), `device` ('auto'), `replace` (false), `resume` (false: go on from where a terminated "
+            + "run of the name stopped, with the same configuration and graph), `sudo` (false: train even when the "
+            + "memory estimate says it will not fit)";
 
     @Context
     public GraphDatabaseService db;
@@ -71,6 +74,43 @@ public class ErnieTrainProc {
         return train(ErnieTask.RELATION, "ernie.relation.train", modelName, configuration);
     }
 
+    @Procedure(name = "ernie.type.train.estimate", mode = Mode.READ)
+    @Description("The memory ernie.type.train would take (native: weights, gradients, optimiser moments, one "
+            + "batch's activations; heap: the encoded examples) beside what is free, read from the graph as "
+            + "training reads it; trains and writes nothing.")
+    public Stream<EstimateResult> typingEstimate(
+            @Name(value = "modelName", description = "The new model's name, as ernie.type.train takes it.")
+            String modelName,
+            @Name(value = "configuration", description = "As ernie.type.train's.") Map<String, Object> configuration) {
+        return estimate(ErnieTask.TYPING, "ernie.type.train", modelName, configuration);
+    }
+
+    @Procedure(name = "ernie.relation.train.estimate", mode = Mode.READ)
+    @Description("The memory ernie.relation.train would take (native: weights, gradients, optimiser moments, one "
+            + "batch's activations; heap: the encoded examples) beside what is free, read from the graph as "
+            + "training reads it; trains and writes nothing.")
+    public Stream<EstimateResult> relationEstimate(
+            @Name(value = "modelName", description = "The new model's name, as ernie.relation.train takes it.")
+            String modelName,
+            @Name(value = "configuration", description = "As ernie.relation.train's.")
+            Map<String, Object> configuration) {
+        return estimate(ErnieTask.RELATION, "ernie.relation.train", modelName, configuration);
+    }
+
+    @Procedure(name = "ernie.progress", mode = Mode.READ)
+    @Description("The ERNIE training runs going on for this database (ernie.type.train, ernie.relation.train): "
+            + "phase, epoch, step, loss, last dev score, elapsed time and an estimate of the time left. A run is "
+            + "stopped by terminating its transaction (SHOW TRANSACTIONS, TERMINATE TRANSACTION).")
+    public Stream<ProgressResult> progress() {
+        return TrainingJobs.of(db.databaseName()).stream().map(TrainingJobs.Job::snapshot);
+    }
+
+    private Stream<EstimateResult> estimate(ErnieTask task, String procedure, String modelName,
+                                            Map<String, Object> configuration) {
+        ErnieTrainConfig config = ErnieTrainConfig.from(task, configuration);
+        return Stream.of(new ErnieTraining(db, tx, log, guard).estimate(task, procedure, modelName, config));
+    }
+
     private Stream<TrainResult> train(ErnieTask task, String procedure, String modelName,
                                       Map<String, Object> configuration) {
         PluginFolders.requireFileWrites(procedure);
@@ -91,4 +131,45 @@ public class ErnieTrainProc {
             @Description("Milliseconds reading the graph and building the examples.") long preProcessingMillis,
             @Description("Milliseconds training and writing the model.") long trainMillis,
             @Description("The configuration used.") Map<String, Object> configuration) {}
+
+    public record EstimateResult(
+            @Description("bytesMax, readable.") String requiredMemory,
+            @Description("Lower bound in bytes: nativeBytesMin plus heapBytes.") long bytesMin,
+            @Description("Upper bound in bytes: nativeBytesMax plus heapBytes.") long bytesMax,
+            @Description("Heap for the encoded examples and a parameter's copy when a checkpoint is written.")
+            long heapBytes,
+            @Description("Native memory: model state and one batch's activations.") long nativeBytesMin,
+            @Description("Native memory: model state and one batch's activations with their gradients.")
+            long nativeBytesMax,
+            @Description("Weights, gradients and AdamW's two moments: 16 bytes a parameter.") long modelStateBytes,
+            @Description("One batch of batchSize × maxLength word pieces, every layer's arrays.")
+            long activationBytesMin,
+            @Description("The same with their gradients.") long activationBytesMax,
+            @Description("What the heap can still grow by.") long heapAvailable,
+            @Description("The machine's free memory (Linux's MemAvailable); a GPU's own memory is not checked.")
+            long nativeAvailable,
+            @Description("The model's parameters, its head included.") long parameters,
+            @Description("The head's labels: those of the training examples.") long labels,
+            @Description("Training examples read from the graph (before `trainLimit`).") long trainExamples,
+            @Description("Dev examples read from the graph (before `devLimit`).") long devExamples,
+            @Description("Documents read.") long documents,
+            @Description("Sequences per training batch.") long batchSize,
+            @Description("Word pieces per sequence.") long maxLength,
+            @Description("The configuration used.") Map<String, Object> configuration) {}
+
+    public record ProgressResult(
+            @Description("The model being trained.") String modelName,
+            @Description("The procedure training it.") String procedure,
+            @Description("`reading the graph`, `training`, `training (resumed)` or `loading`.") String phase,
+            @Description("The epoch it is in (1-based; 0 before training starts).") long epoch,
+            @Description("Epochs planned (early stopping may end it sooner).") long epochs,
+            @Description("Optimiser steps done, a resumed run's earlier steps included.") long step,
+            @Description("Steps planned.") long totalSteps,
+            @Description("step / totalSteps.") double progress,
+            @Description("The last step's training loss.") Double loss,
+            @Description("The last finished epoch's dev score.") Double devScore,
+            @Description("When the call started.") String startedAt,
+            @Description("Milliseconds since then.") long elapsedMillis,
+            @Description("Milliseconds left at this call's speed so far (null before its first step).")
+            Long etaMillis) {}
 }

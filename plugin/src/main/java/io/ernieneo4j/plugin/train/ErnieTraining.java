@@ -1,6 +1,7 @@
 package io.ernieneo4j.plugin.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ernieneo4j.plugin.common.MemorySize;
 import io.ernieneo4j.plugin.common.Neo4jRun;
 import io.ernieneo4j.plugin.common.PluginFolders;
 import io.ernieneo4j.plugin.common.PluginRuntime;
@@ -16,10 +17,14 @@ import io.ernieneo4j.trainer.ernie.DeviceChoice;
 import io.ernieneo4j.trainer.ernie.EntityTable;
 import io.ernieneo4j.trainer.ernie.ErnieManifest;
 import io.ernieneo4j.trainer.ernie.ErnieTask;
+import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
 import io.ernieneo4j.trainer.ernie.io.BundledMiniLm;
 import io.ernieneo4j.trainer.finetune.FinetuneRun;
+import io.ernieneo4j.trainer.finetune.StartingWeights;
 import io.ernieneo4j.trainer.infer.UnknownEntities;
 import io.ernieneo4j.trainer.training.ModelOutput;
+import io.ernieneo4j.trainer.training.TrainingListener;
+import io.ernieneo4j.trainer.training.TrainingState;
 import io.ernieneo4j.trainer.transe.TransEModelFiles;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Transaction;
@@ -40,8 +45,9 @@ import java.util.Map;
 /**
  * Fine-tunes ERNIE in the database: the graph read into examples as ernie.dataset.export reads it
  * ({@link GraphDataset}), the trainer's own run ({@link FinetuneRun}) into a hidden folder beside the new model's,
- * moved into place when it ends, and loaded as ernie.model.load loads a model. A failed or terminated run leaves
- * no folder and registers nothing.
+ * moved into place when it ends, and loaded as ernie.model.load loads a model. A failed or terminated run registers
+ * nothing and leaves no model folder; a terminated one keeps its hidden folder with a checkpoint of the step it
+ * stopped at, which {@code resume: true} goes on from. One run per model name at a time ({@link TrainingJobs}).
  */
 final class ErnieTraining {
 
@@ -61,6 +67,79 @@ final class ErnieTraining {
 
     ErnieTrainProc.TrainResult train(ErnieTask task, String procedure, String modelName, ErnieTrainConfig config) {
         long start = System.nanoTime();
+        Path target = target(modelName, config);
+        try (TrainingJobs.Job job = TrainingJobs.start(db.databaseName(), modelName, procedure,
+                config.parameters().epochs())) {
+            Path staging = staging(target);
+            if (config.resume()) {
+                requireCheckpoint(staging, modelName);
+            }
+            Prepared prepared = prepare(task, procedure, config);
+            if (!config.sudo()) {
+                prepared.memory().require(DeviceChoice.resolve(config.device()).isGpu(), procedure);
+            }
+            RunRecord run = RunRecord.of(config, prepared.examples());
+            if (config.resume()) {
+                run.requireSameAs(RunRecord.read(staging), modelName);
+            } else if (Files.exists(staging)) {
+                log.info("%s: the stopped run of `%s` in %s is discarded (pass `resume: true` to go on with it)",
+                        procedure, modelName, staging);
+                deleteQuietly(staging);
+            }
+            long read = System.nanoTime();
+
+            job.phase("training");
+            PluginRuntime.engine(db);
+            FinetuneRun.Result result = DjlRuntime.call(() -> {
+                FinetuneRun.Settings settings = new FinetuneRun.Settings(prepared.start().weights(),
+                        config.onnxArchitecture(), prepared.start().tokenizer(), config.maxLength(),
+                        config.trainLimit(), config.devLimit(), UnknownEntities.FAIL, config.parameters(),
+                        DeviceChoice.resolve(config.device()));
+                try {
+                    return trainInto(target, staging, run, prepared, settings, procedure, config.resume(),
+                            TrainingLog.of(log, procedure).and(job.listener()));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(String.format(Locale.ROOT, "Cannot train `%s`: %s", modelName,
+                            e.getMessage()), e);
+                }
+            });
+            long trained = System.nanoTime();
+            job.phase("loading");
+            try {
+                ErnieModelProc.load(db, modelName, modelName, config.device(), config.replace());
+            } catch (RuntimeException e) {
+                deleteQuietly(target); // nothing registered, so no folder either
+                throw e;
+            }
+            log.info("%s: `%s` trained (%d train, %d dev examples, best epoch %d: %s) and loaded", procedure,
+                    modelName, result.trainExamples(), result.devExamples(), result.fit().state().bestEpoch(),
+                    result.fit().bestDev().summary());
+            return new ErnieTrainProc.TrainResult(modelName, task.code(), result.labels(), result.trainExamples(),
+                    result.devExamples(), result.fit().state().bestEpoch(), cypherMap(result.fit().bestDev()),
+                    result.fit().state().history().stream().map(ErnieTraining::cypherMap).toList(), modelName,
+                    (read - start) / 1_000_000, (trained - read) / 1_000_000, config.toMap());
+        }
+    }
+
+    /** What training would take, read as training reads the graph; trains nothing, writes nothing. */
+    ErnieTrainProc.EstimateResult estimate(ErnieTask task, String procedure, String modelName,
+                                           ErnieTrainConfig config) {
+        target(modelName, config);
+        Prepared prepared = prepare(task, procedure, config);
+        TrainingMemory memory = prepared.memory();
+        long bytesMin = memory.nativeBytesMin() + memory.heapBytes();
+        long bytesMax = memory.nativeBytesMax() + memory.heapBytes();
+        FinetuneRun.Examples<?> examples = prepared.examples();
+        return new ErnieTrainProc.EstimateResult(MemorySize.human(bytesMax), bytesMin, bytesMax, memory.heapBytes(),
+                memory.nativeBytesMin(), memory.nativeBytesMax(), memory.modelStateBytes(),
+                memory.activationBytesMin(), memory.activationBytesMax(), memory.heapAvailable(),
+                memory.nativeAvailable(), memory.parameters(), memory.labels(), examples.train().size(),
+                examples.dev().size(), prepared.documents(), config.parameters().batchSize(), config.maxLength(),
+                config.toMap());
+    }
+
+    /** The new model's folder, refused when it or a loaded model of the name would be replaced unasked. */
+    private Path target(String modelName, ErnieTrainConfig config) {
         Path target = PluginFolders.inside(db, PluginFolders.Folder.MODELS, modelName, "modelName");
         if (!config.replace() && Files.exists(target)) {
             throw invalid("`modelName`: a model folder `%s` already exists in the models folder; choose another name "
@@ -70,8 +149,16 @@ final class ErnieTraining {
             throw invalid("`modelName`: a model named `%s` is already loaded; drop it first or pass `replace: true`.",
                     modelName);
         }
-        StartingPoint startingPoint = startingPoint(config);
+        return target;
+    }
 
+    /** The examples read from the graph, where training starts, and the memory it will take. */
+    private record Prepared(FinetuneRun.Examples<?> examples, EntityTable entities, String transeModel,
+                            Map<String, Object> training, StartingPoint start, TrainingMemory memory,
+                            long documents) {}
+
+    private Prepared prepare(ErnieTask task, String procedure, ErnieTrainConfig config) {
+        StartingPoint startingPoint = startingPoint(config);
         GraphDataset graph = GraphDataset.read(db, tx, log, guard, config.graph(), procedure);
         Dataset dataset = graph.dataset();
         FinetuneRun.Examples<?> examples = task == ErnieTask.TYPING
@@ -85,65 +172,74 @@ final class ErnieTraining {
         }
         EntityTable entities = config.noEntities() ? null : entityTable(dataset, graph.transe());
         String transeModel = config.noEntities() ? ErnieManifest.EntityEmbeddings.NONE : config.graph().modelName();
-        Map<String, Object> training = training(procedure, config, graph);
-        long read = System.nanoTime();
-
-        PluginRuntime.engine(db);
-        FinetuneRun.Result result = DjlRuntime.call(() -> {
-            FinetuneRun.Settings settings = new FinetuneRun.Settings(startingPoint.weights(), config.onnxArchitecture(),
-                    startingPoint.tokenizer(),
-                    config.maxLength(), config.trainLimit(), config.devLimit(), UnknownEntities.FAIL,
-                    config.parameters(), DeviceChoice.resolve(config.device()));
-            try {
-                return trainInto(target, examples, entities, settings, transeModel, training, procedure,
-                        startingPoint.name());
-            } catch (IOException e) {
-                throw new UncheckedIOException(String.format(Locale.ROOT, "Cannot train `%s`: %s", modelName,
-                        e.getMessage()), e);
-            }
-        });
-        long trained = System.nanoTime();
+        ErnieConfig architecture;
         try {
-            ErnieModelProc.load(db, modelName, modelName, config.device(), config.replace());
-        } catch (RuntimeException e) {
-            deleteQuietly(target); // nothing registered, so no folder either
-            throw e;
+            architecture = StartingWeights.architecture(startingPoint.weights(), config.onnxArchitecture());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the architecture of `init`: " + e.getMessage(), e);
         }
-        log.info("%s: `%s` trained (%d train, %d dev examples, best epoch %d: %s) and loaded", procedure, modelName,
-                result.trainExamples(), result.devExamples(), result.fit().state().bestEpoch(),
-                result.fit().bestDev().summary());
-        return new ErnieTrainProc.TrainResult(modelName, task.code(), result.labels(), result.trainExamples(),
-                result.devExamples(), result.fit().state().bestEpoch(), cypherMap(result.fit().bestDev()),
-                result.fit().state().history().stream().map(ErnieTraining::cypherMap).toList(), modelName,
-                (read - start) / 1_000_000, (trained - read) / 1_000_000, config.toMap());
+        long examplesUsed = limited(examples.train().size(), config.trainLimit())
+                + limited(examples.dev().size(), config.devLimit());
+        TrainingMemory memory = TrainingMemory.of(architecture, task, examples.labelCount(), examplesUsed,
+                config.parameters().batchSize(), config.maxLength());
+        return new Prepared(examples, entities, transeModel, training(procedure, config, graph), startingPoint, memory,
+                dataset.documents().values().stream().mapToLong(Long::longValue).sum());
+    }
+
+    private static long limited(int size, int limit) {
+        return limit > 0 ? Math.min(size, limit) : size;
     }
 
     /**
-     * Trains into a hidden folder beside {@code target} and moves it into place: the model, its metrics.json, no
-     * checkpoint. Any failure, termination included, deletes the hidden folder and leaves {@code target} as it was.
+     * Trains in {@code staging} (a hidden folder beside {@code target}) and moves it into place: the model, its
+     * metrics.json, no checkpoint. A terminated or failed run leaves {@code target} as it was and keeps
+     * {@code staging} when it holds a checkpoint, for {@code resume: true}; otherwise nothing is left.
      */
-    private FinetuneRun.Result trainInto(Path target, FinetuneRun.Examples<?> examples, EntityTable entities,
-                                         FinetuneRun.Settings settings, String transeModel,
-                                         Map<String, Object> training, String procedure, String init)
-            throws IOException {
-        Path parent = target.getParent();
-        Files.createDirectories(parent);
-        Path partial = Files.createTempDirectory(parent, "." + target.getFileName() + ".partial-");
+    private FinetuneRun.Result trainInto(Path target, Path staging, RunRecord run, Prepared prepared,
+                                         FinetuneRun.Settings settings, String procedure, boolean resume,
+                                         TrainingListener listener) throws IOException {
+        Files.createDirectories(staging);
+        boolean done = false;
         try {
-            ModelOutput staged = new ModelOutput(partial, settings.tokenizerJson(), settings.maxLength(),
-                    transeModel, training);
-            FinetuneRun.Result result = FinetuneRun.run(examples, entities, settings, staged, false,
-                    TrainingLog.of(log, procedure), Neo4jRun.termination(guard));
+            if (!resume) {
+                run.write(staging);
+            }
+            ModelOutput staged = new ModelOutput(staging, settings.tokenizerJson(), settings.maxLength(),
+                    prepared.transeModel(), prepared.training());
+            FinetuneRun.Result result = FinetuneRun.run(prepared.examples(), prepared.entities(), settings, staged,
+                    resume, listener, Neo4jRun.termination(guard));
             TransEModelFiles.deleteRecursively(staged.checkpoint());
-            DatasetFiles.writeJson(partial.resolve("metrics.json"), result.metrics(
-                    entities == null ? "none (noEntities)" : "TransE model " + transeModel, init, settings));
+            Files.delete(staging.resolve(RunRecord.FILE));
+            DatasetFiles.writeJson(staging.resolve("metrics.json"), result.metrics(prepared.entities() == null
+                    ? "none (noEntities)" : "TransE model " + prepared.transeModel(), prepared.start().name(),
+                    settings));
             if (Files.exists(target)) {
                 TransEModelFiles.deleteRecursively(target);
             }
-            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+            done = true;
             return result;
         } finally {
-            deleteQuietly(partial);
+            if (!done) {
+                if (Files.isRegularFile(staging.resolve(ModelOutput.CHECKPOINT).resolve(TrainingState.FILE))) {
+                    log.info("%s: stopped; its checkpoint is kept in %s: call it again with `resume: true` to go "
+                            + "on", procedure, staging);
+                } else {
+                    deleteQuietly(staging);
+                }
+            }
+        }
+    }
+
+    /** The hidden folder a run of {@code target} trains in: stable, so that a stopped run can be resumed. */
+    private static Path staging(Path target) {
+        return target.resolveSibling("." + target.getFileName() + ".training");
+    }
+
+    private static void requireCheckpoint(Path staging, String modelName) {
+        if (!Files.isRegularFile(staging.resolve(ModelOutput.CHECKPOINT).resolve(TrainingState.FILE))) {
+            throw invalid("`resume`: no stopped run of `%s` to resume (a run keeps a checkpoint when it is "
+                    + "terminated after its first step); call it without `resume`.", modelName);
         }
     }
 

@@ -104,7 +104,8 @@ class DatasetExportTest extends ClasspathHarness {
 
     @AfterAll
     static void clearSettings() throws Exception {
-        bolt.rows("CALL ernie.model.list() YIELD modelName CALL ernie.model.drop(modelName) YIELD task RETURN task");
+        bolt.rows("CALL ernie.model.list() YIELD modelName, loaded WHERE loaded "
+                + "CALL ernie.model.drop(modelName) YIELD task RETURN task");
         for (String property : List.of("ernie.dir.datasets", "ernie.dir.transe", "ernie.dir.models")) {
             System.clearProperty(property);
         }

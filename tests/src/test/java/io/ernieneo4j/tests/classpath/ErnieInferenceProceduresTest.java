@@ -127,8 +127,8 @@ class ErnieInferenceProceduresTest extends ClasspathHarness {
                 .hasMessageContaining("nothing-here` is not an ERNIE model directory: `ernie.json` is missing");
         assertThatThrownBy(() -> bolt.single("CALL ernie.model.load('x', {path: 'tiny-typing', device: 'tpu'})"))
                 .hasMessageContaining("Value for `device` was `tpu`, but must be one of [auto, cpu, gpu]");
-        assertThat(bolt.rows("CALL ernie.model.list()")).singleElement()
-                .satisfies(m -> assertThat(m).containsEntry("modelName", "tiny"));
+        assertThat(bolt.rows("CALL ernie.model.list() YIELD modelName, loaded WHERE loaded RETURN modelName"))
+                .containsExactly(Map.of("modelName", "tiny"));
     }
 
     @Test
@@ -497,7 +497,15 @@ class ErnieInferenceProceduresTest extends ClasspathHarness {
     @Order(20)
     void droppingUnloadsTheModel() {
         assertThat(bolt.single("CALL ernie.model.drop('tiny')")).containsEntry("modelName", "tiny");
-        assertThat(bolt.rows("CALL ernie.model.list()")).isEmpty();
+        assertThat(bolt.rows("CALL ernie.model.list() YIELD loaded WHERE loaded RETURN loaded")).isEmpty();
+        // its folder stays, listed as a stored model that ernie.model.load can load again
+        assertThat(bolt.rows("CALL ernie.model.list() YIELD modelName, path, task, loaded, stored, device "
+                + "WHERE path = 'tiny-typing' RETURN modelName, task, loaded, stored, device"))
+                .singleElement().satisfies(m -> {
+                    assertThat(m).containsEntry("modelName", "tiny-typing").containsEntry("task", "typing")
+                            .containsEntry("loaded", false).containsEntry("stored", true);
+                    assertThat(m.get("device")).isNull();
+                });
         assertThatThrownBy(() -> bolt.single("CALL ernie.model.drop('tiny')"))
                 .hasMessageContaining("No ERNIE model `tiny` is loaded");
     }

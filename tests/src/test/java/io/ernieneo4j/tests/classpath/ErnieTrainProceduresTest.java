@@ -23,6 +23,8 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -95,7 +97,8 @@ class ErnieTrainProceduresTest extends ClasspathHarness {
 
     @AfterAll
     static void clearSettings() throws Exception {
-        bolt.rows("CALL ernie.model.list() YIELD modelName CALL ernie.model.drop(modelName) YIELD task RETURN task");
+        bolt.rows("CALL ernie.model.list() YIELD modelName, loaded WHERE loaded "
+                + "CALL ernie.model.drop(modelName) YIELD task RETURN task");
         System.clearProperty("ernie.dir.models");
         System.clearProperty("ernie.dir.transe");
         for (Path dir : List.of(models, transeModels)) {
@@ -205,9 +208,121 @@ class ErnieTrainProceduresTest extends ClasspathHarness {
         assertThat(models.resolve("blocked")).doesNotExist();
     }
 
+    @Test
+    @Order(6)
+    @SuppressWarnings("unchecked")
+    void aTerminatedRunKeepsItsCheckpointShowsNoModelAndResumesToTheUnbrokenResult() throws Exception {
+        // long enough (many small steps) to be caught running: ernie.progress() is polled, not timed
+        String config = SMALL + ", epochs: 40, patience: 40, batchSize: 2";
+        CompletableFuture<Map<String, Object>> stopped = CompletableFuture.supplyAsync(
+                () -> bolt.single("CALL ernie.relation.train('stopped', {" + config + "})"));
+        Map<String, Object> progress = awaitProgress("stopped", 3, stopped);
+        assertThat(progress).containsEntry("procedure", "ernie.relation.train").containsEntry("phase", "training")
+                .containsEntry("epochs", 40L);
+        assertThat((Long) progress.get("totalSteps")).isGreaterThan((Long) progress.get("step"));
+        assertThat(progress.get("loss")).isNotNull();
+        assertThatThrownBy(() -> bolt.single("CALL ernie.relation.train('stopped', {" + config + "})"))
+                .hasMessageContaining("`modelName`: `stopped` is being trained by another call");
+
+        bolt.rows("SHOW TRANSACTIONS YIELD transactionId, currentQuery "
+                + "WHERE currentQuery CONTAINS 'ernie.relation.train(\\'stopped\\'' "
+                + "TERMINATE TRANSACTIONS transactionId YIELD message RETURN message");
+        assertThatThrownBy(stopped::join).hasMessageContaining("terminated");
+        assertThat(models.resolve("stopped")).doesNotExist();
+        assertThat(models.resolve(".stopped.training").resolve("checkpoint").resolve("state.json")).isRegularFile();
+        assertThat(bolt.count("CALL ernie.model.list() YIELD modelName WHERE modelName = 'stopped' "
+                + "RETURN count(*)")).isZero();
+        assertThat(bolt.rows("CALL ernie.progress()")).isEmpty();
+
+        assertThatThrownBy(() -> bolt.single("CALL ernie.relation.train('stopped', {" + config.replace(
+                "epochs: 40", "epochs: 41") + ", resume: true})"))
+                .hasMessageContaining("`resume`").hasMessageContaining("`epochs` `40`, not `41`");
+        assertThatThrownBy(() -> bolt.single("CALL ernie.relation.train('never', {" + config + ", resume: true})"))
+                .hasMessageContaining("`resume`: no stopped run of `never`");
+        Map<String, Object> resumed = bolt.single("CALL ernie.relation.train('stopped', {" + config
+                + ", resume: true})");
+        assertThat(models.resolve(".stopped.training")).doesNotExist();
+        assertThat(models.resolve("stopped").resolve("checkpoint")).doesNotExist();
+        assertThat(models.resolve("stopped").resolve("run.json")).doesNotExist();
+
+        Map<String, Object> unbroken = bolt.single("CALL ernie.relation.train('unbroken', {" + config + "})");
+        assertThat(withoutTimes((List<Map<String, Object>>) resumed.get("history"))).hasSize(40)
+                .isEqualTo(withoutTimes((List<Map<String, Object>>) unbroken.get("history")));
+        assertThat(resumed.get("dev")).isEqualTo(unbroken.get("dev"));
+    }
+
+    @Test
+    @Order(7)
+    @SuppressWarnings("unchecked")
+    void estimateCountsTheParametersTrainingBuildsAndARunThatCannotFitIsRefused() {
+        Map<String, Object> estimate = bolt.single("CALL ernie.type.train.estimate('typer-2', {" + SMALL + "})");
+        long parameters = bolt.count("CALL ernie.model.list() YIELD modelName, parameters, loaded "
+                + "WHERE modelName = 'typer' AND loaded RETURN parameters");
+        assertThat(estimate).containsEntry("parameters", parameters).containsEntry("batchSize", 8L)
+                .containsEntry("maxLength", 32L);
+        assertThat((Long) estimate.get("modelStateBytes")).isEqualTo(16 * parameters);
+        assertThat((Long) estimate.get("nativeBytesMin"))
+                .isEqualTo((Long) estimate.get("modelStateBytes") + (Long) estimate.get("activationBytesMin"));
+        assertThat((Long) estimate.get("bytesMin"))
+                .isEqualTo((Long) estimate.get("nativeBytesMin") + (Long) estimate.get("heapBytes"));
+        assertThat((Long) estimate.get("trainExamples")).isPositive();
+        assertThat((Map<String, Object>) estimate.get("configuration")).containsEntry("init", "tiny-start");
+        assertThat(models.resolve("typer-2")).doesNotExist();
+
+        // 4,096 sequences of 512 pieces: tens of GB of activations for one batch
+        String huge = SMALL.replace("batchSize: 8, maxLength: 32", "batchSize: 4096, maxLength: 512");
+        Map<String, Object> hugeEstimate = bolt.single("CALL ernie.type.train.estimate('huge', {" + huge + "})");
+        assertThat((Long) hugeEstimate.get("nativeBytesMin")).isGreaterThan((Long) hugeEstimate.get("nativeAvailable"));
+        assertThatThrownBy(() -> bolt.single("CALL ernie.type.train('huge', {" + huge + "})"))
+                .hasMessageContaining("ernie.type.train needs at least")
+                .hasMessageContaining("of native memory").hasMessageContaining("`batchSize`");
+        assertThat(models.resolve("huge")).doesNotExist();
+        assertThat(models.resolve(".huge.training")).doesNotExist();
+    }
+
+    @Test
+    @Order(8)
+    void withoutInitItStartsFromTheBundledMiniLm() throws Exception {
+        assertThatThrownBy(() -> bolt.single("CALL ernie.type.train('mini', {" + SMALL.replace("init: 'tiny-start', ",
+                "") + ", architecture: 'bert-base'})")).hasMessageContaining("`architecture`");
+        Map<String, Object> row = bolt.single("CALL ernie.type.train('mini', {" + SMALL.replace("init: 'tiny-start', ",
+                "") + ", trainLimit: 16})");
+        assertThat(row).containsEntry("modelName", "mini");
+        JsonNode manifest = JSON.readTree(models.resolve("mini").resolve("ernie.json").toFile());
+        assertThat(manifest.at("/architecture/hiddenSize").asInt()).isEqualTo(384);
+        assertThat(JSON.readTree(models.resolve("mini").resolve("metrics.json").toFile()).get("init").asText())
+                .startsWith("bundled MiniLM");
+        bolt.single("CALL ernie.model.drop('mini')");
+    }
+
+    /** Waits, by polling ernie.progress(), until {@code modelName} has taken {@code steps} steps. */
+    private static Map<String, Object> awaitProgress(String modelName, long steps, CompletableFuture<?> call) {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);   // a hung run fails here, not the build
+        while (System.nanoTime() < deadline) {
+            assertThat(call).as("the training call ended before it was seen running").isNotDone();
+            for (Map<String, Object> row : bolt.rows("CALL ernie.progress()")) {
+                if (modelName.equals(row.get("modelName")) && (Long) row.get("step") >= steps) {
+                    return row;
+                }
+            }
+        }
+        throw new AssertionError("`" + modelName + "` did not reach step " + steps);
+    }
+
+    private static List<Map<String, Object>> withoutTimes(List<Map<String, Object>> history) {
+        return history.stream().map(ErnieTrainProceduresTest::withoutTime).toList();
+    }
+
+    /** An epoch's record without what depends on the clock. */
+    private static Map<String, Object> withoutTime(Map<String, Object> epoch) {
+        Map<String, Object> copy = new java.util.TreeMap<>(epoch);
+        copy.keySet().removeAll(List.of("seconds", "sequencesPerSecond"));
+        return copy;
+    }
+
     private static void assertNoPartialFolder() throws Exception {
         try (var entries = Files.list(models)) {
-            assertThat(entries.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains(".partial-"));
+            assertThat(entries.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".training"));
         }
     }
 }

@@ -11,6 +11,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
+import io.ernieneo4j.trainer.ernie.config.LayerType;
 import io.ernieneo4j.trainer.ernie.io.CheckpointTensors;
 import io.ernieneo4j.trainer.ernie.io.PretrainedWeights;
 import io.ernieneo4j.trainer.ernie.nn.ErnieBlock;
@@ -75,6 +76,38 @@ public final class ErnieModel implements AutoCloseable {
             names.putAll(ParameterNames.of(head));
         }
         this.parameters = Collections.unmodifiableMap(names);
+    }
+
+    /**
+     * The parameters a model of {@code config} for {@code task} with {@code labels} labels has, from the
+     * architecture alone (for memory estimates before a model is built): the embeddings; per layer the token
+     * attention, the entity attention of a {@code norm} layer, the feed-forward, fused with the entity side in a
+     * {@code mix} or {@code norm} layer; the pooler; the task's head.
+     */
+    public static long parameterCount(ErnieConfig config, ErnieTask task, int labels) {
+        long h = config.hiddenSize();
+        long i = config.intermediateSize();
+        long e = config.entityDim();
+        long count = (config.vocabSize() + config.maxPositions() + config.typeVocabSize()) * h + 2 * h;
+        for (LayerType type : config.layerTypes()) {
+            count += 4 * linear(h, h) + 2 * h + linear(h, i) + linear(i, h) + 2 * h;
+            if (type == LayerType.NORM) {
+                count += 4 * linear(e, e) + 2 * e;
+            }
+            if (type.fuses()) {
+                count += linear(e, i) + linear(i, e) + 2 * e;
+            }
+        }
+        count += linear(h, h);
+        return count + switch (task) {
+            case ENCODER -> 0;
+            case TYPING -> h * labels;
+            case RELATION -> linear(h, labels);
+        };
+    }
+
+    private static long linear(long in, long out) {
+        return in * out + out;
     }
 
     /** An encoder with every parameter from the reference's initialisation, seeded. */

@@ -59,6 +59,11 @@ public final class FinetuneRun {
                                                          List<SourceLine<RelationExample>> dev) {
             return new Examples<>(ErnieTask.RELATION, train, dev, r -> List.of(r.label()), ExampleEncoder::relation);
         }
+
+        /** The distinct labels of the training records: the head's labels, unless a train limit samples them. */
+        public int labelCount() {
+            return (int) train.stream().flatMap(line -> labelsOf.apply(line.record()).stream()).distinct().count();
+        }
     }
 
     /**

@@ -52,6 +52,17 @@ public final class StartingWeights {
         }
     }
 
+    /** The architecture {@link #load} builds from {@code source}, read from its configuration alone. */
+    public static ErnieConfig architecture(Path source, ErnieConfig onnxArchitecture) throws IOException {
+        if (Files.isDirectory(source) && ReferenceCheckpoint.isIn(source)) {
+            return ReferenceCheckpoint.readConfig(source.resolve(ReferenceCheckpoint.CONFIG));
+        }
+        if (Files.isDirectory(source)) {
+            return ModelDirectory.readManifest(source).architecture();
+        }
+        return onnxArchitecture;
+    }
+
     /** A saved model's encoder parameters seen as a checkpoint (a task head it carries is left behind). */
     private record ModelTensors(String source, Map<String, Parameter> parameters) implements CheckpointTensors {
 

@@ -18,4 +18,40 @@ public interface TrainingListener {
     default void info(String message) {}
 
     default void onTrainingEnd() {}
+
+    /** This listener, then {@code other}, for every event. */
+    default TrainingListener and(TrainingListener other) {
+        TrainingListener first = this;
+        return new TrainingListener() {
+            @Override
+            public void onTrainingStart(int totalSteps, int firstStep) {
+                first.onTrainingStart(totalSteps, firstStep);
+                other.onTrainingStart(totalSteps, firstStep);
+            }
+
+            @Override
+            public void onStep(int step, float loss, float learningRate) {
+                first.onStep(step, loss, learningRate);
+                other.onStep(step, loss, learningRate);
+            }
+
+            @Override
+            public void onEpoch(EpochRecord epoch) {
+                first.onEpoch(epoch);
+                other.onEpoch(epoch);
+            }
+
+            @Override
+            public void info(String message) {
+                first.info(message);
+                other.info(message);
+            }
+
+            @Override
+            public void onTrainingEnd() {
+                first.onTrainingEnd();
+                other.onTrainingEnd();
+            }
+        };
+    }
 }

@@ -88,7 +88,8 @@ public final class TrainingLoop {
         listener.onTrainingStart(schedule.totalSteps(), state.step());
         while (state.nextEpoch() < epochs && !work.stop(state)) {
             List<int[]> batches = work.batches(state.nextEpoch());
-            long pieces = 0;
+            // the whole epoch's, so that an epoch resumed half way reports what an unbroken one does
+            long pieces = batches.stream().mapToLong(work::pieces).sum();
             long start = System.nanoTime();
             while (state.nextBatch() < batches.size()) {
                 if (!termination.running()) {
@@ -97,7 +98,6 @@ public final class TrainingLoop {
                 int[] batch = batches.get(state.nextBatch());
                 float rate = schedule.rate(state.step());
                 float loss = step(work, batch, rate, state.step());
-                pieces += work.pieces(batch);
                 state = state.afterStep(loss);
                 listener.onStep(state.step() - 1, loss, rate);
                 if (checkpointSteps > 0 && state.step() % checkpointSteps == 0

@@ -41,6 +41,25 @@ class ModelDirectoryTest {
     }
 
     @Test
+    void parameterCountFromTheArchitectureMatchesTheBuiltModel() {
+        ErnieConfig plain = new ErnieConfig(ErnieConfig.BERT_UNCASED_VOCAB, 32, 2, 64, List.of(SIM, SIM), 64, 2,
+                100, 4, 0.1f, 1e-12f, 1f);
+        ErnieConfig twoFusing = new ErnieConfig(ErnieConfig.BERT_UNCASED_VOCAB, 32, 2, 64, List.of(MIX, NORM, NORM),
+                64, 2, 100, 4, 0.1f, 1e-12f, 1f);
+        for (ErnieConfig config : List.of(SMALL, plain, twoFusing)) {
+            for (ErnieTask task : ErnieTask.values()) {
+                List<String> labels = task == ErnieTask.ENCODER ? List.of() : TYPES;
+                try (ErnieModel model = ErnieModel.random(config, task, labels, Device.cpu(), 5)) {
+                    long built = model.parameters().values().stream()
+                            .mapToLong(p -> p.getArray().getShape().size()).sum();
+                    assertThat(ErnieModel.parameterCount(config, task, labels.size())).as(config + " " + task)
+                            .isEqualTo(built);
+                }
+            }
+        }
+    }
+
+    @Test
     void saveThenLoadReproducesOutputsExactly() throws IOException {
         try (ErnieModel model = ErnieModel.random(SMALL, ErnieTask.TYPING, TYPES, Device.cpu(), 5);
              WordPieceTokenizer tokenizer = WordPieceTokenizer.open(MiniLm.tokenizerJson(), 64)) {

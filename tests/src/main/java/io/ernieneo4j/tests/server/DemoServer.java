@@ -8,6 +8,7 @@ import org.neo4j.driver.Result;
 import org.neo4j.driver.Session;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -113,10 +114,12 @@ public final class DemoServer {
         runStatements(server, pipeline.beforeTraining());
         train(options, pipeline.training());
         runStatements(server, pipeline.afterTraining());
-        System.out.printf(Locale.ROOT, "%n  Pipeline done in %.1f s.%n  Neo4j Browser:  %s/browser/%n"
+        System.out.printf(Locale.ROOT, "%n  Pipeline done in %.1f s.%n  Neo4j Browser:  %s%n"
                         + "  Bolt:           %s%n  Data folder:    %s%n"
-                        + "  Auth is off (connect with any user name). Ctrl-C stops the server.%n",
-                (System.nanoTime() - start) / 1e9, server.httpUri().toString().replaceAll("/$", ""),
+                        + "  Auth is off: the Browser link connects by itself; should Browser show its login form, "
+                        + "pick Authentication type \"No authentication\", then Connect.%n"
+                        + "  Ctrl-C stops the server.%n",
+                (System.nanoTime() - start) / 1e9, browserUrl(server.httpUri(), server.boltUri()),
                 server.boltUri(), options.data().toAbsolutePath());
         List<String> queries = pipeline.afterTraining().subList(Math.max(0, pipeline.afterTraining().size() - 3),
                 pipeline.afterTraining().size());
@@ -129,6 +132,17 @@ public final class DemoServer {
             System.exit(0);
         }
         stopped.await();
+    }
+
+    /**
+     * Neo4j Browser's address with its URL parameters set for a server without auth: {@code dbms} (the Bolt URL of
+     * the connect form) and {@code preselectAuthMethod=NO_AUTH} (its "No authentication" type, with which Browser
+     * connects as soon as it opens), as the Browser bundled here (5.24) reads them; see
+     * https://neo4j.com/docs/browser-manual/current/operations/browser-url-parameters/.
+     */
+    static String browserUrl(URI http, URI bolt) {
+        return http.toString().replaceAll("/$", "") + "/browser/?dbms=" + bolt.toString().replaceAll("/$", "")
+                + "&preselectAuthMethod=NO_AUTH";
     }
 
     public static EmbeddedNeo4j start(Options options) throws Exception {

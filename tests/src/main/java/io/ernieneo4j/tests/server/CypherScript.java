@@ -6,11 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/**
- * A Cypher script as cypher-shell reads one: statements ending with {@code ;}, {@code //} comment lines. Comment
- * lines that start with {@code // $ } hold shell commands (a trailing {@code \} continues one on the next such line):
- * the steps a user runs outside Cypher, such as training.
- */
+/** A Cypher script as cypher-shell reads one: statements ending with {@code ;}, {@code //} comment lines. */
 public final class CypherScript {
 
     private CypherScript() {}
@@ -34,25 +30,5 @@ public final class CypherScript {
             statements.add(current.toString().strip());
         }
         return statements;
-    }
-
-    /** The shell commands of the {@code // $ } comment lines, continuation lines joined. */
-    public static List<String> shellCommands(Path file) throws IOException {
-        List<String> commands = new ArrayList<>();
-        StringBuilder current = new StringBuilder();
-        for (String line : Files.readAllLines(file)) {
-            String trimmed = line.strip();
-            if (!trimmed.startsWith("// $ ")) {
-                continue;
-            }
-            String part = trimmed.substring("// $ ".length()).strip();
-            boolean continues = part.endsWith("\\");
-            current.append(continues ? part.substring(0, part.length() - 1) : part).append(' ');
-            if (!continues) {
-                commands.add(current.toString().strip().replaceAll("\\s+", " "));
-                current.setLength(0);
-            }
-        }
-        return commands;
     }
 }

@@ -1,5 +1,6 @@
 package io.ernieneo4j.tests.deployed;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ernieneo4j.tests.server.DemoServer;
 import io.ernieneo4j.tests.server.EmbeddedNeo4j;
 import io.ernieneo4j.tests.support.Bolt;
@@ -20,6 +21,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -35,6 +38,7 @@ class DeployedPluginTest {
     /** WordNet 3.0: 117,659 synsets; 377,592 pointers, of which 364,552 distinct once lifted to synsets. */
     private static final long WORDNET_SYNSETS = 117_659;
     private static final long WORDNET_RELATIONSHIPS = 364_552;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     static Path dataDir;
@@ -47,7 +51,7 @@ class DeployedPluginTest {
         Path plugins = Path.of(System.getProperty("ernie.plugins.dir"));
         assertThat(plugins.resolve("ernie-neo4j-plugin.jar")).isRegularFile();
         Path script = Path.of(System.getProperty("user.dir")).getParent().resolve("cypher").resolve("demo.cypher");
-        var options = new DemoServer.Options(plugins, dataDir, script, -1, -1, true, null);
+        var options = new DemoServer.Options(plugins, dataDir, script, -1, -1, true);
         server = DemoServer.start(options);
         bolt = new Bolt(server.boltUri());
     }
@@ -183,8 +187,48 @@ class DeployedPluginTest {
         }
     }
 
+    /**
+     * Fine-tuning in the database through the plugins folder: the starting weights are the MiniLM of the langchain4j
+     * jar beside the plugin (no `init`), found by the plugin's class loader. A run terminated mid-epoch registers
+     * nothing and keeps its checkpoint; `resume: true` finishes it, and the model types mentions.
+     */
     @Test
     @Order(8)
+    @SuppressWarnings("unchecked")
+    void ernieTrainsFromTheBundledMiniLmStopsAndResumesInsideThePluginClassLoader() throws Exception {
+        String config = "{documentLabel: 'Document', transeModel: 'wordnet', typeProperty: 'lexname', "
+                + "splitRatios: [0.5, 0.5, 0.0], epochs: 3, patience: 3, batchSize: 2, maxLength: 32, device: 'cpu'}";
+        CompletableFuture<Map<String, Object>> stopped = CompletableFuture.supplyAsync(
+                () -> bolt.single("CALL ernie.type.train('deployed-typing', " + config + ")"));
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);   // a hung run fails here, not the build
+        boolean seen = false;
+        while (!seen && System.nanoTime() < deadline) {
+            assertThat(stopped).as("the training call ended before it was seen running").isNotDone();
+            seen = bolt.rows("CALL ernie.progress() YIELD modelName, step RETURN modelName, step").stream()
+                    .anyMatch(r -> r.get("modelName").equals("deployed-typing") && (Long) r.get("step") >= 2);
+        }
+        assertThat(seen).as("ernie.progress() showed the run at step 2").isTrue();
+        bolt.rows("SHOW TRANSACTIONS YIELD transactionId, currentQuery "
+                + "WHERE currentQuery CONTAINS 'ernie.type.train(\\'deployed-typing\\'' "
+                + "TERMINATE TRANSACTIONS transactionId YIELD message RETURN message");
+        assertThatThrownBy(stopped::join).hasMessageContaining("terminated");
+        Path models = dataDir.resolve("databases").resolve("ernie").resolve("ernie-models");
+        assertThat(models.resolve("deployed-typing")).doesNotExist();
+        assertThat(models.resolve(".deployed-typing.training").resolve("checkpoint").resolve("state.json"))
+                .isRegularFile();
+
+        Map<String, Object> resumed = bolt.single("CALL ernie.type.train('deployed-typing', "
+                + config.replace("device: 'cpu'}", "device: 'cpu', resume: true}") + ")");
+        assertThat((List<Object>) resumed.get("history")).hasSize(3);
+        assertThat(JSON.readTree(models.resolve("deployed-typing").resolve("metrics.json").toFile()).get("init")
+                .asText()).startsWith("bundled MiniLM");
+        assertThat(bolt.rows("CALL ernie.type.stream({modelName: 'deployed-typing', documentLabel: 'Document', "
+                + "threshold: 0.0}) YIELD type RETURN type")).isNotEmpty();
+        assertThat(bolt.single("CALL ernie.model.drop('deployed-typing')")).containsEntry("modelName", "deployed-typing");
+    }
+
+    @Test
+    @Order(9)
     void browserIsServed() throws Exception {
         URI browser = URI.create(server.httpUri().toString().replaceAll("/$", "") + "/browser/");
         HttpResponse<String> response = HttpClient.newHttpClient()

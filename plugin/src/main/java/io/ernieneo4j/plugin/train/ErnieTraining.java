@@ -68,7 +68,7 @@ final class ErnieTraining {
     ErnieTrainProc.TrainResult train(ErnieTask task, String procedure, String modelName, ErnieTrainConfig config) {
         long start = System.nanoTime();
         Path target = target(modelName, config);
-        try (TrainingJobs.Job job = TrainingJobs.start(db.databaseName(), modelName, procedure,
+        try (TrainingJobs.Job job = TrainingJobs.start(target, db.databaseName(), modelName, procedure,
                 config.parameters().epochs())) {
             Path staging = staging(target);
             if (config.resume()) {

@@ -3,6 +3,7 @@ package io.ernieneo4j.plugin.train;
 import io.ernieneo4j.trainer.training.EpochRecord;
 import io.ernieneo4j.trainer.training.TrainingListener;
 
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -11,26 +12,24 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The training runs going on in this JVM, one per database and model name: what {@code ernie.progress()} lists,
- * and what keeps a second call from training a model of the same name at the same time.
+ * The training runs going on in this JVM, one per model folder (the models folder serves every database): what
+ * {@code ernie.progress()} lists, and what keeps a second call from training into the same folder at the same time.
  */
 final class TrainingJobs {
 
-    private record Key(String database, String modelName) {}
-
-    private static final Map<Key, Job> RUNNING = new ConcurrentHashMap<>();
+    private static final Map<Path, Job> RUNNING = new ConcurrentHashMap<>();
 
     private TrainingJobs() {}
 
-    /** Registers a run; closing the job ends it. Refused while another run trains {@code modelName}. */
-    static Job start(String database, String modelName, String procedure, int epochs) {
-        Job job = new Job(database, modelName, procedure, epochs);
-        Job running = RUNNING.putIfAbsent(new Key(database, modelName), job);
+    /** Registers a run into {@code folder}; closing the job ends it. Refused while another run trains into it. */
+    static Job start(Path folder, String database, String modelName, String procedure, int epochs) {
+        Job job = new Job(folder, database, modelName, procedure, epochs);
+        Job running = RUNNING.putIfAbsent(folder, job);
         if (running != null) {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "`modelName`: `%s` is being trained by another call of %s, started %s (ernie.progress() shows "
-                            + "it); wait for it or terminate its transaction.",
-                    modelName, running.procedure, running.startedAt));
+                    "`modelName`: `%s` is being trained by another call of %s in database `%s`, started %s "
+                            + "(ernie.progress() there shows it); wait for it or terminate its transaction.",
+                    modelName, running.procedure, running.database, running.startedAt));
         }
         return job;
     }
@@ -43,6 +42,7 @@ final class TrainingJobs {
 
     /** One run: its phase and, once training, where the loop stands (written by one thread, read by any). */
     static final class Job implements AutoCloseable {
+        final Path folder;
         final String database;
         final String modelName;
         final String procedure;
@@ -57,7 +57,8 @@ final class TrainingJobs {
         private volatile double loss = Double.NaN;
         private volatile EpochRecord lastEpoch;
 
-        private Job(String database, String modelName, String procedure, int epochs) {
+        private Job(Path folder, String database, String modelName, String procedure, int epochs) {
+            this.folder = folder;
             this.database = database;
             this.modelName = modelName;
             this.procedure = procedure;
@@ -112,7 +113,7 @@ final class TrainingJobs {
 
         @Override
         public void close() {
-            RUNNING.remove(new Key(database, modelName), this);
+            RUNNING.remove(folder, this);
         }
     }
 }

@@ -14,9 +14,11 @@ import io.ernieneo4j.trainer.ernie.ErnieModel;
 import io.ernieneo4j.trainer.ernie.MiniLm;
 import io.ernieneo4j.trainer.ernie.WordPieceTokenizer;
 import io.ernieneo4j.trainer.wordnet.Morphology;
+import io.ernieneo4j.trainer.wordnet.Pointer;
 import io.ernieneo4j.trainer.wordnet.Synset;
 import io.ernieneo4j.trainer.wordnet.WordNet;
 import io.ernieneo4j.trainer.wordnet.WordNetDatasets;
+import io.ernieneo4j.trainer.wordnet.WordNetRelation;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,8 +49,10 @@ import java.util.TreeSet;
  * once) and ambiguous mentions per second (each sentence encoded once, then its cosines to the cached description
  * vectors), on DJL's CPU with the thread count and load average recorded.
  *
- * <p>{@code ./ernie.sh benchmark LinkingBenchmark [devExamples] [testExamples]}: the first that many examples of
- * each set (synsets in shuffled order), 0 for all (the default).
+ * <p>{@code ./ernie.sh benchmark LinkingBenchmark [devExamples] [testExamples] [hypernyms]}: the first that many
+ * examples of each set (synsets in shuffled order), 0 for all (the default); {@code hypernyms} 1 adds the names of
+ * a candidate's hypernyms to its description ({@code "...: definition (a kind of canine, canid)"}), the neighbours'
+ * names the linking issue asks about (results in {@code linking-hypernyms.json}).
  */
 public final class LinkingBenchmark {
 
@@ -105,9 +109,11 @@ public final class LinkingBenchmark {
         String[] args = BenchmarkResults.arguments(commandLine);
         int devLimit = args.length > 0 ? Integer.parseInt(args[0]) : 0;
         int testLimit = args.length > 1 ? Integer.parseInt(args[1]) : 0;
+        boolean hypernyms = args.length > 2 && args[2].equals("1");
         long started = System.nanoTime();
-        BenchmarkResults report = new BenchmarkResults("linking", String.format(Locale.ROOT,
-                "./ernie.sh benchmark LinkingBenchmark %d %d", devLimit, testLimit));
+        BenchmarkResults report = new BenchmarkResults(hypernyms ? "linking-hypernyms" : "linking",
+                String.format(Locale.ROOT, "./ernie.sh benchmark LinkingBenchmark %d %d%s", devLimit, testLimit,
+                        hypernyms ? " 1" : ""));
         report.put("loadAverageAtStart", BenchmarkResults.loadAverage());
 
         WordNet wordNet = WordNet.load();
@@ -178,7 +184,19 @@ public final class LinkingBenchmark {
             }
         }));
         List<Long> ids = new ArrayList<>(candidateIds);
-        List<String> descriptions = ids.stream().map(id -> describe(synsets.get((int) (long) id))).toList();
+        Map<String, List<String>> hypernymNames = new LinkedHashMap<>();
+        if (hypernyms) {
+            for (Pointer p : wordNet.pointers()) {
+                if (p.relation() == WordNetRelation.HYPERNYM || p.relation() == WordNetRelation.INSTANCE_HYPERNYM) {
+                    hypernymNames.computeIfAbsent(p.source(), k -> new ArrayList<>())
+                            .add(wordNet.synsets().get(p.target()).lemmas().get(0).replace('_', ' '));
+                }
+            }
+        }
+        report.put("descriptions.hypernyms", hypernyms);
+        List<String> descriptions = ids.stream().map(id -> synsets.get((int) (long) id))
+                .map(s -> describe(s) + (hypernymNames.containsKey(s.id())
+                        ? " (a kind of " + String.join(", ", hypernymNames.get(s.id())) + ")" : "")).toList();
         Map<Long, float[]> descriptionVectors = new LinkedHashMap<>();
         double descriptionSeconds;
         double mentionSeconds = 0;

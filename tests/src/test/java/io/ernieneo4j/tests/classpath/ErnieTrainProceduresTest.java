@@ -1,13 +1,7 @@
 package io.ernieneo4j.tests.classpath;
 
-import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ernieneo4j.trainer.engine.DjlRuntime;
-import io.ernieneo4j.trainer.ernie.ErnieModel;
-import io.ernieneo4j.trainer.ernie.ErnieTask;
-import io.ernieneo4j.trainer.ernie.ModelDirectory;
-import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,8 +10,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -39,19 +31,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ErnieTrainProceduresTest extends ClasspathHarness {
 
-    private static final List<String> TEXTS = List.of(
-            "The dog is a canine.",
-            "A wolf is a wild canine.",
-            "The cat is a feline.",
-            "The horse is an equine.",
-            "The dog chased the cat.",
-            "A horse kicked the wolf.",
-            "The fox is a canine too.",
-            "The fox chased the rabbit.",
-            "An elephant is bigger than a horse.",
-            "The lion is a big feline.",
-            "A dog and a wolf are canines.",
-            "The tiger is a feline.");
     /** A tiny schedule on a tiny model: the point is the plumbing, not the scores. */
     private static final String SMALL = "documentLabel: 'Document', transeModel: 'kg', typeProperty: 'lexname', "
             + "init: 'tiny-start', splitRatios: [0.5, 0.5, 0.0], epochs: 1, batchSize: 8, maxLength: 32, "
@@ -67,27 +46,8 @@ class ErnieTrainProceduresTest extends ClasspathHarness {
         transeModels = Files.createTempDirectory("transe-models");
         System.setProperty("ernie.dir.models", models.toString());
         System.setProperty("ernie.dir.transe", transeModels.toString());
-        bolt.single("CALL ernie.dataset.wordnet.load({root: '01861778-n'})");   // mammal
-        bolt.single("UNWIND $texts AS text CREATE (:Document {text: text}) RETURN count(*)", Map.of("texts", TEXTS));
-        bolt.single("CALL ernie.align.write({documentLabel: 'Document', textProperty: 'text', "
-                + "entityLabels: 'Synset', nameProperties: 'lemmas', priorProperty: 'frequency'})");
-        bolt.single("CALL ernie.transe.train({modelName: 'kg', nodeLabels: 'Synset', dimensions: 100, epochs: 5, "
-                + "concurrency: 1, randomSeed: 7})");
-        Path tokenizer = models.resolve("tokenizer.json");
-        try (InputStream in = ErnieTrainProceduresTest.class.getClassLoader()
-                .getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
-            Files.copy(in, tokenizer);
-        }
-        DjlRuntime.start(Path.of("target", "djl-cache"));
-        DjlRuntime.call(() -> {
-            try (ErnieModel model = ErnieModel.random(ErnieConfig.bert(32, 2, 64, 2), ErnieTask.TYPING,
-                    List.of("start"), Device.cpu(), 7)) {
-                ModelDirectory.save(model, tokenizer, 64, "kg", models.resolve("tiny-start"));
-                return null;
-            } catch (java.io.IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        TrainingFixture.mammalsWithAlignedDocumentsAndTransE(bolt);
+        TrainingFixture.tinyStartingModel(models);
     }
 
     @AfterEach

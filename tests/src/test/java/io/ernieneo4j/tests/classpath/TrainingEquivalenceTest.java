@@ -7,16 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ernieneo4j.trainer.cli.ErnieTrainer;
 import io.ernieneo4j.trainer.engine.DjlRuntime;
-import io.ernieneo4j.trainer.ernie.ErnieModel;
-import io.ernieneo4j.trainer.ernie.ErnieTask;
 import io.ernieneo4j.trainer.ernie.ModelDirectory;
-import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,19 +40,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TrainingEquivalenceTest extends ClasspathHarness {
 
-    private static final List<String> TEXTS = List.of(
-            "The dog is a canine.",
-            "A wolf is a wild canine.",
-            "The cat is a feline.",
-            "The horse is an equine.",
-            "The dog chased the cat.",
-            "A horse kicked the wolf.",
-            "The fox is a canine too.",
-            "The fox chased the rabbit.",
-            "An elephant is bigger than a horse.",
-            "The lion is a big feline.",
-            "A dog and a wolf are canines.",
-            "The tiger is a feline.");
     /** How both read the graph: ernie.dataset.export's keys (its `modelName` is the training's `transeModel`). */
     private static final String GRAPH = "documentLabel: 'Document', typeProperty: 'lexname', "
             + "splitRatios: [0.5, 0.5, 0.0], negativeRatio: 1.0, seed: 11";
@@ -83,33 +66,15 @@ class TrainingEquivalenceTest extends ClasspathHarness {
         System.setProperty("ernie.dir.models", models.toString());
         System.setProperty("ernie.dir.transe", transeModels.toString());
         System.setProperty("ernie.dir.datasets", datasets.toString());
-        bolt.single("CALL ernie.dataset.wordnet.load({root: '01861778-n'})");   // mammal
-        bolt.single("UNWIND $texts AS text CREATE (:Document {text: text}) RETURN count(*)", Map.of("texts", TEXTS));
-        bolt.single("CALL ernie.align.write({documentLabel: 'Document', textProperty: 'text', "
-                + "entityLabels: 'Synset', nameProperties: 'lemmas', priorProperty: 'frequency'})");
-        bolt.single("CALL ernie.transe.train({modelName: 'kg', nodeLabels: 'Synset', dimensions: 100, epochs: 5, "
-                + "concurrency: 1, randomSeed: 7})");
-        Path tokenizer = models.resolve("tokenizer.json");
-        try (InputStream in = TrainingEquivalenceTest.class.getClassLoader()
-                .getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
-            Files.copy(in, tokenizer);
-        }
-        DjlRuntime.start(Path.of("target", "djl-cache"));
-        DjlRuntime.call(() -> {
-            try (ErnieModel model = ErnieModel.random(ErnieConfig.bert(32, 2, 64, 2), ErnieTask.TYPING,
-                    List.of("start"), Device.cpu(), 7)) {
-                ModelDirectory.save(model, tokenizer, 64, "kg", models.resolve("tiny-start"));
-                return null;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        TrainingFixture.mammalsWithAlignedDocumentsAndTransE(bolt);
+        TrainingFixture.tinyStartingModel(models);
         bolt.single("CALL ernie.dataset.export({directory: 'same', modelName: 'kg', " + GRAPH + "})");
     }
 
     @AfterAll
     static void clearSettings() throws Exception {
-        bolt.rows("CALL ernie.model.list() YIELD modelName CALL ernie.model.drop(modelName) YIELD task RETURN task");
+        bolt.rows("CALL ernie.model.list() YIELD modelName, loaded WHERE loaded "
+                + "CALL ernie.model.drop(modelName) YIELD task RETURN task");
         for (String property : List.of("ernie.dir.models", "ernie.dir.transe", "ernie.dir.datasets")) {
             System.clearProperty(property);
         }

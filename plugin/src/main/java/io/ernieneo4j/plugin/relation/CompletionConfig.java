@@ -26,7 +26,7 @@ record CompletionConfig(DocumentMentions documents, Optional<String> transeModel
 
     static final Set<String> KEYS = DocumentMentions.keysWith("transeModel", "typeProperty", "evidence",
             "textAggregation", "relationshipTypes", "splitProperty", "trainSplit", "devSplit", "testSplit",
-            "precisionAtK", "devFraction", "seed");
+            "precisionAtK", "devFraction", "seed", "save");
 
     static CompletionConfig from(ConfigMap config, DocumentMentions documents) {
         List<String> evidence = config.stringList("evidence");

@@ -2,10 +2,12 @@ package io.ernieneo4j.plugin.relation;
 
 import io.ernieneo4j.plugin.common.ConfigMap;
 import io.ernieneo4j.plugin.common.NodeArguments;
+import io.ernieneo4j.plugin.common.PluginFolders;
 import io.ernieneo4j.plugin.model.ErnieModelCatalog;
 import io.ernieneo4j.plugin.model.DocumentMentions;
 import io.ernieneo4j.plugin.model.MentionEstimate;
 import io.ernieneo4j.plugin.model.MentionPrediction;
+import io.ernieneo4j.plugin.model.SavedScoring;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Transaction;
 import org.neo4j.logging.Log;
@@ -16,6 +18,7 @@ import org.neo4j.procedure.Name;
 import org.neo4j.procedure.Procedure;
 import org.neo4j.procedure.TerminationGuard;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -67,12 +70,13 @@ public class RelationProc {
             + "Idempotent.")
     public Stream<WriteResult> write(
             @Name(value = "configuration", description = "As ernie.relation.stream, and `fusion` (the map "
-                    + "ernie.relation.evaluate returns), `status` (a review state written on each edge, e.g. "
-                    + "'candidate').") Map<String, Object> configuration) {
+                    + "ernie.relation.evaluate returns; default: the one saved with the model by its `save: true`, "
+                    + "if any), `status` (a review state written on each edge, e.g. 'candidate').")
+            Map<String, Object> configuration) {
         ConfigMap config = ConfigMap.of(configuration, WRITE_KEYS);
         DocumentMentions request = DocumentMentions.from(config, tx);
         String status = config.optionalString("status").orElse(null);
-        Optional<FittedFusion> fitted = FittedFusion.from(config.toMap().get("fusion"), db);
+        Optional<FittedFusion> fitted = fusion(config, request.modelName());
         MentionPrediction prediction = prediction("ernie.relation.write");
         RelationConventions conventions = RelationConventions.learn(tx, prediction.termination());
         log.info("ernie.relation.write: %s", conventions.describe());
@@ -123,19 +127,31 @@ public class RelationProc {
             + "mentions both; `graph`: TransE; `types`: which node types each relationship type connects, learned "
             + "from training edges) and their fusion are fitted on dev, which calibrates them, and ranked on test: "
             + "average precision (PR-AUC), P@K, precision and recall at `threshold`, calibration error, per "
-            + "relationship type. Returns the fitted `fusion` for ernie.relation.write. A TransE model trained on "
+            + "relationship type. Returns the fitted `fusion` for ernie.relation.write; with `save: true` it is also "
+            + "saved in the model's folder (fusion.json), which write and explain then use by default (refused when "
+            + "`ernie.files.write.enabled` is false). A TransE model trained on "
             + "more than `trainSplit` is refused. Writes nothing.")
     public Stream<EvaluateResult> evaluate(
             @Name(value = "configuration", description = "As ernie.relation.stream, and `transeModel` (the relation "
                     + "model's), `typeProperty` (node labels), `evidence` (['text', 'graph', 'types']), "
                     + "`textAggregation` ('max' or 'noisyOr'), `relationshipTypes` (the model's), `splitProperty` "
                     + "('split'), `trainSplit` ('train'), `devSplit` ('dev'), `testSplit` ('test'), `precisionAtK` "
-                    + "([100, 500]), `devFraction` (0.5, of the false candidates), `seed` (42).")
+                    + "([100, 500]), `devFraction` (0.5, of the false candidates), `seed` (42), `save` (false).")
             Map<String, Object> configuration) {
         ConfigMap config = ConfigMap.of(configuration, CompletionConfig.KEYS);
         CompletionConfig completion = CompletionConfig.from(config, DocumentMentions.from(config, tx));
+        boolean save = config.bool("save", false);
+        if (save) {
+            PluginFolders.requireFileWrites("ernie.relation.evaluate (save: true)");
+        }
         MentionPrediction prediction = prediction("ernie.relation.evaluate");
-        return Stream.of(new RelationEvaluation(db, tx, log, prediction).evaluate(completion, config.toMap()));
+        EvaluateResult result = new RelationEvaluation(db, tx, log, prediction).evaluate(completion, config.toMap());
+        if (save) {
+            Path saved = SavedScoring.FUSION.save(result.fusion(), db, completion.documents().modelName(),
+                    "ernie.relation.evaluate");
+            log.info("ernie.relation.evaluate: fusion saved in %s", saved);
+        }
+        return Stream.of(result);
     }
 
     @Procedure(name = "ernie.relation.explain", mode = Mode.READ)
@@ -150,7 +166,7 @@ public class RelationProc {
             @Name(value = "tail", description = "The tail node (or its id).") Object tail,
             @Name(value = "configuration", description = "`modelName`, `documentLabel` (required), `textProperty` "
                     + "('text'), `minLinkScore` (0.0), `batchSize` (32), `fusion` (the map ernie.relation.evaluate "
-                    + "returns).") Map<String, Object> configuration) {
+                    + "returns; default: the one saved with the model, if any).") Map<String, Object> configuration) {
         ConfigMap config = ConfigMap.of(configuration, DocumentMentions.keysWith("fusion"));
         DocumentMentions request = DocumentMentions.from(config, tx);
         if (relationshipType == null || relationshipType.isBlank()) {
@@ -158,7 +174,13 @@ public class RelationProc {
         }
         return Stream.of(new RelationExplanation(db, tx, prediction("ernie.relation.explain")).explain(
                 NodeArguments.node(tx, head, "head"), relationshipType, NodeArguments.node(tx, tail, "tail"), request,
-                FittedFusion.from(config.toMap().get("fusion"), db)));
+                fusion(config, request.modelName())));
+    }
+
+    /** The `fusion` map given, else the one saved with the model. */
+    private Optional<FittedFusion> fusion(ConfigMap config, String modelName) {
+        return FittedFusion.from(SavedScoring.FUSION.orSaved(config.toMap().get("fusion"), db, modelName)
+                .orElse(null), db);
     }
 
     private MentionPrediction prediction(String procedure) {

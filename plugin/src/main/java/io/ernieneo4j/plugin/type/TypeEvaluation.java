@@ -35,7 +35,7 @@ import java.util.TreeSet;
  */
 record TypeEvaluation(DocumentMentions documents, String typeProperty, double devFraction, long seed) {
 
-    static final Set<String> KEYS = DocumentMentions.keysWith("typeProperty", "devFraction", "seed");
+    static final Set<String> KEYS = DocumentMentions.keysWith("typeProperty", "devFraction", "seed", "save");
 
     static TypeEvaluation from(ConfigMap config, Transaction tx) {
         DocumentMentions documents = DocumentMentions.from(config, tx);

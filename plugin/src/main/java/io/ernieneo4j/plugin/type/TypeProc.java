@@ -1,10 +1,12 @@
 package io.ernieneo4j.plugin.type;
 
 import io.ernieneo4j.plugin.common.ConfigMap;
+import io.ernieneo4j.plugin.common.PluginFolders;
 import io.ernieneo4j.plugin.model.DocumentMentions;
 import io.ernieneo4j.plugin.model.ErnieModelCatalog;
 import io.ernieneo4j.plugin.model.MentionEstimate;
 import io.ernieneo4j.plugin.model.MentionPrediction;
+import io.ernieneo4j.plugin.model.SavedScoring;
 import io.ernieneo4j.trainer.calibration.TemperatureScaling;
 import io.ernieneo4j.trainer.infer.LabelSet;
 import org.neo4j.graphdb.GraphDatabaseService;
@@ -17,6 +19,7 @@ import org.neo4j.procedure.Name;
 import org.neo4j.procedure.Procedure;
 import org.neo4j.procedure.TerminationGuard;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,7 +39,8 @@ public class TypeProc {
     private static final Set<String> WRITE_KEYS = DocumentMentions.keysWith("calibration", "writeProperty",
             "writeLabels");
     private static final String CALIBRATION = "`calibration` (the map ernie.type.evaluate returns: scores are the "
-            + "sigmoid of the logits divided by its `temperature`)";
+            + "sigmoid of the logits divided by its `temperature`; default: the one saved with the model by "
+            + "ernie.type.evaluate's `save: true`, if any)";
 
     @Context
     public GraphDatabaseService db;
@@ -59,7 +63,7 @@ public class TypeProc {
                     + "`batchSize` (32), " + CALIBRATION + ".") Map<String, Object> configuration) {
         ConfigMap config = ConfigMap.of(configuration, STREAM_KEYS);
         DocumentMentions request = DocumentMentions.from(config, tx);
-        EntityTyping task = EntityTyping.calibrated(calibration(config));
+        EntityTyping task = EntityTyping.calibrated(calibration(config, request.modelName()));
         return prediction("ernie.type.stream").stream(request, task);
     }
 
@@ -76,7 +80,7 @@ public class TypeProc {
         DocumentMentions request = DocumentMentions.from(config, tx);
         String property = config.string("writeProperty", "ernieTypes");
         boolean writeLabels = config.bool("writeLabels", false);
-        EntityTyping task = EntityTyping.calibrated(calibration(config));
+        EntityTyping task = EntityTyping.calibrated(calibration(config, request.modelName()));
         MentionPrediction prediction = prediction("ernie.type.write");
         MentionPrediction.Run<TypeResult> run = prediction.run(request, task);
         long writeStart = System.nanoTime();
@@ -97,7 +101,7 @@ public class TypeProc {
         // the write mode's own keys are checked too, so that an estimate fails where the write would
         config.string("writeProperty", "ernieTypes");
         config.bool("writeLabels", false);
-        calibration(config);
+        calibration(config, request.modelName());
         return Stream.of(prediction("ernie.type.write.estimate").estimate(request, EntityTyping.TASK, config.toMap()));
     }
 
@@ -107,22 +111,36 @@ public class TypeProc {
             + "to dev or test by a seeded hash of their node id. On dev a temperature for the model's logits is "
             + "fitted (minimum log-loss); on test, before and after it: micro and macro precision, recall and F1 at "
             + "`threshold`, top-1 accuracy, log-loss, expected calibration error, per type. Returns the fitted "
-            + "`calibration` for ernie.type.stream and ernie.type.write. Writes nothing.")
+            + "`calibration` for ernie.type.stream and ernie.type.write; with `save: true` it is also saved in the "
+            + "model's folder (calibration.json), which they then use by default (refused when "
+            + "`ernie.files.write.enabled` is false). Writes nothing in the database.")
     public Stream<EvaluateResult> evaluate(
             @Name(value = "configuration", description = "As ernie.type.stream (without `calibration`), and "
                     + "`typeProperty` (required: the entity property holding its types, a string or a list of "
-                    + "strings), `devFraction` (0.5, of the documents), `seed` (42).")
+                    + "strings), `devFraction` (0.5, of the documents), `seed` (42), `save` (false).")
             Map<String, Object> configuration) {
         ConfigMap config = ConfigMap.of(configuration, TypeEvaluation.KEYS);
         TypeEvaluation evaluation = TypeEvaluation.from(config, tx);
         List<String> labels = ErnieModelCatalog.use(db.databaseName(), evaluation.documents().modelName(),
                 loaded -> new LabelSet(loaded.loaded().manifest().labels()).names());
-        return Stream.of(evaluation.evaluate(tx, log, prediction("ernie.type.evaluate"), labels, config.toMap()));
+        boolean save = config.bool("save", false);
+        if (save) {
+            PluginFolders.requireFileWrites("ernie.type.evaluate (save: true)");
+        }
+        EvaluateResult result = evaluation.evaluate(tx, log, prediction("ernie.type.evaluate"), labels,
+                config.toMap());
+        if (save) {
+            Path saved = SavedScoring.CALIBRATION.save(result.calibration(), db,
+                    evaluation.documents().modelName(), "ernie.type.evaluate");
+            log.info("ernie.type.evaluate: calibration saved in %s", saved);
+        }
+        return Stream.of(result);
     }
 
-    /** The `calibration` map of ernie.type.evaluate, or null when none is given. */
-    private static TemperatureScaling calibration(ConfigMap config) {
-        Object calibration = config.toMap().get("calibration");
+    /** The `calibration` map given, else the one saved with the model; null when there is neither. */
+    private TemperatureScaling calibration(ConfigMap config, String modelName) {
+        Object calibration = SavedScoring.CALIBRATION.orSaved(config.toMap().get("calibration"), db, modelName)
+                .orElse(null);
         if (calibration == null) {
             return null;
         }

@@ -270,4 +270,24 @@ class RelationCompletionTest extends ClasspathHarness {
                 + "YIELD score RETURN score"))
                 .hasMessageContaining("`relationshipType` `OWNS` is not a relation the model predicts");
     }
+
+    @Test
+    @Order(5)
+    void aFusionSavedWithTheModelIsUsedByDefault() throws Exception {
+        Path saved = models.resolve("jobs-relation").resolve("fusion.json");
+        String explain = "MATCH (p:Person {name: 'PersonA'}), (c:Company {name: 'Company0'}) "
+                + "CALL ernie.relation.explain(p, 'WORKS_FOR', c, {modelName: 'jobs', documentLabel: 'Document'%s}) "
+                + "YIELD score, fused, textScore, graphScore, typeScore RETURN score, fused, textScore, graphScore, "
+                + "typeScore";
+        try {
+            Map<String, Object> given = bolt.single(EVALUATE.replace("seed: 7}", "seed: 7, save: true}")
+                    + " YIELD fusion " + String.format(explain, ", fusion: fusion").replace("MATCH", "WITH fusion MATCH"));
+            assertThat(saved).isRegularFile();
+            assertThat(given).containsEntry("fused", true);
+            assertThat(bolt.single(String.format(explain, ""))).isEqualTo(given);
+        } finally {
+            Files.deleteIfExists(saved);
+        }
+        assertThat(bolt.single(String.format(explain, ""))).containsEntry("fused", false);
+    }
 }

@@ -193,6 +193,34 @@ class TypeEvaluateTest extends ClasspathHarness {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aCalibrationSavedWithTheModelIsUsedByDefault() throws Exception {
+        Path saved = models.resolve("kinds").resolve("calibration.json");
+        String stream = "CALL ernie.type.stream({modelName: 'kinds', documentLabel: 'Doc', threshold: 0.0%s}) "
+                + "YIELD documentId, mentionStart, type, score RETURN documentId, mentionStart, type, score "
+                + "ORDER BY documentId, mentionStart, type";
+        try {
+            System.setProperty("ernie.files.write.enabled", "false");
+            assertThatThrownBy(() -> bolt.single("CALL ernie.type.evaluate(" + BASE + ", save: true})"))
+                    .hasMessageContaining("`ernie.type.evaluate (save: true)` writes or deletes files on the server");
+            assertThat(saved).doesNotExist();
+            System.clearProperty("ernie.files.write.enabled");
+
+            List<Map<String, Object>> plain = bolt.rows(String.format(stream, ""));
+            Map<String, Object> calibration = (Map<String, Object>) bolt.single("CALL ernie.type.evaluate(" + BASE
+                    + ", save: true}) YIELD calibration RETURN calibration").get("calibration");
+            assertThat(saved).isRegularFile();
+            List<Map<String, Object>> byDefault = bolt.rows(String.format(stream, ""));
+            List<Map<String, Object>> given = bolt.rows(String.format(stream, ", calibration: $calibration"),
+                    Map.of("calibration", calibration));
+            assertThat(byDefault).isEqualTo(given).isNotEqualTo(plain);
+        } finally {
+            System.clearProperty("ernie.files.write.enabled");
+            Files.deleteIfExists(saved);
+        }
+    }
+
+    @Test
     void refusesBadInputNamingTheKey() {
         assertThatThrownBy(() -> bolt.single("CALL ernie.type.evaluate({modelName: 'kinds', documentLabel: 'Doc'})"))
                 .hasMessageContaining("mandatory configuration parameter `typeProperty`");

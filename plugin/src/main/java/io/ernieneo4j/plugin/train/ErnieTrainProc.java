@@ -1,6 +1,7 @@
 package io.ernieneo4j.plugin.train;
 
 import io.ernieneo4j.plugin.common.PluginFolders;
+import io.ernieneo4j.plugin.common.TrainingJobs;
 import io.ernieneo4j.trainer.ernie.ErnieTask;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Transaction;
@@ -98,10 +99,11 @@ public class ErnieTrainProc {
     }
 
     @Procedure(name = "ernie.progress", mode = Mode.READ)
-    @Description("The ERNIE training runs going on for this database (ernie.type.train, ernie.relation.train): "
-            + "phase, epoch, step, loss, last dev score, elapsed time and an estimate of the time left. A run is "
-            + "stopped by terminating its transaction (SHOW TRANSACTIONS, TERMINATE TRANSACTION).")
-    public Stream<ProgressResult> progress() {
+    @Description("The training runs going on for this database (ernie.type.train, ernie.relation.train, "
+            + "ernie.transe.train, .stream and .stats): phase, epoch, step, loss, last dev score, elapsed time and an "
+            + "estimate of the time left. A run is stopped by terminating its transaction (SHOW TRANSACTIONS, "
+            + "TERMINATE TRANSACTION).")
+    public Stream<TrainingJobs.ProgressResult> progress() {
         return TrainingJobs.of(db.databaseName()).stream().map(TrainingJobs.Job::snapshot);
     }
 
@@ -156,20 +158,4 @@ public class ErnieTrainProc {
             @Description("Sequences per training batch.") long batchSize,
             @Description("Word pieces per sequence.") long maxLength,
             @Description("The configuration used.") Map<String, Object> configuration) {}
-
-    public record ProgressResult(
-            @Description("The model being trained.") String modelName,
-            @Description("The procedure training it.") String procedure,
-            @Description("`reading the graph`, `training`, `training (resumed)` or `loading`.") String phase,
-            @Description("The epoch it is in (1-based; 0 before training starts).") long epoch,
-            @Description("Epochs planned (early stopping may end it sooner).") long epochs,
-            @Description("Optimiser steps done, a resumed run's earlier steps included.") long step,
-            @Description("Steps planned.") long totalSteps,
-            @Description("step / totalSteps.") double progress,
-            @Description("The last step's training loss.") Double loss,
-            @Description("The last finished epoch's dev score.") Double devScore,
-            @Description("When the call started.") String startedAt,
-            @Description("Milliseconds since then.") long elapsedMillis,
-            @Description("Milliseconds left at this call's speed so far (null before its first step).")
-            Long etaMillis) {}
 }

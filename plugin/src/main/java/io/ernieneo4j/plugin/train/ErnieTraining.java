@@ -5,6 +5,7 @@ import io.ernieneo4j.plugin.common.MemorySize;
 import io.ernieneo4j.plugin.common.Neo4jRun;
 import io.ernieneo4j.plugin.common.PluginFolders;
 import io.ernieneo4j.plugin.common.PluginRuntime;
+import io.ernieneo4j.plugin.common.TrainingJobs;
 import io.ernieneo4j.plugin.dataset.GraphDataset;
 import io.ernieneo4j.plugin.model.ErnieModelCatalog;
 import io.ernieneo4j.plugin.model.ErnieModelProc;

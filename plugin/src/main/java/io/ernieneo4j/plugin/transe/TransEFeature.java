@@ -5,6 +5,7 @@ import io.ernieneo4j.plugin.common.EntityKey;
 import io.ernieneo4j.plugin.common.MemorySize;
 import io.ernieneo4j.plugin.common.Neo4jRun;
 import io.ernieneo4j.plugin.common.PluginFolders;
+import io.ernieneo4j.plugin.common.TrainingJobs;
 import io.ernieneo4j.trainer.run.Progress;
 import io.ernieneo4j.trainer.run.Termination;
 import io.ernieneo4j.trainer.transe.TrainingWarnings;
@@ -57,13 +58,23 @@ final class TransEFeature {
     record Run(KnowledgeGraph graph, List<String> entityKeys, TransE.Result result, long readMillis,
                List<String> warnings) {}
 
-    Run train(TransEConfig config) {
+    /**
+     * A run in ernie.progress(): under its stored model's folder when it stores one (a second run of the same model
+     * is refused while this one trains), else under a key of its own.
+     */
+    private TrainingJobs.Job job(TransEConfig config, boolean stores) {
+        Object key = stores ? PluginFolders.storedModel(db, MODEL_KIND, config.modelName().orElseThrow()) : new Object();
+        return TrainingJobs.start(key, db.databaseName(), config.modelName().orElse(null), procedure,
+                config.parameters().epochs());
+    }
+
+    Run train(TransEConfig config, TrainingJobs.Job job) {
         long start = System.nanoTime();
         KnowledgeGraph graph = new KnowledgeGraphReader(tx, termination).read(config);
         long readMillis = (System.nanoTime() - start) / 1_000_000;
         config.writeProperty().ifPresent(property -> checkWritable(graph, property));
         List<String> entityKeys = config.modelName().isPresent() ? entityKeys(graph, config) : null;
-        Progress progress = Neo4jRun.progress(log, procedure);
+        Progress progress = job.epochs(Neo4jRun.progress(log, procedure));
         progress.info(String.format(Locale.ROOT, "read %d triples over %d nodes and %d relationship types in %d ms; "
                 + "left out %d predicted relationships (`predicted: true`)", graph.triples().size(),
                 graph.nodeIds().length, graph.relationshipTypes().size(), readMillis, graph.predictedLeftOut()));
@@ -102,7 +113,10 @@ final class TransEFeature {
     }
 
     Stream<TransETrainProc.StreamResult> stream(TransEConfig config) {
-        Run run = train(config);
+        Run run;
+        try (TrainingJobs.Job job = job(config, false)) {
+            run = train(config, job);
+        }
         TransEModel model = run.result().model();
         long[] nodeIds = run.graph().nodeIds();
         return LongStream.range(0, nodeIds.length).mapToObj(i -> new TransETrainProc.StreamResult(
@@ -110,11 +124,17 @@ final class TransEFeature {
     }
 
     TransETrainProc.TrainResult trainAndWrite(TransEConfig config) {
-        Run run = train(config);
-        long writeStart = System.nanoTime();
-        saveModel(config, run);
-        long written = config.writeProperty().map(p -> writeEmbeddings(run, p)).orElse(0L);
-        long writeMillis = (System.nanoTime() - writeStart) / 1_000_000;
+        Run run;
+        long written;
+        long writeMillis;
+        try (TrainingJobs.Job job = job(config, true)) {
+            run = train(config, job);
+            job.phase("writing");
+            long writeStart = System.nanoTime();
+            saveModel(config, run);
+            written = config.writeProperty().map(p -> writeEmbeddings(run, p)).orElse(0L);
+            writeMillis = (System.nanoTime() - writeStart) / 1_000_000;
+        }
         TransE.Result result = run.result();
         return new TransETrainProc.TrainResult(config.modelName().orElseThrow(), run.graph().nodeIds().length,
                 run.graph().triples().size(), run.graph().predictedLeftOut(), run.graph().relationshipTypes().size(),
@@ -124,7 +144,10 @@ final class TransEFeature {
     }
 
     TransETrainProc.StatsResult stats(TransEConfig config) {
-        Run run = train(config);
+        Run run;
+        try (TrainingJobs.Job job = job(config, false)) {
+            run = train(config, job);
+        }
         TransE.Result result = run.result();
         return new TransETrainProc.StatsResult(run.graph().nodeIds().length, run.graph().triples().size(),
                 run.graph().predictedLeftOut(), run.graph().relationshipTypes().size(), result.epochs().size(),

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -289,6 +291,40 @@ class TransEProceduresTest extends ClasspathHarness {
         assertThat((List<?>) bolt.single("CALL ernie.transe.stats({relationshipTypes: ['HYPERNYM', 'HYPONYM'], "
                 + "splitProperty: 'split', dimensions: 20, epochs: 50, concurrency: 1})").get("warnings")).isEmpty();
         bolt.single("CALL ernie.transe.model.drop('untrained')");
+    }
+
+    /**
+     * ernie.progress() lists a TransE run with its epochs as steps; a second run of the same model is refused while
+     * it trains; terminated, it stores and writes nothing and leaves the list.
+     */
+    @Test
+    @Order(9)
+    void aTrainingRunIsListedInProgressAndStopsCleanly() {
+        // many epochs, so that it is seen running (polled, not timed) and then stopped
+        String train = "CALL ernie.transe.train({modelName: 'watched', nodeLabels: 'Synset', dimensions: 16, "
+                + "epochs: 1000000, writeProperty: 'watchedVector', concurrency: 1, randomSeed: 3})";
+        CompletableFuture<Map<String, Object>> running = CompletableFuture.supplyAsync(() -> bolt.single(train));
+        Map<String, Object> progress = null;
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);   // a hung run fails here, not the build
+        while (progress == null && System.nanoTime() < deadline) {
+            assertThat(running).as("the training call ended before it was seen running").isNotDone();
+            progress = bolt.rows("CALL ernie.progress()").stream()
+                    .filter(r -> "watched".equals(r.get("modelName")) && (Long) r.get("step") >= 2)
+                    .findFirst().orElse(null);
+        }
+        assertThat(progress).isNotNull().containsEntry("procedure", "ernie.transe.train")
+                .containsEntry("phase", "training").containsEntry("totalSteps", 1_000_000L);
+        assertThat(progress.get("loss")).isNotNull();
+        assertThatThrownBy(() -> bolt.single(train)).hasMessageContaining("`watched` is being trained by another call");
+
+        bolt.rows("SHOW TRANSACTIONS YIELD transactionId, currentQuery WHERE currentQuery CONTAINS "
+                + "'watchedVector' AND NOT currentQuery CONTAINS 'SHOW' "
+                + "TERMINATE TRANSACTIONS transactionId YIELD message RETURN message");
+        assertThatThrownBy(running::join).hasMessageContaining("terminated");
+        assertThat(bolt.rows("CALL ernie.progress()")).isEmpty();
+        assertThat(bolt.count("CALL ernie.transe.model.list() YIELD modelName WHERE modelName = 'watched' "
+                + "RETURN count(*)")).isZero();
+        assertThat(bolt.count("MATCH (n) WHERE n.watchedVector IS NOT NULL RETURN count(n)")).isZero();
     }
 
     @Test

@@ -11,8 +11,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = ErnieTrainer.Version.class,
         description = "Trains and evaluates ERNIE and builds its datasets, without Neo4j.",
-        subcommands = {DatasetsCommand.class, TransECommand.class, PretrainCommand.class, FinetuneCommand.class,
-                EvaluateCommand.class, CheckDeviceCommand.class, LinkingModelCommand.class,
+        subcommands = {DatasetsCommand.class, TransECommand.class, TransEEvaluateCommand.class, PretrainCommand.class,
+                FinetuneCommand.class, EvaluateCommand.class, CheckDeviceCommand.class, LinkingModelCommand.class,
                 CommandLine.HelpCommand.class})
 public final class ErnieTrainer {
 

@@ -11,8 +11,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = ErnieTrainer.Version.class,
         description = "Trains and evaluates ERNIE and builds its datasets, without Neo4j.",
-        subcommands = {DatasetsCommand.class, TransECommand.class, PretrainCommand.class, FinetuneCommand.class,
-                EvaluateCommand.class, CheckDeviceCommand.class, LinkingModelCommand.class,
+        subcommands = {DatasetsCommand.class, TransECommand.class, TransEEvaluateCommand.class, PretrainCommand.class,
+                FinetuneCommand.class, EvaluateCommand.class, CheckDeviceCommand.class, LinkingModelCommand.class,
                 CommandLine.HelpCommand.class})
 public final class ErnieTrainer {
 
@@ -30,6 +30,11 @@ public final class ErnieTrainer {
     /** Bad input (a file, a line, a value) is the user's to fix: its message, without a stack trace. */
     private static int reportBadInput(Exception e, CommandLine command, CommandLine.ParseResult parsed)
             throws Exception {
+        if (e instanceof java.nio.file.NoSuchFileException missing) {
+            // its message is the bare path
+            command.getErr().println("Error: no such file: " + missing.getFile());
+            return 2;
+        }
         if (e instanceof IllegalArgumentException || e instanceof java.io.IOException) {
             command.getErr().println("Error: " + e.getMessage());
             return 2;

@@ -79,7 +79,9 @@ public final class DatasetFiles {
             }
             String[] f = line.split("\t", -1);
             if (f.length != 3) {
-                throw new IOException(file + " line " + number + ": expected head<TAB>relation<TAB>tail");
+                throw new IOException(file + ":" + number + ": expected head<TAB>relation<TAB>tail (three fields "
+                        + "separated by tabs), got `" + (line.length() > 120 ? line.substring(0, 120) + "..." : line)
+                        + "`");
             }
             triples.add(new Triple(f[0], f[1], f[2]));
         }

@@ -32,6 +32,12 @@ public final class TransEModelFiles {
     public static final String NAME_KEY = "name";
     static final String MANIFEST = "transe.json";
     static final String VECTORS = "vectors.bin";
+    /** The OpenKE / Fast-TransX file names. */
+    public static final String ENTITY_IDS = "entity2id.txt";
+    public static final String RELATION_IDS = "relation2id.txt";
+    public static final String ENTITY_VECTORS = "entity2vec.vec";
+    public static final String RELATION_VECTORS = "relation2vec.vec";
+    public static final String TRAIN = "train2id.txt";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /**
@@ -141,32 +147,47 @@ public final class TransEModelFiles {
      */
     public static void exportOpenKe(Path dir, NamedModel named, TripleStore train) throws IOException {
         Files.createDirectories(dir);
-        writeIds(dir.resolve("entity2id.txt"), named.entities());
-        writeIds(dir.resolve("relation2id.txt"), named.relations());
-        writeVectors(dir.resolve("entity2vec.vec"), named.model().entityVectors(), named.model().dimensions());
-        writeVectors(dir.resolve("relation2vec.vec"), named.model().relationVectors(), named.model().dimensions());
+        writeIds(dir.resolve(ENTITY_IDS), named.entities());
+        writeIds(dir.resolve(RELATION_IDS), named.relations());
+        writeVectors(dir.resolve(ENTITY_VECTORS), named.model().entityVectors(), named.model().dimensions());
+        writeVectors(dir.resolve(RELATION_VECTORS), named.model().relationVectors(), named.model().dimensions());
         if (train != null) {
-            try (BufferedWriter out = Files.newBufferedWriter(dir.resolve("train2id.txt"), StandardCharsets.UTF_8)) {
-                out.write(train.size() + "\n");
-                for (int i = 0; i < train.size(); i++) {
-                    out.write(train.head(i) + " " + train.tail(i) + " " + train.relation(i) + "\n");
-                }
-            }
+            writeTriples(dir.resolve(TRAIN), train);
         }
     }
 
     /** Reads OpenKE / Fast-TransX vectors and ids (see {@link #exportOpenKe}). */
     public static NamedModel importOpenKe(Path dir, String name, Norm norm) throws IOException {
-        List<String> entities = readIds(dir.resolve("entity2id.txt"));
-        List<String> relations = readIds(dir.resolve("relation2id.txt"));
-        float[][] entityVectors = readVectors(dir.resolve("entity2vec.vec"), entities.size());
-        float[][] relationVectors = readVectors(dir.resolve("relation2vec.vec"), relations.size());
+        List<String> entities = readIds(dir, ENTITY_IDS);
+        List<String> relations = readIds(dir, RELATION_IDS);
+        TransEModel model = readOpenKeVectors(dir, entities.size(), relations.size(), norm);
+        Manifest manifest = new Manifest(FORMAT_VERSION, name, model.dimensions(), norm.name(), entities.size(),
+                relations.size(), java.time.Instant.now().toString(), Map.of("importedFrom", dir.toString()));
+        return new NamedModel(manifest, model, entities, relations);
+    }
+
+    /**
+     * The vectors of {@code entity2vec.vec} and {@code relation2vec.vec} in {@code dir}, row i for id i, for
+     * {@code entities} and {@code relations} ids (read from the folder's id files or another folder's).
+     */
+    public static TransEModel readOpenKeVectors(Path dir, int entities, int relations, Norm norm)
+            throws IOException {
+        float[][] entityVectors = readVectors(dir, ENTITY_VECTORS, entities, ENTITY_IDS);
+        float[][] relationVectors = readVectors(dir, RELATION_VECTORS, relations, RELATION_IDS);
         int dim = entityVectors.length == 0 ? 0 : entityVectors[0].length;
-        float[] e = flatten(entityVectors, dim, "entity2vec.vec");
-        float[] r = flatten(relationVectors, dim, "relation2vec.vec");
-        Manifest manifest = new Manifest(FORMAT_VERSION, name, dim, norm.name(), entities.size(), relations.size(),
-                java.time.Instant.now().toString(), Map.of("importedFrom", dir.toString()));
-        return new NamedModel(manifest, new TransEModel(dim, norm, e, r), entities, relations);
+        float[] e = flatten(entityVectors, dim, ENTITY_VECTORS);
+        float[] r = flatten(relationVectors, dim, RELATION_VECTORS);
+        return new TransEModel(dim, norm, e, r);
+    }
+
+    /** An OpenKE triples file: a count line, then {@code head tail relation} ids (e1 e2 rel), one triple a line. */
+    static void writeTriples(Path file, TripleStore triples) throws IOException {
+        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            out.write(triples.size() + "\n");
+            for (int i = 0; i < triples.size(); i++) {
+                out.write(triples.head(i) + " " + triples.tail(i) + " " + triples.relation(i) + "\n");
+            }
+        }
     }
 
     private static void writeIds(Path file, List<String> names) throws IOException {
@@ -178,9 +199,14 @@ public final class TransEModelFiles {
         }
     }
 
-    private static List<String> readIds(Path file) throws IOException {
+    /**
+     * The names of an id file ({@code entity2id.txt}, {@code relation2id.txt}): a count line, then
+     * {@code name<TAB>id} lines; name i is id i. Errors name the file, and the line as {@code file:line}.
+     */
+    public static List<String> readIds(Path dir, String fileName) throws IOException {
+        Path file = requireFile(dir, fileName);
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        int count = Integer.parseInt(lines.get(0).trim());
+        int count = countLine(file, lines, "entries");
         String[] names = new String[count];
         for (int i = 1; i < lines.size(); i++) {
             String line = lines.get(i).strip();
@@ -194,17 +220,48 @@ public final class TransEModelFiles {
                 id = -1;
             }
             if (cut <= 0 || id < 0 || id >= count || names[id] != null) {
-                throw new IOException(file.getFileName() + " line " + (i + 1) + " is not `name<TAB>id` with a new id "
-                        + "below the count " + count + ": " + line);
+                throw new IOException(String.format(Locale.ROOT, "%s:%d: expected `name<TAB>id` with a new id "
+                        + "below the count %d of line 1, got `%s`", file, i + 1, count, line));
             }
             names[id] = line.substring(0, cut).strip();
         }
         for (int id = 0; id < count; id++) {
             if (names[id] == null) {
-                throw new IOException(file.getFileName() + " names no entry for id " + id + " (count " + count + ")");
+                throw new IOException(file + " names no entry for id " + id + " (count " + count + ")");
             }
         }
         return List.of(names);
+    }
+
+    /** {@code dir/fileName}, or an error that names both the file and the folder it is missing from. */
+    static Path requireFile(Path dir, String fileName) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new IOException("The OpenKE folder " + dir + " does not exist (looked for " + fileName + " in it).");
+        }
+        Path file = dir.resolve(fileName);
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(String.format(Locale.ROOT, "%s is missing from the OpenKE folder %s (%s). An OpenKE "
+                    + "folder holds entity2id.txt and relation2id.txt (a count line, then `name<TAB>id` lines), "
+                    + "train2id.txt (a count line, then `head tail relation` ids), optionally valid2id.txt and "
+                    + "test2id.txt, and, for a trained model, entity2vec.vec and relation2vec.vec.",
+                    fileName, dir, file));
+        }
+        return file;
+    }
+
+    /** Line 1 of an OpenKE file: how many entries follow. */
+    static int countLine(Path file, List<String> lines, String what) throws IOException {
+        if (lines.isEmpty()) {
+            throw new IOException(file + ":1: expected the number of " + what + " on the first line; the file is empty");
+        }
+        try {
+            int count = Integer.parseInt(lines.get(0).strip());
+            if (count >= 0) return count;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IOException(String.format(Locale.ROOT, "%s:1: expected the number of %s on the first line (OpenKE "
+                + "files start with a count), got `%s`", file, what, lines.get(0).strip()));
     }
 
     private static void writeVectors(Path file, float[] vectors, int dim) throws IOException {
@@ -221,18 +278,29 @@ public final class TransEModelFiles {
         }
     }
 
-    private static float[][] readVectors(Path file, int rows) throws IOException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
-        if (lines.size() != rows) {
-            throw new IOException(file + " has " + lines.size() + " vectors for " + rows + " ids");
+    private static float[][] readVectors(Path dir, String fileName, int rows, String idFile) throws IOException {
+        Path file = requireFile(dir, fileName);
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<float[]> vectors = new ArrayList<>(rows);
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty()) continue;
+            String[] f = line.split("\\s+");
+            float[] vector = new float[f.length];
+            for (int k = 0; k < f.length; k++) {
+                try {
+                    vector[k] = Float.parseFloat(f[k]);
+                } catch (NumberFormatException e) {
+                    throw new IOException(String.format(Locale.ROOT, "%s:%d: expected one vector a line (numbers "
+                            + "separated by tabs), got `%s`", file, i + 1, f[k]));
+                }
+            }
+            vectors.add(vector);
         }
-        float[][] vectors = new float[rows][];
-        for (int i = 0; i < rows; i++) {
-            String[] f = lines.get(i).trim().split("\\s+");
-            vectors[i] = new float[f.length];
-            for (int k = 0; k < f.length; k++) vectors[i][k] = Float.parseFloat(f[k]);
+        if (vectors.size() != rows) {
+            throw new IOException(file + " has " + vectors.size() + " vectors for " + rows + " ids (" + idFile + ")");
         }
-        return vectors;
+        return vectors.toArray(float[][]::new);
     }
 
     private static float[] flatten(float[][] rows, int dim, String file) throws IOException {

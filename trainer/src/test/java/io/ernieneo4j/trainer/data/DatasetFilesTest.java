@@ -34,7 +34,8 @@ class DatasetFilesTest {
                 .hasMessageContaining("bad.jsonl line 2: not a CorpusDocument");
         Path tsv = dir.resolve("bad.tsv");
         Files.writeString(tsv, "a\tr\tb\na\tb\n");
-        assertThatThrownBy(() -> DatasetFiles.readTriples(tsv)).hasMessageContaining("bad.tsv line 2");
+        assertThatThrownBy(() -> DatasetFiles.readTriples(tsv)).hasMessageContaining("bad.tsv:2: expected head<TAB>relation<TAB>tail")
+                .hasMessageContaining("got `a\tb`");
         Files.writeString(file, "{\"id\":\"a\",\"text\":\"x\",\"mention\":{\"start\":3,\"end\":1,\"entity\":\"e\"},"
                 + "\"labels\":[],\"entities\":[]}\n");
         assertThatThrownBy(() -> DatasetFiles.readJsonLines(file, TypingExample.class))

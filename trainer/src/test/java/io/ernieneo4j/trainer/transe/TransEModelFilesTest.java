@@ -106,7 +106,7 @@ class TransEModelFilesTest {
                 .containsExactly("lives in", "inCountry");
         Files.writeString(dir.resolve("relation2id.txt"), "2\nlives in\t0\ninCountry\t0\n");
         assertThatThrownBy(() -> TransEModelFiles.importOpenKe(dir, "bad", Norm.L1))
-                .hasMessageContaining("relation2id.txt line 3");
+                .hasMessageContaining("relation2id.txt:3: expected `name<TAB>id`");
         Files.writeString(dir.resolve("relation2id.txt"), "2\nlives in\t0\n");
         assertThatThrownBy(() -> TransEModelFiles.importOpenKe(dir, "bad", Norm.L1))
                 .hasMessageContaining("names no entry for id 1");

@@ -53,7 +53,7 @@ case "$cmd" in
   benchmark)
     [ $# -ge 1 ] || { echo "usage: ./ernie.sh benchmark NAME (e.g. WordNetLoadBenchmark)" >&2; exit 2; }
     name="$1"; shift
-    # the trainer's own benchmarks (ONNX Runtime cannot load beside Neo4j's jars) run in the trainer module,
+    # the trainer's own benchmarks run in the trainer module,
     # whichever package of its tests they are in (the class is passed fully qualified)
     found=$(find trainer/src/test/java -name "$name.java" -print)
     if [ "$(printf '%s' "$found" | grep -c .)" -gt 1 ]; then

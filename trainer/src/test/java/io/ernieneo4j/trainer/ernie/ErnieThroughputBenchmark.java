@@ -33,9 +33,9 @@ import java.util.SplittableRandom;
  * Sentences are WordNet noun definitions written {@code lemma : definition}, the synset aligned to the lemma (the
  * shape of the typing data), sorted by length so that a batch pads only to its own longest text. Entity vectors are
  * seeded random unit vectors. Each figure is the median of the rounds after a warm-up round.
- * {@code ./ernie.sh benchmark ErnieThroughputBenchmark [sentences] [batch] [rounds] [bertBaseSentences]}. It lives in
- * the trainer's tests, not beside the other benchmarks under {@code tests/}: on that class path (Neo4j, GDS, Netty)
- * ONNX Runtime 1.29 dies of a SIGSEGV while loading its native library.
+ * {@code ./ernie.sh benchmark ErnieThroughputBenchmark [sentences] [batch] [rounds] [bertBaseSentences]}. The
+ * benchmark profile sets {@code ORT_DISABLE_TELEMETRY=1}: with the class path on its command line, ONNX Runtime 1.29's
+ * telemetry would overflow the main thread's stack (docs/model-notes.md).
  */
 public final class ErnieThroughputBenchmark {
 

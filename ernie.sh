@@ -3,7 +3,7 @@
 #   ./ernie.sh demo    build, then start the embedded Neo4j with the plugin, GDS and Browser (Ctrl-C stops it)
 #   ./ernie.sh test    build and run every test (what CI runs)
 #   ./ernie.sh benchmark NAME   build, then run the benchmark NAME of tests/ or trainer/ (results in tests/benchmarks/results)
-#   ./ernie.sh trainer ARGS     build the trainer, then run its command line (./ernie.sh trainer --help)
+#   ./ernie.sh trainer ARGS     build the trainer if it changed, then run its command line (./ernie.sh trainer --help)
 #   ./ernie.sh mvn ... run Maven with a JDK >= 21 (e.g. ./ernie.sh mvn -pl tests verify)
 # Neo4j 2026 needs Java 21+; the machine's default java may be older, so pick a JDK here.
 set -euo pipefail
@@ -70,7 +70,14 @@ case "$cmd" in
     exec "${MVN[@]}" -q -Pbenchmark -Dbenchmark="$name" -Dbenchmark.scope="$scope" -Dbenchmark.args="$*" \
       -DskipTests package ;;
   trainer)
-    "${MVN[@]}" -q -pl trainer -DskipTests package
+    # Maven only when the trainer changed since the last build it made here (a stamp it leaves), so that a call
+    # starts in a second rather than after Maven's 10-25 s
+    stamp=trainer/target/.ernie-cli-built
+    if [ ! -f "$stamp" ] || [ ! -f trainer/target/classpath.txt ] \
+        || [ -n "$(find trainer/src/main trainer/pom.xml pom.xml -newer "$stamp" -print -quit)" ]; then
+      "${MVN[@]}" -q -pl trainer -DskipTests package
+      touch "$stamp"
+    fi
     exec java -Dernie.dir.djl="${ERNIE_DIR_DJL:-${ERNIE_DJL_CACHE_DIR:-$PWD/target/djl-cache}}" --enable-native-access=ALL-UNNAMED \
       -cp "trainer/target/classes:$(cat trainer/target/classpath.txt)" io.ernieneo4j.trainer.cli.ErnieTrainer "$@" ;;
   mvn)

@@ -1,8 +1,6 @@
 package io.ernieneo4j.plugin.common;
 
 import io.ernieneo4j.trainer.run.Progress;
-import io.ernieneo4j.trainer.training.EpochRecord;
-import io.ernieneo4j.trainer.training.TrainingListener;
 import org.neo4j.procedure.Description;
 
 import java.time.Instant;
@@ -58,7 +56,7 @@ public final class TrainingJobs {
         private volatile int stepsDone;
         private volatile long stepsStartNanos;
         private volatile double loss = Double.NaN;
-        private volatile EpochRecord lastEpoch;
+        private volatile Double devScore;
 
         private Job(Object key, String database, String modelName, String procedure, int epochs) {
             this.key = key;
@@ -94,29 +92,24 @@ public final class TrainingJobs {
             };
         }
 
-        /** Follows ERNIE's training loop: steps, loss and epochs. */
-        public TrainingListener listener() {
-            return new TrainingListener() {
-                @Override
-                public void onTrainingStart(int total, int first) {
-                    totalSteps = total;
-                    firstStep = first;
-                    stepsDone = first;
-                    stepsStartNanos = System.nanoTime();
-                    phase = first > 0 ? "training (resumed)" : "training";
-                }
+        /** Training starts: {@code total} steps planned, {@code first} of them done already (a resumed run). */
+        public void stepsPlanned(int total, int first) {
+            totalSteps = total;
+            firstStep = first;
+            stepsDone = first;
+            stepsStartNanos = System.nanoTime();
+            phase = first > 0 ? "training (resumed)" : "training";
+        }
 
-                @Override
-                public void onStep(int step, float stepLoss, float learningRate) {
-                    loss = stepLoss;
-                    stepsDone = step + 1;
-                }
+        /** {@code done} steps taken, the last with {@code stepLoss}. */
+        public void stepsDone(int done, double stepLoss) {
+            loss = stepLoss;
+            stepsDone = done;
+        }
 
-                @Override
-                public void onEpoch(EpochRecord epoch) {
-                    lastEpoch = epoch;
-                }
-            };
+        /** An epoch ended with {@code score} on dev. */
+        public void devScore(double score) {
+            devScore = score;
         }
 
         public ProgressResult snapshot() {
@@ -130,10 +123,9 @@ public final class TrainingJobs {
                 eta = Math.round(millisPerStep * (total - done));
             }
             long epoch = total > 0 ? Math.min(epochs, 1 + (long) done * epochs / total) : 0;
-            EpochRecord last = lastEpoch;
             return new ProgressResult(modelName, procedure, phase, epoch, epochs, done, total,
                     total > 0 ? (double) done / total : 0.0, Double.isNaN(loss) ? null : loss,
-                    last == null ? null : last.devMetric(), startedAt.toString(), elapsed, eta);
+                    devScore, startedAt.toString(), elapsed, eta);
         }
 
         @Override

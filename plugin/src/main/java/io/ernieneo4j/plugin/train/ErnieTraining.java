@@ -98,7 +98,7 @@ final class ErnieTraining {
                         DeviceChoice.resolve(config.device()));
                 try {
                     return trainInto(target, staging, run, prepared, settings, procedure, config.resume(),
-                            TrainingLog.of(log, procedure).and(job.listener()));
+                            TrainingLog.of(log, procedure).and(TrainingLog.of(job)));
                 } catch (IOException e) {
                     throw new UncheckedIOException(String.format(Locale.ROOT, "Cannot train `%s`: %s", modelName,
                             e.getMessage()), e);

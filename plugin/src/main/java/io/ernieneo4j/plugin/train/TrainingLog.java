@@ -1,10 +1,11 @@
 package io.ernieneo4j.plugin.train;
 
+import io.ernieneo4j.plugin.common.TrainingJobs;
 import io.ernieneo4j.trainer.training.EpochRecord;
 import io.ernieneo4j.trainer.training.TrainingListener;
 import org.neo4j.logging.Log;
 
-/** The trainer's {@link TrainingListener} on top of a procedure's Log. */
+/** The trainer's {@link TrainingListener} on top of a procedure's Log and its entry in ernie.progress(). */
 final class TrainingLog {
 
     private TrainingLog() {}
@@ -46,4 +47,23 @@ final class TrainingLog {
         };
     }
 
+    /** Where the loop stands, for ernie.progress(): steps, loss, each epoch's dev score. */
+    static TrainingListener of(TrainingJobs.Job job) {
+        return new TrainingListener() {
+            @Override
+            public void onTrainingStart(int totalSteps, int firstStep) {
+                job.stepsPlanned(totalSteps, firstStep);
+            }
+
+            @Override
+            public void onStep(int step, float loss, float learningRate) {
+                job.stepsDone(step + 1, loss);
+            }
+
+            @Override
+            public void onEpoch(EpochRecord epoch) {
+                job.devScore(epoch.devMetric());
+            }
+        };
+    }
 }

@@ -58,7 +58,7 @@ public class ErnieModelProc {
         String deviceSetting = config.oneOf("device", DeviceChoice.AUTO,
                 List.of(DeviceChoice.AUTO, DeviceChoice.CPU, DeviceChoice.GPU));
         return Stream.of(result(load(db, name, config.requireString("path"), deviceSetting,
-                config.bool("replace", false)), true));
+                config.bool("replace", false)), PluginFolders.root(db, PluginFolders.Folder.MODELS)));
     }
 
     /**
@@ -125,8 +125,7 @@ public class ErnieModelProc {
         Stream<ModelResult> stored = storedFolders(models).stream()
                 .filter(path -> !loadedPaths.contains(path))
                 .flatMap(path -> stored(models, path).stream());
-        return Stream.concat(loaded.stream().map(m -> result(m, Files.isDirectory(models.resolve(m.path())))),
-                stored);
+        return Stream.concat(loaded.stream().map(m -> result(m, models)), stored);
     }
 
     /** The folders under {@code models} holding an ernie.json, relative and sorted; hidden folders are skipped. */
@@ -155,7 +154,7 @@ public class ErnieModelProc {
                     manifest.labels().size());
             return Optional.of(new ModelResult(path, path, manifest.task().code(), manifest.labels(),
                     parameters, parameters * Float.BYTES, null, manifest.entities().transeModel(), 0, null, 0,
-                    false, true));
+                    false, true, SavedScoring.savedIn(models.resolve(path))));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
@@ -165,16 +164,17 @@ public class ErnieModelProc {
     @Description("Unloads an ERNIE model, after the calls using it finish, and frees its memory; its files stay.")
     public Stream<ModelResult> drop(@Name(value = "name", description = "A loaded model.") String name) {
         ErnieModelCatalog.LoadedModel dropped = ErnieModelCatalog.drop(db.databaseName(), name);
-        return Stream.of(result(dropped, Files.isDirectory(PluginFolders.root(db, PluginFolders.Folder.MODELS)
-                .resolve(dropped.path()))));
+        return Stream.of(result(dropped, PluginFolders.root(db, PluginFolders.Folder.MODELS)));
     }
 
-    private static ModelResult result(ErnieModelCatalog.LoadedModel m, boolean stored) {
+    /** A loaded model's row; {@code models} is the models folder its path is relative to. */
+    private static ModelResult result(ErnieModelCatalog.LoadedModel m, Path models) {
         ErnieManifest manifest = m.loaded().manifest();
+        Path folder = models.resolve(m.path());
         return new ModelResult(m.name(), m.path(), manifest.task().code(), manifest.labels(), m.parameters(),
                 m.parameters() * Float.BYTES, m.device(), manifest.entities().transeModel(),
                 m.entities() == null ? 0 : m.entities().size(),
-                m.loadedAt().toString(), m.slots(), true, stored);
+                m.loadedAt().toString(), m.slots(), true, Files.isDirectory(folder), SavedScoring.savedIn(folder));
     }
 
     public record ModelResult(
@@ -192,5 +192,7 @@ public class ErnieModelProc {
             @Description("Batches it runs at once, whatever the number of callers (the others wait their turn).")
             long inferenceSlots,
             @Description("Whether it is loaded (a stored folder that is not: false, with no device).") boolean loaded,
-            @Description("Whether its folder is in the models folder (it survives a restart).") boolean stored) {}
+            @Description("Whether its folder is in the models folder (it survives a restart).") boolean stored,
+            @Description("What an evaluation saved with it and calls use by default: `calibration` "
+                    + "(ernie.type.evaluate), `fusion` (ernie.relation.evaluate).") List<String> savedScoring) {}
 }

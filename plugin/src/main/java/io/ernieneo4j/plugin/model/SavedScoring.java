@@ -10,6 +10,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -34,6 +36,12 @@ public enum SavedScoring {
 
     public String file() {
         return file;
+    }
+
+    /** The keys of what is saved in a model folder, in this enum's order. */
+    public static List<String> savedIn(Path folder) {
+        return Arrays.stream(values()).filter(saved -> Files.isRegularFile(folder.resolve(saved.file)))
+                .map(saved -> saved.key).toList();
     }
 
     /**

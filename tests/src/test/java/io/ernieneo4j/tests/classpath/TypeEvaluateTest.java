@@ -214,10 +214,15 @@ class TypeEvaluateTest extends ClasspathHarness {
             List<Map<String, Object>> given = bolt.rows(String.format(stream, ", calibration: $calibration"),
                     Map.of("calibration", calibration));
             assertThat(byDefault).isEqualTo(given).isNotEqualTo(plain);
+            assertThat(bolt.single("CALL ernie.model.list() YIELD modelName, savedScoring "
+                    + "WHERE modelName = 'kinds' RETURN savedScoring")).containsEntry("savedScoring",
+                    List.of("calibration"));
         } finally {
             System.clearProperty("ernie.files.write.enabled");
             Files.deleteIfExists(saved);
         }
+        assertThat(bolt.single("CALL ernie.model.list() YIELD modelName, savedScoring WHERE modelName = 'kinds' "
+                + "RETURN savedScoring")).containsEntry("savedScoring", List.of());
     }
 
     @Test

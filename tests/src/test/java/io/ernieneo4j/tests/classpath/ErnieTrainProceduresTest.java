@@ -255,6 +255,22 @@ class ErnieTrainProceduresTest extends ClasspathHarness {
         bolt.single("CALL ernie.model.drop('mini')");
     }
 
+    @Test
+    @Order(9)
+    @SuppressWarnings("unchecked")
+    void aTrainLimitSamplesExamplesNotLabels() {
+        // one training example: before, a dev example of a label it lacked stopped the run as an unknown label
+        Map<String, Object> row = bolt.single("CALL ernie.relation.train('one-example', {" + SMALL
+                + ", trainLimit: 1})");
+        assertThat(row).containsEntry("trainExamples", 1L);
+        List<Object> all = (List<Object>) bolt.single("CALL ernie.model.list() YIELD modelName, labels "
+                + "WHERE modelName = 'relater' RETURN labels").get("labels");
+        assertThat((List<Object>) row.get("labels")).hasSizeGreaterThan(1).isEqualTo(all);
+        assertThat(bolt.single("CALL ernie.relation.train.estimate('other', {" + SMALL + ", trainLimit: 1})"))
+                .containsEntry("labels", (long) all.size());
+        bolt.single("CALL ernie.model.drop('one-example')");
+    }
+
     /** Waits, by polling ernie.progress(), until {@code modelName} has taken {@code steps} steps. */
     private static Map<String, Object> awaitProgress(String modelName, long steps, CompletableFuture<?> call) {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);   // a hung run fails here, not the build

@@ -60,7 +60,7 @@ public final class FinetuneRun {
             return new Examples<>(ErnieTask.RELATION, train, dev, r -> List.of(r.label()), ExampleEncoder::relation);
         }
 
-        /** The distinct labels of the training records: the head's labels, unless a train limit samples them. */
+        /** The distinct labels of the training records: the head's labels (a train limit samples only examples). */
         public int labelCount() {
             return (int) train.stream().flatMap(line -> labelsOf.apply(line.record()).stream()).distinct().count();
         }
@@ -143,7 +143,9 @@ public final class FinetuneRun {
         try (WordPieceTokenizer tokenizer = WordPieceTokenizer.open(settings.tokenizerJson(), settings.maxLength())) {
             List<SourceLine<T>> train = sample(examples.train(), settings.trainLimit(), parameters.seed());
             List<SourceLine<T>> dev = sample(examples.dev(), settings.devLimit(), parameters.seed());
-            LabelSet labels = new LabelSet(train.stream()
+            // the labels of every training record, not only the sample's: a dev example whose label the sample
+            // happens to miss is still one the model can predict
+            LabelSet labels = new LabelSet(examples.train().stream()
                     .flatMap(l -> examples.labelsOf().apply(l.record()).stream()).toList());
             ExampleEncoder encoder = new ExampleEncoder(tokenizer, labels, entities, settings.unknownEntities());
             List<EncodedExample> encodedTrain = examples.encoding().apply(encoder, train);

@@ -63,9 +63,14 @@ public enum SavedScoring {
         }
     }
 
+    /** Refuses {@code procedure}'s `save: true` when file writes are off: checked before the work, and by save. */
+    public static void requireSavable(String procedure) {
+        PluginFolders.requireFileWrites(procedure + " (save: true)");
+    }
+
     /** Saves {@code map} in the loaded model's folder, replacing what was there, all or nothing. */
     public Path save(Map<String, Object> map, GraphDatabaseService db, String modelName, String procedure) {
-        PluginFolders.requireFileWrites(procedure + " (save: true)");
+        requireSavable(procedure);
         Path folder = folder(db, modelName);
         Path target = folder.resolve(file);
         try {

@@ -2,7 +2,6 @@ package io.ernieneo4j.plugin.relation;
 
 import io.ernieneo4j.plugin.common.ConfigMap;
 import io.ernieneo4j.plugin.common.NodeArguments;
-import io.ernieneo4j.plugin.common.PluginFolders;
 import io.ernieneo4j.plugin.model.ErnieModelCatalog;
 import io.ernieneo4j.plugin.model.DocumentMentions;
 import io.ernieneo4j.plugin.model.MentionEstimate;
@@ -142,7 +141,7 @@ public class RelationProc {
         CompletionConfig completion = CompletionConfig.from(config, DocumentMentions.from(config, tx));
         boolean save = config.bool("save", false);
         if (save) {
-            PluginFolders.requireFileWrites("ernie.relation.evaluate (save: true)");
+            SavedScoring.requireSavable("ernie.relation.evaluate");
         }
         MentionPrediction prediction = prediction("ernie.relation.evaluate");
         EvaluateResult result = new RelationEvaluation(db, tx, log, prediction).evaluate(completion, config.toMap());

@@ -222,7 +222,7 @@ final class ErnieTraining {
             return result;
         } finally {
             if (!done) {
-                if (Files.isRegularFile(staging.resolve(ModelOutput.CHECKPOINT).resolve(TrainingState.FILE))) {
+                if (hasCheckpoint(staging)) {
                     log.info("%s: stopped; its checkpoint is kept in %s: call it again with `resume: true` to go "
                             + "on", procedure, staging);
                 } else {
@@ -237,8 +237,13 @@ final class ErnieTraining {
         return target.resolveSibling("." + target.getFileName() + ".training");
     }
 
+    /** Whether a stopped run left a complete checkpoint in {@code staging} (its state is written last). */
+    private static boolean hasCheckpoint(Path staging) {
+        return Files.isRegularFile(staging.resolve(ModelOutput.CHECKPOINT).resolve(TrainingState.FILE));
+    }
+
     private static void requireCheckpoint(Path staging, String modelName) {
-        if (!Files.isRegularFile(staging.resolve(ModelOutput.CHECKPOINT).resolve(TrainingState.FILE))) {
+        if (!hasCheckpoint(staging)) {
             throw invalid("`resume`: no stopped run of `%s` to resume (a run keeps a checkpoint when it is "
                     + "terminated after its first step); call it without `resume`.", modelName);
         }

@@ -1,7 +1,6 @@
 package io.ernieneo4j.plugin.type;
 
 import io.ernieneo4j.plugin.common.ConfigMap;
-import io.ernieneo4j.plugin.common.PluginFolders;
 import io.ernieneo4j.plugin.model.DocumentMentions;
 import io.ernieneo4j.plugin.model.ErnieModelCatalog;
 import io.ernieneo4j.plugin.model.MentionEstimate;
@@ -125,7 +124,7 @@ public class TypeProc {
                 loaded -> new LabelSet(loaded.loaded().manifest().labels()).names());
         boolean save = config.bool("save", false);
         if (save) {
-            PluginFolders.requireFileWrites("ernie.type.evaluate (save: true)");
+            SavedScoring.requireSavable("ernie.type.evaluate");
         }
         EvaluateResult result = evaluation.evaluate(tx, log, prediction("ernie.type.evaluate"), labels,
                 config.toMap());

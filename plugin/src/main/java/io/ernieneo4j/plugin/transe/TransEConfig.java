@@ -7,6 +7,7 @@ import io.ernieneo4j.trainer.transe.TransEParameters.Norm;
 import io.ernieneo4j.trainer.transe.TransEParameters;
 
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,6 +27,8 @@ import java.util.Set;
  * @param writeProperty     node property that receives the embedding as {@code float[]} (train only; optional)
  * @param keyProperty       the node property whose value names each entity in the stored model (train only; by
  *                          default the node's elementId)
+ * @param incremental       update the stored model {@code modelName} to the graph as it is now instead of training
+ *                          from scratch (train only): unset keys take the stored run's values
  */
 public record TransEConfig(
         List<String> nodeLabels,
@@ -37,6 +40,7 @@ public record TransEConfig(
         Optional<String> modelName,
         Optional<String> writeProperty,
         Optional<String> keyProperty,
+        boolean incremental,
         Map<String, Object> toMap) {
 
     public static final int DEFAULT_DIMENSIONS = 100;
@@ -48,7 +52,7 @@ public record TransEConfig(
 
     /** The modes, each with the keys it accepts beyond the common ones. */
     public enum Mode {
-        TRAIN(Set.of("modelName", "writeProperty", "keyProperty")),
+        TRAIN(Set.of("modelName", "writeProperty", "keyProperty", "incremental")),
         STREAM(Set.of()),
         STATS(Set.of()),
         ESTIMATE(Set.of("modelName", "writeProperty", "keyProperty"));
@@ -64,6 +68,51 @@ public record TransEConfig(
             "splitProperty", "trainSplit", "dimensions", "epochs", "learningRate", "margin", "norm",
             "negativeSampling", "negatives", "batchSize", "concurrency", "randomSeed", "initialisation",
             "normalizeRelations");
+
+    /**
+     * The configuration of an incremental update: {@code given} over the configuration {@code stored} with the model
+     * (what its last run was given), less {@code incremental}. The graph selection, the vectors' shape and the entity
+     * key cannot change, since the stored vectors and triples are in their terms; a given key that changes one is
+     * refused, naming it.
+     */
+    public static TransEConfig incremental(Map<String, Object> given, Map<String, Object> stored) {
+        Map<String, Object> merged = new LinkedHashMap<>(stored);
+        merged.putAll(given);
+        merged.remove("incremental");
+        TransEConfig before = from(stored, Mode.TRAIN);
+        TransEConfig after = from(merged, Mode.TRAIN);
+        String model = after.modelName().orElseThrow();
+        requireSame("nodeLabels", before.nodeLabels(), after.nodeLabels(), model);
+        requireSame("relationshipTypes", before.relationshipTypes(), after.relationshipTypes(), model);
+        requireSame("graphName", before.graphName(), after.graphName(), model);
+        requireSame("splitProperty", before.splitProperty(), after.splitProperty(), model);
+        requireSame("trainSplit", before.trainSplit(), after.trainSplit(), model);
+        requireSame("keyProperty", before.keyProperty(), after.keyProperty(), model);
+        requireSame("dimensions", before.parameters().dimensions(), after.parameters().dimensions(), model);
+        requireSame("norm", before.parameters().norm(), after.parameters().norm(), model);
+        return new TransEConfig(after.nodeLabels(), after.relationshipTypes(), after.graphName(),
+                after.splitProperty(), after.trainSplit(), after.parameters(), after.modelName(),
+                after.writeProperty(), after.keyProperty(), true, withIncremental(merged));
+    }
+
+    private static Map<String, Object> withIncremental(Map<String, Object> merged) {
+        Map<String, Object> shown = new LinkedHashMap<>(merged);
+        shown.put("incremental", true);
+        return shown;
+    }
+
+    private static void requireSame(String key, Object before, Object after, String model) {
+        if (!before.equals(after)) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "`%s` cannot change in an incremental "
+                    + "update: model `%s` was trained with %s, given %s. Leave it out to keep the model's, or train "
+                    + "without `incremental` to start again.", key, model, shown(before), shown(after)));
+        }
+    }
+
+    private static String shown(Object value) {
+        Object plain = value instanceof Optional<?> optional ? optional.map(Object::toString).orElse("none") : value;
+        return plain instanceof String ? "`" + plain + "`" : String.valueOf(plain);
+    }
 
     public static TransEConfig from(Map<String, Object> configuration, Mode mode) {
         Set<String> keys = new HashSet<>(COMMON_KEYS);
@@ -107,6 +156,6 @@ public record TransEConfig(
         }
         return new TransEConfig(labels, types, graphName, splitProperty,
                 config.string("trainSplit", "train"), parameters, modelName, config.optionalString("writeProperty"),
-                config.optionalString("keyProperty"), config.toMap());
+                config.optionalString("keyProperty"), config.bool("incremental", false), config.toMap());
     }
 }

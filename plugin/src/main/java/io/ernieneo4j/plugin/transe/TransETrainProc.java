@@ -49,11 +49,20 @@ public class TransETrainProc {
     public Stream<TrainResult> train(
             @Name(value = "configuration", description = CONFIG_DESCRIPTION + " Also `modelName` (required) and "
                     + "`writeProperty`, `keyProperty` (the node property that names each entity in the stored model, "
-                    + "unique per node; default the node's elementId, which Neo4j may reuse after a delete).")
+                    + "unique per node; default the node's elementId, which Neo4j may reuse after a delete), "
+                    + "`incremental` (false; true updates the stored model to the graph as it is now: new nodes "
+                    + "and relationship types get vectors, nodes whose relationships changed are refined, the rest "
+                    + "keep theirs; keys left out take the stored run's values).")
             Map<String, Object> configuration) {
         PluginFolders.requireFileWrites("ernie.transe.train");
         TransEConfig config = TransEConfig.from(configuration, TransEConfig.Mode.TRAIN);
-        return Stream.of(feature("ernie.transe.train").trainAndWrite(config));
+        TransEFeature feature = feature("ernie.transe.train");
+        if (!config.incremental()) {
+            return Stream.of(feature.trainAndWrite(config, null));
+        }
+        TransEFeature.StoredRun stored = TransEFeature.storedRun(db, config.modelName().orElseThrow());
+        return Stream.of(feature.trainAndWrite(TransEConfig.incremental(configuration, stored.configuration()),
+                stored));
     }
 
     @Procedure(name = "ernie.transe.train.estimate", mode = Mode.READ)
@@ -101,6 +110,10 @@ public class TransETrainProc {
             @Description("Positive triples processed per second.") long triplesPerSecond,
             @Description("Milliseconds saving the model and writing embeddings.") long writeMillis,
             @Description("Node properties written.") long nodePropertiesWritten,
+            @Description("With `incremental`, what changed since the stored run and what the update touched "
+                    + "(entitiesAdded, entitiesRefined, entitiesRemoved, relationshipTypesAdded, relationshipsAdded, "
+                    + "relationshipsRemoved, relationshipsSampledPerEpoch, entitiesTouchedFraction); otherwise null.")
+            Map<String, Object> update,
             @Description("The configuration used.") Map<String, Object> configuration) {}
 
     public record StreamResult(

@@ -23,6 +23,9 @@ import java.util.concurrent.Future;
  *
  * <p>Each epoch samples as many triples (with replacement) as there are, split across threads; each thread has its
  * own seeded random stream, so {@code concurrency = 1} with a seed repeats a run exactly.
+ *
+ * <p>{@link #train(Start)} continues from a previous model instead ({@link TransEUpdate}): the rows it names start
+ * from their old vectors, only the trainable rows move, and each epoch samples only the given triples.
  */
 public final class TransE {
 
@@ -40,6 +43,27 @@ public final class TransE {
         }
     }
 
+    /**
+     * Where a run starts from when it continues a previous model.
+     *
+     * @param previous           the previous model
+     * @param previousEntity     for each entity id of the triples, its row in {@code previous}, or -1 for a new one
+     *                           (which starts as a fresh run would)
+     * @param previousRelation   the same for relations
+     * @param trainableEntities  the entities the run may move; the others keep their vectors exactly
+     * @param trainableRelations the relations the run may move
+     * @param sampled            the indices of the triples each epoch samples from (as many samples as indices);
+     *                           corrupted triples are still checked against every triple of the store
+     */
+    public record Start(TransEModel previous, int[] previousEntity, int[] previousRelation,
+                        boolean[] trainableEntities, boolean[] trainableRelations, int[] sampled) {
+        public Start {
+            if (sampled.length == 0) {
+                throw new IllegalArgumentException("A continued run needs at least one triple to train on.");
+            }
+        }
+    }
+
     private final TripleStore triples;
     private final TransEParameters parameters;
     private final Progress progress;
@@ -49,6 +73,8 @@ public final class TransE {
     private final float[] relations;
     /** Probability of corrupting the head of a triple of each relation (0.5 when uniform). */
     private final float[] headCorruption;
+    /** Null for a fresh run: every row trains and every triple is sampled. */
+    private Start start;
 
     public TransE(TripleStore triples, TransEParameters parameters, Progress progress, Termination termination) {
         if (triples.size() == 0) {
@@ -70,10 +96,32 @@ public final class TransE {
     }
 
     public Result train() {
+        return run(null);
+    }
+
+    /** Continues {@code start.previous()}: see {@link Start}. */
+    public Result train(Start start) {
+        if (start.previousEntity().length != triples.entityCount()
+                || start.trainableEntities().length != triples.entityCount()
+                || start.previousRelation().length != triples.relationCount()
+                || start.trainableRelations().length != triples.relationCount()
+                || start.previous().dimensions() != dim) {
+            throw new IllegalArgumentException("The start does not match the triples' entities, relations or the "
+                    + "dimensions.");
+        }
+        return run(start);
+    }
+
+    private Result run(Start start) {
+        this.start = start;
         initialise();
-        int threads = Math.min(parameters.concurrency(), triples.size());
+        if (start != null) {
+            copyPrevious(start);
+        }
+        int sampleCount = start == null ? triples.size() : start.sampled().length;
+        int threads = Math.min(parameters.concurrency(), sampleCount);
         List<EpochStats> history = new ArrayList<>(parameters.epochs());
-        long start = System.nanoTime();
+        long began = System.nanoTime();
         long processed = 0;
         ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads, r -> {
             Thread thread = new Thread(r, "ernie-transe");
@@ -88,12 +136,12 @@ public final class TransE {
             for (int epoch = 1; epoch <= parameters.epochs(); epoch++) {
                 termination.assertRunning();
                 long epochStart = System.nanoTime();
-                int perThread = triples.size() / threads;
-                int remainder = triples.size() % threads;
+                int perThread = sampleCount / threads;
+                int remainder = sampleCount % threads;
                 double loss = 0;
                 long updates = 0;
                 if (pool == null) {
-                    workers[0].run(triples.size());
+                    workers[0].run(sampleCount);
                 } else {
                     List<Future<?>> futures = new ArrayList<>(threads);
                     for (int w = 0; w < threads; w++) {
@@ -107,18 +155,18 @@ public final class TransE {
                     loss += worker.loss;
                     updates += worker.updates;
                 }
-                processed += triples.size();
+                processed += sampleCount;
                 double seconds = (System.nanoTime() - epochStart) / 1e9;
-                EpochStats stats = new EpochStats(epoch, loss / triples.size(), updates, seconds);
+                EpochStats stats = new EpochStats(epoch, loss / sampleCount, updates, seconds);
                 history.add(stats);
-                progress.epoch("TransE", epoch, parameters.epochs(), stats.loss(), triples.size() / seconds);
+                progress.epoch("TransE", epoch, parameters.epochs(), stats.loss(), sampleCount / seconds);
             }
         } finally {
             if (pool != null) {
                 pool.shutdownNow();
             }
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
+        double seconds = (System.nanoTime() - began) / 1e9;
         return new Result(new TransEModel(dim, parameters.norm(), entities, relations), history, seconds, processed);
     }
 
@@ -139,6 +187,22 @@ public final class TransE {
             }
             for (int e = 0; e < triples.entityCount(); e++) {
                 normalise(entities, e * dim, true);
+            }
+        }
+    }
+
+    /** The previous model's rows for the entities and relations it has. */
+    private void copyPrevious(Start start) {
+        float[] previousEntities = start.previous().entityVectors();
+        float[] previousRelations = start.previous().relationVectors();
+        for (int e = 0; e < start.previousEntity().length; e++) {
+            if (start.previousEntity()[e] >= 0) {
+                System.arraycopy(previousEntities, start.previousEntity()[e] * dim, entities, e * dim, dim);
+            }
+        }
+        for (int r = 0; r < start.previousRelation().length; r++) {
+            if (start.previousRelation()[r] >= 0) {
+                System.arraycopy(previousRelations, start.previousRelation()[r] * dim, relations, r * dim, dim);
             }
         }
     }
@@ -174,7 +238,8 @@ public final class TransE {
                 if (s % batch == batch - 1) {
                     termination.assertRunning();
                 }
-                int i = random.nextInt(triples.size());
+                int i = start == null ? random.nextInt(triples.size())
+                        : start.sampled()[random.nextInt(start.sampled().length)];
                 int h = triples.head(i);
                 int r = triples.relation(i);
                 int t = triples.tail(i);
@@ -228,29 +293,46 @@ public final class TransE {
         return (s0 + s1) + (s2 + s3);
     }
 
-    /** Moves h + r towards t for the true triple and away for the corrupted one, then rescales the entities. */
+    /**
+     * Moves h + r towards t for the true triple and away for the corrupted one, then rescales the entities. A row a
+     * continued run keeps fixed gets a zero step (one loop either way) and is not rescaled.
+     */
     private void update(int h, int r, int t, int hn, int tn, float rate, boolean l1) {
         int ho = h * dim;
         int ro = r * dim;
         int to = t * dim;
         int hno = hn * dim;
         int tno = tn * dim;
+        boolean moveH = trainableEntity(h);
+        boolean moveT = trainableEntity(t);
+        boolean moveHn = trainableEntity(hn);
+        boolean moveTn = trainableEntity(tn);
+        boolean moveR = start == null || start.trainableRelations()[r];
+        float rateH = moveH ? rate : 0;
+        float rateT = moveT ? rate : 0;
+        float rateHn = moveHn ? rate : 0;
+        float rateTn = moveTn ? rate : 0;
+        float rateR = moveR ? rate : 0;
         for (int k = 0; k < dim; k++) {
             float x = entities[to + k] - entities[ho + k] - relations[ro + k];
             float g = l1 ? Math.signum(x) : 2 * x;
             float xn = entities[tno + k] - entities[hno + k] - relations[ro + k];
             float gn = l1 ? Math.signum(xn) : 2 * xn;
-            relations[ro + k] += rate * (g - gn);
-            entities[ho + k] += rate * g;
-            entities[to + k] -= rate * g;
-            entities[hno + k] -= rate * gn;
-            entities[tno + k] += rate * gn;
+            relations[ro + k] += rateR * (g - gn);
+            entities[ho + k] += rateH * g;
+            entities[to + k] -= rateT * g;
+            entities[hno + k] -= rateHn * gn;
+            entities[tno + k] += rateTn * gn;
         }
-        normalise(entities, ho, false);
-        normalise(entities, to, false);
-        if (hn != h) normalise(entities, hno, false);
-        if (tn != t) normalise(entities, tno, false);
-        if (parameters.normalizeRelations()) normalise(relations, ro, false);
+        if (moveH) normalise(entities, ho, false);
+        if (moveT) normalise(entities, to, false);
+        if (hn != h && moveHn) normalise(entities, hno, false);
+        if (tn != t && moveTn) normalise(entities, tno, false);
+        if (parameters.normalizeRelations() && moveR) normalise(relations, ro, false);
+    }
+
+    private boolean trainableEntity(int e) {
+        return start == null || start.trainableEntities()[e];
     }
 
     /** Scales a vector to unit L2 norm ({@code always}) or only when its norm exceeds 1. */

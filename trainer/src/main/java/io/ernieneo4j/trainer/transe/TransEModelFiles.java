@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A trained TransE model on disk: {@code transe.json} (what it is) and {@code vectors.bin} (entity and relation
@@ -32,6 +33,8 @@ public final class TransEModelFiles {
     public static final String NAME_KEY = "name";
     static final String MANIFEST = "transe.json";
     static final String VECTORS = "vectors.bin";
+    /** The training triples over the model's rows, for incremental updates ({@link TransEUpdate}). */
+    static final String TRIPLES = "triples.bin";
     /** The OpenKE / Fast-TransX file names. */
     public static final String ENTITY_IDS = "entity2id.txt";
     public static final String RELATION_IDS = "relation2id.txt";
@@ -63,6 +66,14 @@ public final class TransEModelFiles {
     private TransEModelFiles() {}
 
     public static void write(Path dir, NamedModel named) throws IOException {
+        write(dir, named, null);
+    }
+
+    /**
+     * Writes the model and, when given, the triples it was trained on over its entity and relation rows
+     * ({@link #readTrainingTriples}), so that a later update knows what changed.
+     */
+    public static void write(Path dir, NamedModel named, TripleStore trainingTriples) throws IOException {
         TransEModel model = named.model();
         Path parent = dir.toAbsolutePath().getParent();
         Files.createDirectories(parent);
@@ -79,6 +90,22 @@ public final class TransEModelFiles {
                 for (String r : named.relations()) out.writeUTF(r);
                 for (float x : model.entityVectors()) out.writeFloat(x);
                 for (float x : model.relationVectors()) out.writeFloat(x);
+            }
+            if (trainingTriples != null) {
+                if (trainingTriples.entityCount() != model.entityCount()
+                        || trainingTriples.relationCount() != model.relationCount()) {
+                    throw new IllegalArgumentException("The training triples are not over the model's rows.");
+                }
+                try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
+                        Files.newOutputStream(staging.resolve(TRIPLES)), 1 << 16))) {
+                    out.writeInt(FORMAT_VERSION);
+                    out.writeInt(trainingTriples.size());
+                    for (int i = 0; i < trainingTriples.size(); i++) {
+                        out.writeInt(trainingTriples.head(i));
+                        out.writeInt(trainingTriples.relation(i));
+                        out.writeInt(trainingTriples.tail(i));
+                    }
+                }
             }
             if (Files.exists(dir)) {
                 deleteRecursively(dir);
@@ -137,6 +164,35 @@ public final class TransEModelFiles {
             for (int i = 0; i < relationVectors.length; i++) relationVectors[i] = in.readFloat();
             TransEModel model = new TransEModel(dim, Norm.valueOf(manifest.norm()), entityVectors, relationVectors);
             return new NamedModel(manifest, model, entities, relations);
+        }
+    }
+
+    /**
+     * The triples the model in {@code dir} was trained on, over its rows; empty for a model saved without them
+     * (imported, or trained before incremental updates existed).
+     */
+    public static Optional<TripleStore> readTrainingTriples(Path dir) throws IOException {
+        Path file = dir.resolve(TRIPLES);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        Manifest manifest = readManifest(dir);
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+            int version = in.readInt();
+            int size = in.readInt();
+            if (version != FORMAT_VERSION || size < 0) {
+                throw new IOException("TransE model " + dir + ": " + TRIPLES + " is not a triples file of format "
+                        + FORMAT_VERSION);
+            }
+            int[] h = new int[size];
+            int[] r = new int[size];
+            int[] t = new int[size];
+            for (int i = 0; i < size; i++) {
+                h[i] = in.readInt();
+                r[i] = in.readInt();
+                t[i] = in.readInt();
+            }
+            return Optional.of(new TripleStore(manifest.entityCount(), manifest.relationCount(), h, r, t));
         }
     }
 

@@ -45,6 +45,21 @@ class TransEModelFilesTest {
     }
 
     @Test
+    void keepsTheTrainingTriplesWhenGivenThem(@TempDir Path dir) throws IOException {
+        var named = trained();
+        TripleStore graph = TransETest.toyGraph();
+        TransEModelFiles.write(dir.resolve("with"), named, graph);
+        TransEModelFiles.write(dir.resolve("without"), named);
+        TripleStore read = TransEModelFiles.readTrainingTriples(dir.resolve("with")).orElseThrow();
+        assertThat(read.size()).isEqualTo(graph.size());
+        for (int i = 0; i < graph.size(); i++) {
+            assertThat(new int[] {read.head(i), read.relation(i), read.tail(i)})
+                    .containsExactly(graph.head(i), graph.relation(i), graph.tail(i));
+        }
+        assertThat(TransEModelFiles.readTrainingTriples(dir.resolve("without"))).isEmpty();
+    }
+
+    @Test
     void openKeRoundTripKeepsNamesAndVectors(@TempDir Path dir) throws IOException {
         var named = trained();
         TransEModelFiles.exportOpenKe(dir, named, TransETest.toyGraph());

@@ -15,8 +15,10 @@ import io.ernieneo4j.trainer.wordnet.WordNetDatasets.LinkPredictionVariant;
 import java.util.Locale;
 
 /**
- * Not a test: the measurements of {@code docs/transe-notes.md}. Trains TransE on the WN18-like split (seed 42) once
- * per variant and prints the filtered MRR and Hits@10 on its test triples (both sides, all entities).
+ * Not a test: the measurements of {@code docs/transe-notes.md}. Trains TransE on the WN18-like split (seed 42), or
+ * the WN18RR-like one with {@code -Dtranse.dataset=WN18RR}, once per variant and prints the filtered MRR and Hits@10
+ * on its test triples (both sides, all entities). A variant may override the learning rate and margin
+ * ({@code NAME:INIT:NORMREL:SAMPLING:LR:MARGIN}).
  * <pre>
  * ./ernie.sh mvn -o -q -pl trainer test-compile
  * java -cp trainer/target/test-classes:trainer/target/classes:$(cat trainer/target/classpath.txt) \
@@ -33,16 +35,19 @@ public final class TransEVariants {
         double learningRate = Double.parseDouble(args[3]);
         double margin = Double.parseDouble(args[4]);
         WordNetDatasets datasets = new WordNetDatasets(WordNet.load(), Morphology.load());
-        Split<Triple> split = datasets.linkPrediction(LinkPredictionVariant.WN18, 42);
+        LinkPredictionVariant variant = LinkPredictionVariant.valueOf(System.getProperty("transe.dataset", "WN18"));
+        Split<Triple> split = datasets.linkPrediction(variant, 42);
         TripleIndex index = new TripleIndex();
         TripleStore train = index.addAll(split.train());
         TripleStore dev = index.lookup(split.dev());
         TripleStore test = index.lookup(split.test());
-        System.out.printf(Locale.ROOT, "WN18-like: %d train, %d test triples, %d entities%n", train.size(),
+        System.out.printf(Locale.ROOT, "%s-like: %d train, %d test triples, %d entities%n", variant, train.size(),
                 test.size(), index.entityCount());
         for (int i = 5; i < args.length; i++) {
             String[] v = args[i].split(":");
-            var parameters = new TransEParameters(100, epochs, learningRate, margin, Norm.L1,
+            double rate = v.length > 4 ? Double.parseDouble(v[4]) : learningRate;
+            double variantMargin = v.length > 5 ? Double.parseDouble(v[5]) : margin;
+            var parameters = new TransEParameters(100, epochs, rate, variantMargin, Norm.L1,
                     NegativeSampling.valueOf(v[3]), 1, 10_000, threads, seed, Initialisation.valueOf(v[1]),
                     Boolean.parseBoolean(v[2]));
             var result = new TransE(train, parameters, Progress.NONE, Termination.ALWAYS).train();

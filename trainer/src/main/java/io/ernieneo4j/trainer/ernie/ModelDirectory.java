@@ -87,6 +87,23 @@ public final class ModelDirectory {
         return manifest;
     }
 
+    /**
+     * Records in {@code ernie.json} that {@code export} was written into {@code directory} (replacing an earlier
+     * record); the rest of the manifest is kept as it is.
+     */
+    public static ErnieManifest recordOnnx(Path directory, ErnieManifest.Onnx export) throws IOException {
+        ErnieManifest manifest = readManifest(directory).withOnnx(export);
+        Path partial = Files.createTempFile(directory, MANIFEST, ".part");
+        try {
+            JSON.writeValue(partial.toFile(), manifest);
+            Files.move(partial, directory.resolve(MANIFEST), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(partial);
+        }
+        return manifest;
+    }
+
     /** Reads {@code ernie.json} and checks it against the directory, without loading anything. */
     public static ErnieManifest readManifest(Path directory) throws IOException {
         Path file = directory.resolve(MANIFEST);

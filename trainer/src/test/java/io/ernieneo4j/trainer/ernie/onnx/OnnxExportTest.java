@@ -182,8 +182,9 @@ class OnnxExportTest {
                         flatten(result.get(OnnxExport.LAST_HIDDEN_STATE).orElseThrow().getValue()));
                 double pooled = maxAbsDiff(djl.get(1).toFloatArray(),
                         flatten(result.get(OnnxExport.POOLER_OUTPUT).orElseThrow().getValue()));
-                System.out.printf("ONNX export vs DJL, %s: max abs diff %.3g (token states, largest |value| %.3g), "
-                        + "%.3g (pooled)%n", what, states, largest(djl.get(0).toFloatArray()), pooled);
+                System.out.printf("ONNX export vs DJL, %s: %d rows of %d pieces, %d entity slots: max abs diff %.3g "
+                        + "(token states, largest |value| %.3g), %.3g (pooled)%n", what, batch.batch(), batch.length(),
+                        batch.entitySlots(), states, largest(djl.get(0).toFloatArray()), pooled);
                 assertThat(states).isLessThanOrEqualTo(TOLERANCE);
                 assertThat(pooled).isLessThanOrEqualTo(TOLERANCE);
             } finally {

@@ -92,7 +92,13 @@ class ExportOnnxCommandTest {
         Path model = savedModel();
         assertThat(errors("export-onnx", "--model", model.toString(), "--out", dir.toString()))
                 .contains("Error: `--out` must name a file; `" + dir + "` is a folder.");
-        Files.delete(model.resolve("ernie.params"));
+        Path parameters = model.resolve("ernie.params");
+        long size = Files.size(parameters);
+        assertThat(errors("export-onnx", "--model", model.toString(), "--out", parameters.toString()))
+                .contains("Error: `" + parameters + "` is the model's own `ernie.params`; write the ONNX graph to "
+                        + "another file.");
+        assertThat(parameters).hasSize(size);
+        Files.delete(parameters);
         assertThat(errors("export-onnx", "--model", model.toString()))
                 .contains("is incomplete: `ernie.params`, named in `ernie.json`, is missing.");
     }

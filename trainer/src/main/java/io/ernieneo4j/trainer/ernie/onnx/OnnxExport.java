@@ -107,11 +107,18 @@ public final class OnnxExport {
      */
     public static Result export(Path directory, Path out) throws IOException {
         Path file = out != null ? out : directory.resolve(FILE);
+        Path relative = directory.toAbsolutePath().normalize().relativize(file.toAbsolutePath().normalize());
+        ErnieManifest manifest = ModelDirectory.readManifest(directory);
+        for (String own : List.of(ModelDirectory.MANIFEST, manifest.parameters(), manifest.tokenizer())) {
+            if (relative.equals(Path.of(own))) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT,
+                        "`%s` is the model's own `%s`; write the ONNX graph to another file.", file, own));
+            }
+        }
         ErnieManifest.Onnx written;
         try (ModelDirectory.Loaded loaded = ModelDirectory.load(directory, Device.cpu())) {
             written = write(loaded.model(), file);
         }
-        Path relative = directory.toAbsolutePath().normalize().relativize(file.toAbsolutePath().normalize());
         boolean inside = !relative.toString().isEmpty() && !relative.startsWith("..");
         if (!inside) {
             return new Result(file, written, false);

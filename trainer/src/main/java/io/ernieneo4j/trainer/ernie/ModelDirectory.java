@@ -93,7 +93,8 @@ public final class ModelDirectory {
      */
     public static ErnieManifest recordOnnx(Path directory, ErnieManifest.Onnx export) throws IOException {
         ErnieManifest manifest = readManifest(directory).withOnnx(export);
-        Path partial = Files.createTempFile(directory, MANIFEST, ".part");
+        // not Files.createTempFile: its owner-only permissions would stay with the manifest
+        Path partial = directory.resolve(MANIFEST + ".part");
         try {
             JSON.writeValue(partial.toFile(), manifest);
             Files.move(partial, directory.resolve(MANIFEST), StandardCopyOption.REPLACE_EXISTING,

@@ -17,7 +17,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
+import java.util.Set;
 
 import static io.ernieneo4j.trainer.ernie.config.LayerType.MIX;
 import static io.ernieneo4j.trainer.ernie.config.LayerType.NORM;
@@ -60,6 +62,10 @@ class ExportOnnxCommandTest {
                 List.of("input_ids", "token_type_ids", "attention_mask", "entity_vectors", "entity_mask",
                         "entity_placement"), List.of("logits")));
         assertThat(ModelDirectory.readManifest(model).labels()).containsExactly("noun.animal", "noun.person");
+        // readable as the model's other files are (a server may run as another user)
+        Set<PosixFilePermission> saved = Files.getPosixFilePermissions(model.resolve("ernie.params"));
+        assertThat(Files.getPosixFilePermissions(model.resolve("model.onnx"))).isEqualTo(saved);
+        assertThat(Files.getPosixFilePermissions(model.resolve("ernie.json"))).isEqualTo(saved);
 
         // a file outside the folder is written but not recorded; the earlier record stays
         Path elsewhere = dir.resolve("exports").resolve("typing.onnx");

@@ -155,7 +155,8 @@ public final class OnnxExport {
         }
         Path absolute = file.toAbsolutePath();
         Files.createDirectories(absolute.getParent());
-        Path partial = Files.createTempFile(absolute.getParent(), absolute.getFileName().toString(), ".part");
+        // not Files.createTempFile: its owner-only permissions would stay with the file, which a server may read
+        Path partial = absolute.resolveSibling(absolute.getFileName() + ".part");
         try {
             try (OutputStream stream = new BufferedOutputStream(Files.newOutputStream(partial), 1 << 20)) {
                 proto.writeTo(stream);

@@ -135,6 +135,15 @@ public final class ModelDirectory {
                     file, manifest.entities().transeModel(), manifest.entities().dimension(),
                     manifest.architecture().entityDim()));
         }
+        if (manifest.onnx() != null) {
+            // only a file inside the folder is recorded; a reader of the record must not be led out of it
+            Path onnx = Path.of(manifest.onnx().file()).normalize();
+            if (onnx.isAbsolute() || onnx.startsWith("..") || onnx.toString().isEmpty()) {
+                throw new IOException(String.format(Locale.ROOT,
+                        "`%s` records the ONNX file `%s`, which is not inside the model directory.",
+                        file, manifest.onnx().file()));
+            }
+        }
         for (String name : new String[] {manifest.tokenizer(), manifest.parameters()}) {
             if (!Files.isRegularFile(directory.resolve(name))) {
                 throw new IOException(String.format(Locale.ROOT,

@@ -25,6 +25,7 @@ import static io.ernieneo4j.trainer.ernie.config.LayerType.MIX;
 import static io.ernieneo4j.trainer.ernie.config.LayerType.NORM;
 import static io.ernieneo4j.trainer.ernie.config.LayerType.SIM;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** {@code export-onnx} on a small saved model: the file, its record in ernie.json, and the errors a user can hit. */
 class ExportOnnxCommandTest {
@@ -85,6 +86,13 @@ class ExportOnnxCommandTest {
         assertThat(ModelDirectory.readManifest(model).onnx()).isNull();
         assertThat(ErnieTrainer.run("export-onnx", "--model", model.toString())).isZero();
         assertThat(ModelDirectory.readManifest(model).onnx().file()).isEqualTo(OnnxExport.FILE);
+
+        // a hand-edited record that leads out of the folder is refused
+        Files.writeString(manifest, Files.readString(manifest).replace("\"file\" : \"model.onnx\"",
+                "\"file\" : \"../elsewhere.onnx\""));
+        assertThatThrownBy(() -> ModelDirectory.readManifest(model))
+                .hasMessageEndingWith("records the ONNX file `../elsewhere.onnx`, which is not inside the model "
+                        + "directory.");
     }
 
     @Test

@@ -19,6 +19,8 @@ import java.util.List;
  *                      relation labels came from one split of the graph's edges only, {@code splitProperty} and
  *                      {@code trainSplit} (so an evaluation on the other splits can trust the model never read them);
  *                      null for models saved before this was recorded or outside a training run
+ * @param onnx          the model's ONNX graph, when {@code export-onnx} wrote one into the directory; null otherwise
+ *                      (and for every model saved before exports existed)
  */
 public record ErnieManifest(
         int formatVersion,
@@ -29,7 +31,8 @@ public record ErnieManifest(
         int maxLength,
         String parameters,
         EntityEmbeddings entities,
-        java.util.Map<String, Object> training) {
+        java.util.Map<String, Object> training,
+        Onnx onnx) {
 
     /**
      * The TransE model the entity input must come from.
@@ -48,13 +51,43 @@ public record ErnieManifest(
         }
     }
 
+    /**
+     * The ONNX graph exported from the model's parameters: the whole model (embeddings, encoder, pooler, head), the
+     * entity input as graph inputs, the entity scale applied inside.
+     *
+     * @param file    relative to the directory
+     * @param opset   the default-domain operator set it uses
+     * @param inputs  its input names, in order
+     * @param outputs its output names, in order
+     */
+    public record Onnx(String file, int opset, List<String> inputs, List<String> outputs) {
+
+        public Onnx {
+            inputs = List.copyOf(inputs);
+            outputs = List.copyOf(outputs);
+        }
+    }
+
     public ErnieManifest {
         labels = labels == null ? List.of() : List.copyOf(labels);
+    }
+
+    /** A manifest without an ONNX export. */
+    public ErnieManifest(int formatVersion, ErnieConfig architecture, ErnieTask task, List<String> labels,
+                         String tokenizer, int maxLength, String parameters, EntityEmbeddings entities,
+                         java.util.Map<String, Object> training) {
+        this(formatVersion, architecture, task, labels, tokenizer, maxLength, parameters, entities, training, null);
+    }
+
+    /** This manifest recording {@code export} (null: none). */
+    public ErnieManifest withOnnx(Onnx export) {
+        return new ErnieManifest(formatVersion, architecture, task, labels, tokenizer, maxLength, parameters, entities,
+                training, export);
     }
 
     /** A manifest without a training record. */
     public ErnieManifest(int formatVersion, ErnieConfig architecture, ErnieTask task, List<String> labels,
                          String tokenizer, int maxLength, String parameters, EntityEmbeddings entities) {
-        this(formatVersion, architecture, task, labels, tokenizer, maxLength, parameters, entities, null);
+        this(formatVersion, architecture, task, labels, tokenizer, maxLength, parameters, entities, null, null);
     }
 }

@@ -87,6 +87,24 @@ public final class ModelDirectory {
         return manifest;
     }
 
+    /**
+     * Records in {@code ernie.json} that {@code export} was written into {@code directory} (replacing an earlier
+     * record); the rest of the manifest is kept as it is.
+     */
+    public static ErnieManifest recordOnnx(Path directory, ErnieManifest.Onnx export) throws IOException {
+        ErnieManifest manifest = readManifest(directory).withOnnx(export);
+        // not Files.createTempFile: its owner-only permissions would stay with the manifest
+        Path partial = directory.resolve(MANIFEST + ".part");
+        try {
+            JSON.writeValue(partial.toFile(), manifest);
+            Files.move(partial, directory.resolve(MANIFEST), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(partial);
+        }
+        return manifest;
+    }
+
     /** Reads {@code ernie.json} and checks it against the directory, without loading anything. */
     public static ErnieManifest readManifest(Path directory) throws IOException {
         Path file = directory.resolve(MANIFEST);
@@ -116,6 +134,15 @@ public final class ModelDirectory {
                     "`%s` expects TransE model `%s` with %d dimensions, but its architecture has entity dimension %d.",
                     file, manifest.entities().transeModel(), manifest.entities().dimension(),
                     manifest.architecture().entityDim()));
+        }
+        if (manifest.onnx() != null) {
+            // only a file inside the folder is recorded; a reader of the record must not be led out of it
+            Path onnx = Path.of(manifest.onnx().file()).normalize();
+            if (onnx.isAbsolute() || onnx.startsWith("..") || onnx.toString().isEmpty()) {
+                throw new IOException(String.format(Locale.ROOT,
+                        "`%s` records the ONNX file `%s`, which is not inside the model directory.",
+                        file, manifest.onnx().file()));
+            }
         }
         for (String name : new String[] {manifest.tokenizer(), manifest.parameters()}) {
             if (!Files.isRegularFile(directory.resolve(name))) {

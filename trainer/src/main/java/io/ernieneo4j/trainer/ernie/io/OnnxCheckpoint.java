@@ -30,20 +30,6 @@ import java.util.regex.Pattern;
  */
 public final class OnnxCheckpoint implements CheckpointTensors {
 
-    // Protobuf field numbers (onnx.proto3).
-    private static final int MODEL_GRAPH = 7;
-    private static final int GRAPH_NODE = 1;
-    private static final int GRAPH_INITIALIZER = 5;
-    private static final int NODE_INPUT = 1;
-    private static final int NODE_NAME = 3;
-    private static final int NODE_OP_TYPE = 4;
-    private static final int TENSOR_DIMS = 1;
-    private static final int TENSOR_DATA_TYPE = 2;
-    private static final int TENSOR_NAME = 8;
-    private static final int TENSOR_RAW_DATA = 9;
-    private static final int TENSOR_DATA_LOCATION = 14;
-
-    private static final int ONNX_FLOAT = 1;
     private static final Set<String> NON_WEIGHT_BUFFERS = Set.of("embeddings.position_ids", "embeddings.token_type_ids");
     private static final Pattern MATMUL_NODE = Pattern.compile("^/(.+)/MatMul$");
 
@@ -85,7 +71,7 @@ public final class OnnxCheckpoint implements CheckpointTensors {
         ProtoReader model = new ProtoReader(mapped, 0, mapped.limit());
         ProtoReader graph = null;
         while (model.hasNext()) {
-            if (model.nextField() == MODEL_GRAPH && model.wireType() == ProtoReader.LENGTH_DELIMITED) {
+            if (model.nextField() == OnnxProto.MODEL_GRAPH && model.wireType() == ProtoReader.LENGTH_DELIMITED) {
                 graph = model.readMessage();
             } else {
                 model.skip();
@@ -98,9 +84,9 @@ public final class OnnxCheckpoint implements CheckpointTensors {
         Map<String, List<String>> matMulConsumers = new HashMap<>();
         while (graph.hasNext()) {
             int field = graph.nextField();
-            if (field == GRAPH_INITIALIZER) {
+            if (field == OnnxProto.GRAPH_INITIALIZER) {
                 initializers.add(readInitializer(graph.readMessage()));
-            } else if (field == GRAPH_NODE) {
+            } else if (field == OnnxProto.GRAPH_NODE) {
                 readNode(graph.readMessage(), matMulConsumers);
             } else {
                 graph.skip();
@@ -111,7 +97,7 @@ public final class OnnxCheckpoint implements CheckpointTensors {
             if (NON_WEIGHT_BUFFERS.contains(raw.name())) {
                 continue;
             }
-            if (raw.dataType() != ONNX_FLOAT || raw.external() || raw.range() == null) {
+            if (raw.dataType() != OnnxProto.DATA_TYPE_FLOAT || raw.external() || raw.range() == null) {
                 throw new IOException(String.format(Locale.ROOT,
                         "ONNX initializer `%s` in `%s` is not float32 raw data (data type %d%s); only fp32 "
                                 + "exports are supported (not the int8 `-q` variants).",
@@ -153,7 +139,7 @@ public final class OnnxCheckpoint implements CheckpointTensors {
         while (tensor.hasNext()) {
             int field = tensor.nextField();
             switch (field) {
-                case TENSOR_DIMS -> {
+                case OnnxProto.TENSOR_DIMS -> {
                     if (tensor.wireType() == ProtoReader.LENGTH_DELIMITED) {
                         ProtoReader packed = tensor.readMessage();
                         while (packed.hasNext()) {
@@ -163,10 +149,10 @@ public final class OnnxCheckpoint implements CheckpointTensors {
                         dims.add(tensor.readVarint());
                     }
                 }
-                case TENSOR_DATA_TYPE -> dataType = (int) tensor.readVarint();
-                case TENSOR_NAME -> name = tensor.readString();
-                case TENSOR_RAW_DATA -> range = tensor.readRange();
-                case TENSOR_DATA_LOCATION -> external = tensor.readVarint() == 1;
+                case OnnxProto.TENSOR_DATA_TYPE -> dataType = (int) tensor.readVarint();
+                case OnnxProto.TENSOR_NAME -> name = tensor.readString();
+                case OnnxProto.TENSOR_RAW_DATA -> range = tensor.readRange();
+                case OnnxProto.TENSOR_DATA_LOCATION -> external = tensor.readVarint() == 1;
                 default -> tensor.skip();
             }
         }
@@ -180,9 +166,9 @@ public final class OnnxCheckpoint implements CheckpointTensors {
         while (node.hasNext()) {
             int field = node.nextField();
             switch (field) {
-                case NODE_INPUT -> inputs.add(node.readString());
-                case NODE_NAME -> name = node.readString();
-                case NODE_OP_TYPE -> opType = node.readString();
+                case OnnxProto.NODE_INPUT -> inputs.add(node.readString());
+                case OnnxProto.NODE_NAME -> name = node.readString();
+                case OnnxProto.NODE_OP_TYPE -> opType = node.readString();
                 default -> node.skip();
             }
         }

@@ -1,0 +1,62 @@
+package io.ernieneo4j.trainer.cli;
+
+import io.ernieneo4j.trainer.engine.DjlRuntime;
+import io.ernieneo4j.trainer.ernie.onnx.OnnxExport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code ernie-trainer export-onnx}: a model folder's ERNIE as one ONNX graph. */
+@Command(name = "export-onnx",
+        mixinStandardHelpOptions = true,
+        description = {"Writes a model folder's ERNIE (embeddings, T-Encoder, K-Encoder with the entity scale, "
+                + "pooler, typing or relation head) as one ONNX graph (opset " + OnnxExport.OPSET + ") that ONNX "
+                + "Runtime runs: inputs input_ids, token_type_ids, attention_mask and, for ERNIE, entity_vectors, "
+                + "entity_mask, entity_placement; output logits (an encoder: last_hidden_state, pooler_output).",
+                "A file inside the folder is recorded in its ernie.json. Models over 2 GB are not supported."})
+final class ExportOnnxCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "The ERNIE model folder.")
+    Path model;
+
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "The ONNX file to write (default: DIR/" + OnnxExport.FILE + ").")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isDirectory(model)) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "`--model` must be an ERNIE model folder; `%s` is not a folder.", model));
+        }
+        if (out != null && Files.isDirectory(out)) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "`--out` must name a file; `%s` is a folder.", out));
+        }
+        DjlRuntime.start(Path.of("target", "djl-cache"));
+        OnnxExport.Result result;
+        try {
+            result = DjlRuntime.call(() -> {
+                try {
+                    return OnnxExport.export(model, out);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause(); // a missing or broken model file: its message, without a stack trace
+        }
+        System.out.printf(Locale.ROOT, "ONNX graph written to %s (opset %d; inputs %s; outputs %s)%s.%n",
+                result.file(), result.graph().opset(), String.join(", ", result.graph().inputs()),
+                String.join(", ", result.graph().outputs()),
+                result.recorded() ? "; recorded in " + model.resolve("ernie.json")
+                        : "; outside the model folder, so not recorded in its ernie.json");
+        return 0;
+    }
+}

@@ -44,9 +44,6 @@ public record TransEConfig(
         Map<String, Object> toMap) {
 
     public static final int DEFAULT_DIMENSIONS = 100;
-    public static final int DEFAULT_EPOCHS = 100;
-    public static final double DEFAULT_LEARNING_RATE = 0.01;
-    public static final double DEFAULT_MARGIN = 1.0;
     public static final int DEFAULT_BATCH_SIZE = 10_000;
     public static final long DEFAULT_SEED = 42;
 
@@ -136,17 +133,18 @@ public record TransEConfig(
         }
         TransEParameters parameters = new TransEParameters(
                 config.intValue("dimensions", DEFAULT_DIMENSIONS, 1, 4096),
-                config.intValue("epochs", DEFAULT_EPOCHS, 1, 1_000_000),
-                config.doubleValue("learningRate", DEFAULT_LEARNING_RATE, 1e-9, 10),
-                config.doubleValue("margin", DEFAULT_MARGIN, 1e-9, 1_000),
+                config.intValue("epochs", TransEParameters.DEFAULT_EPOCHS, 1, 1_000_000),
+                config.doubleValue("learningRate", TransEParameters.DEFAULT_LEARNING_RATE, 1e-9, 10),
+                config.doubleValue("margin", TransEParameters.DEFAULT_MARGIN, 1e-9, 1_000),
                 Norm.valueOf(config.oneOf("norm", "L1", List.of("L1", "L2"))),
-                NegativeSampling.valueOf(config.oneOf("negativeSampling", "bern", List.of("uniform", "bern"))
+                NegativeSampling.valueOf(config.oneOf("negativeSampling",
+                        TransEParameters.DEFAULT_NEGATIVE_SAMPLING_NAME, List.of("uniform", "bern"))
                         .toUpperCase(Locale.ROOT)),
                 config.intValue("negatives", 1, 1, 1_000),
                 config.intValue("batchSize", DEFAULT_BATCH_SIZE, 1, Integer.MAX_VALUE),
                 config.intValue("concurrency", Math.min(4, Runtime.getRuntime().availableProcessors()), 1, 1_024),
                 config.longValue("randomSeed", DEFAULT_SEED, Long.MIN_VALUE, Long.MAX_VALUE),
-                Initialisation.valueOf(config.oneOf("initialisation", "uniform_unit",
+                Initialisation.valueOf(config.oneOf("initialisation", TransEParameters.DEFAULT_INITIALISATION_NAME,
                         List.of("uniform_unit", "small_normal")).toUpperCase(Locale.ROOT)),
                 config.bool("normalizeRelations", TransEParameters.DEFAULT_NORMALIZE_RELATIONS));
         Optional<String> modelName = config.optionalString("modelName");

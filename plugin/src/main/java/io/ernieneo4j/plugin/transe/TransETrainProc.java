@@ -20,10 +20,11 @@ public class TransETrainProc {
 
     private static final String CONFIG_DESCRIPTION = "Graph: `nodeLabels`, `relationshipTypes` (default all) or "
             + "`graphName` (a GDS projection), `splitProperty`/`trainSplit`; relationships marked `predicted: true` are never "
-            + "learnt. TransE: `dimensions` (100), `epochs` (100), "
-            + "`learningRate` (0.01), `margin` (1.0), `norm` ('L1'|'L2'), `negativeSampling` ('bern'|'uniform'), "
-            + "`negatives` (1), `batchSize`, `concurrency`, `randomSeed`, `initialisation` ('uniform_unit'|"
-            + "'small_normal': Fast-TransX's start, best at its lr 0.001), `normalizeRelations` (false).";
+            + "learnt. TransE (defaults: the best measured): `dimensions` (100), `epochs` (1000), "
+            + "`learningRate` (0.001), `margin` (2.0), `norm` ('L1'|'L2'), `negativeSampling` ('uniform'|'bern'), "
+            + "`negatives` (1), `batchSize`, `concurrency`, `randomSeed`, `initialisation` ('small_normal': "
+            + "Fast-TransX's start | 'uniform_unit': norm 1, better at learningRate 0.01), `normalizeRelations` "
+            + "(false).";
 
     private static final String PREDICTED_LEFT_OUT = "Relationships of the selection marked `predicted: true` "
             + "(written by predict.write or ernie.relation.write), left out: predictions are never learnt.";

@@ -36,8 +36,8 @@ public final class TransEDatabaseBenchmark {
             report.put("trainRelationships", split.get("trainMarked")).put("testRelationships", split.get("testMarked"));
 
             Map<String, Object> train = session.run("CALL ernie.transe.train({modelName: 'wn18rr', "
-                    + "splitProperty: 'split', writeProperty: 'transe', dimensions: 100, epochs: $epochs, margin: 4.0, "
-                    + "learningRate: 0.01, norm: 'L1', negativeSampling: 'bern', concurrency: 2, randomSeed: 42})",
+                    + "splitProperty: 'split', writeProperty: 'transe', dimensions: 100, epochs: $epochs, norm: 'L1', "
+                    + "concurrency: 2, randomSeed: 42})",
                     Map.of("epochs", epochs)).single().asMap();
             long read = (Long) train.get("preProcessingMillis");
             long compute = (Long) train.get("computeMillis");

@@ -19,6 +19,7 @@ import io.ernieneo4j.trainer.run.Progress;
 import io.ernieneo4j.trainer.run.Termination;
 import io.ernieneo4j.trainer.transe.TransE;
 import io.ernieneo4j.trainer.transe.TransEModel;
+import io.ernieneo4j.trainer.transe.TransEParameters.Initialisation;
 import io.ernieneo4j.trainer.transe.TransEParameters.NegativeSampling;
 import io.ernieneo4j.trainer.transe.TransEParameters.Norm;
 import io.ernieneo4j.trainer.transe.TransEParameters;
@@ -192,7 +193,7 @@ public final class AlignBenchmark {
         transeIndex = new TripleIndex();
         var store = transeIndex.addAll(triples);
         var parameters = new TransEParameters(50, epochs, 0.01, 2.0, Norm.L2, NegativeSampling.BERN, 1, 10_000, 2,
-                SEED);
+                SEED, Initialisation.UNIFORM_UNIT, false);
         TransE.Result result = new TransE(store, parameters, Progress.NONE, Termination.ALWAYS).train();
         report.put("transeTriples", store.size())
                 .put("transeParameters", Map.of("dimensions", 50, "epochs", epochs, "norm", "L2", "margin", 2.0))

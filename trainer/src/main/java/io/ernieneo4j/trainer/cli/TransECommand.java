@@ -99,13 +99,13 @@ final class TransECommand implements Callable<Integer> {
     @Option(names = "--dim", defaultValue = "100", description = "Vector size; ERNIE's H_e (default: ${DEFAULT-VALUE}).")
     int dim;
 
-    @Option(names = "--epochs", defaultValue = "300", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "" + TransEParameters.DEFAULT_EPOCHS, description = "Epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--learning-rate", defaultValue = "0.01", description = "SGD step (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--learning-rate", defaultValue = "" + TransEParameters.DEFAULT_LEARNING_RATE, description = "SGD step (default: ${DEFAULT-VALUE}).")
     double learningRate;
 
-    @Option(names = "--margin", defaultValue = "1.0", description = "Hinge margin (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--margin", defaultValue = "" + TransEParameters.DEFAULT_MARGIN, description = "Hinge margin (default: ${DEFAULT-VALUE}).")
     double margin;
 
     @Option(names = "--norm", defaultValue = "L1", paramLabel = "L1|L2", description = "Distance ||h + r - t|| "
@@ -116,12 +116,12 @@ final class TransECommand implements Callable<Integer> {
             description = "Corrupted triples per true triple (default: ${DEFAULT-VALUE}).")
     int negatives;
 
-    @Option(names = "--negative-sampling", defaultValue = "bern", paramLabel = "uniform|bern",
+    @Option(names = "--negative-sampling", defaultValue = TransEParameters.DEFAULT_NEGATIVE_SAMPLING_NAME, paramLabel = "uniform|bern",
             description = "Which end of a triple to corrupt: uniform (either, half the time) or bern (by the "
                     + "relation's tails per head and heads per tail) (default: ${DEFAULT-VALUE}).")
     String negativeSampling;
 
-    @Option(names = "--initialisation", defaultValue = "uniform_unit", paramLabel = "small_normal|uniform_unit",
+    @Option(names = "--initialisation", defaultValue = TransEParameters.DEFAULT_INITIALISATION_NAME, paramLabel = "small_normal|uniform_unit",
             description = "How vectors start: small_normal (components N(0, (1/dim)^2), as Fast-TransX; far better "
                     + "at --learning-rate 0.001) or uniform_unit (uniform in ±6/√dim, scaled to norm 1; better at "
                     + "0.01) (default: ${DEFAULT-VALUE}).")

@@ -183,10 +183,10 @@ public final class TransE {
         }
         if (unit) {
             for (int r = 0; r < triples.relationCount(); r++) {
-                normalise(relations, r * dim, true);
+                normalise(relations, r * dim);
             }
             for (int e = 0; e < triples.entityCount(); e++) {
-                normalise(entities, e * dim, true);
+                normalise(entities, e * dim);
             }
         }
     }
@@ -295,7 +295,8 @@ public final class TransE {
 
     /**
      * Moves h + r towards t for the true triple and away for the corrupted one, then rescales the entities. A row a
-     * continued run keeps fixed gets a zero step (one loop either way) and is not rescaled.
+     * continued run keeps fixed gets a zero step (one loop either way) and is not rescaled. The squared norms the
+     * rescaling needs are summed in the same pass as the step (one pass over the vectors instead of four).
      */
     private void update(int h, int r, int t, int hn, int tn, float rate, boolean l1) {
         int ho = h * dim;
@@ -303,49 +304,70 @@ public final class TransE {
         int to = t * dim;
         int hno = hn * dim;
         int tno = tn * dim;
+        // one end is corrupted (never to itself: the true triple is a training triple), so three entity rows move:
+        // h, t and the corrupting entity c, which may be h or t of the true triple only through a self-loop or
+        // by corrupting one end into the other
+        int c = hn != h ? hn : tn;
+        int co = c * dim;
         boolean moveH = trainableEntity(h);
         boolean moveT = trainableEntity(t);
-        boolean moveHn = trainableEntity(hn);
-        boolean moveTn = trainableEntity(tn);
+        boolean moveC = trainableEntity(c);
         boolean moveR = start == null || start.trainableRelations()[r];
         float rateH = moveH ? rate : 0;
         float rateT = moveT ? rate : 0;
-        float rateHn = moveHn ? rate : 0;
-        float rateTn = moveTn ? rate : 0;
+        float rateHn = trainableEntity(hn) ? rate : 0;
+        float rateTn = trainableEntity(tn) ? rate : 0;
         float rateR = moveR ? rate : 0;
+        float sumH = 0, sumT = 0, sumC = 0, sumR = 0;
         for (int k = 0; k < dim; k++) {
             float x = entities[to + k] - entities[ho + k] - relations[ro + k];
             float g = l1 ? Math.signum(x) : 2 * x;
             float xn = entities[tno + k] - entities[hno + k] - relations[ro + k];
             float gn = l1 ? Math.signum(xn) : 2 * xn;
-            relations[ro + k] += rateR * (g - gn);
+            float vr = relations[ro + k] + rateR * (g - gn);
+            relations[ro + k] = vr;
             entities[ho + k] += rateH * g;
             entities[to + k] -= rateT * g;
             entities[hno + k] -= rateHn * gn;
             entities[tno + k] += rateTn * gn;
+            // read back after all five steps, so an entity in two roles is summed with both
+            float vh = entities[ho + k];
+            float vt = entities[to + k];
+            float vc = entities[co + k];
+            sumH += vh * vh;
+            sumT += vt * vt;
+            sumC += vc * vc;
+            sumR += vr * vr;
         }
-        if (moveH) normalise(entities, ho, false);
-        if (moveT) normalise(entities, to, false);
-        if (hn != h && moveHn) normalise(entities, hno, false);
-        if (tn != t && moveTn) normalise(entities, tno, false);
-        if (parameters.normalizeRelations() && moveR) normalise(relations, ro, false);
+        if (moveH) rescale(entities, ho, sumH);
+        if (moveT && to != ho) rescale(entities, to, sumT);
+        if (moveC && co != ho && co != to) rescale(entities, co, sumC);
+        if (parameters.normalizeRelations() && moveR) rescale(relations, ro, sumR);
+    }
+
+    /** Scales the vector at {@code offset}, whose squared norm is {@code sum}, to norm 1 when it is longer. */
+    private void rescale(float[] vectors, int offset, float sum) {
+        if (sum > 1f) {
+            float scale = (float) (1 / Math.sqrt(sum));
+            for (int k = 0; k < dim; k++) {
+                vectors[offset + k] *= scale;
+            }
+        }
     }
 
     private boolean trainableEntity(int e) {
         return start == null || start.trainableEntities()[e];
     }
 
-    /** Scales a vector to unit L2 norm ({@code always}) or only when its norm exceeds 1. */
-    private void normalise(float[] vectors, int offset, boolean always) {
+    /** Scales a vector to unit L2 norm. */
+    private void normalise(float[] vectors, int offset) {
         float sum = 0;
         for (int k = 0; k < dim; k++) {
             sum += vectors[offset + k] * vectors[offset + k];
         }
-        if (always || sum > 1f) {
-            float scale = (float) (1 / Math.sqrt(sum));
-            for (int k = 0; k < dim; k++) {
-                vectors[offset + k] *= scale;
-            }
+        float scale = (float) (1 / Math.sqrt(sum));
+        for (int k = 0; k < dim; k++) {
+            vectors[offset + k] *= scale;
         }
     }
 

@@ -2,6 +2,7 @@ package io.ernieneo4j.trainer.transe;
 
 import io.ernieneo4j.trainer.run.Progress;
 import io.ernieneo4j.trainer.run.Termination;
+import io.ernieneo4j.trainer.transe.TransEParameters.Initialisation;
 import io.ernieneo4j.trainer.transe.TransEParameters.NegativeSampling;
 import io.ernieneo4j.trainer.transe.TransEParameters.Norm;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,7 @@ class TrainingWarningsTest {
 
     private static List<String> warnings(int epochs, double learningRate, double margin) {
         TransEParameters parameters = new TransEParameters(20, epochs, learningRate, margin, Norm.L1,
-                NegativeSampling.BERN, 1, 1000, 1, 7);
+                NegativeSampling.BERN, 1, 1000, 1, 7, Initialisation.UNIFORM_UNIT, false);
         TransE.Result result = new TransE(TransETest.toyGraph(), parameters, Progress.NONE, Termination.ALWAYS).train();
         return TrainingWarnings.of(result, parameters);
     }

@@ -48,7 +48,7 @@ class TransETest {
     }
 
     static TransEParameters parameters(int concurrency, Norm norm) {
-        return new TransEParameters(20, 200, 0.01, 1.0, norm, NegativeSampling.BERN, 1, 1000, concurrency, 7);
+        return new TransEParameters(20, 200, 0.01, 1.0, norm, NegativeSampling.BERN, 1, 1000, concurrency, 7, Initialisation.UNIFORM_UNIT, false);
     }
 
     @Test
@@ -128,7 +128,7 @@ class TransETest {
     @Test
     void normalizeRelationsKeepsRelationsInTheUnitBall() {
         // a large step from unit-norm relations pushes them past norm 1 unless they are rescaled
-        TransEParameters grows = new TransEParameters(20, 50, 0.05, 4.0, Norm.L1, NegativeSampling.BERN, 1, 1000, 1, 7)
+        TransEParameters grows = new TransEParameters(20, 50, 0.05, 4.0, Norm.L1, NegativeSampling.BERN, 1, 1000, 1, 7, Initialisation.UNIFORM_UNIT, false)
                 .withInitialisation(Initialisation.UNIFORM_UNIT);
         TransE.Result free = new TransE(toyGraph(), grows.withNormalizeRelations(false), Progress.NONE,
                 Termination.ALWAYS).train();
@@ -142,7 +142,7 @@ class TransETest {
     @Test
     void initialisationSetsTheStartingScale() {
         // a negligible step leaves the vectors as initialised
-        TransEParameters still = new TransEParameters(20, 1, 1e-9, 1.0, Norm.L1, NegativeSampling.BERN, 1, 1000, 1, 7);
+        TransEParameters still = new TransEParameters(20, 1, 1e-9, 1.0, Norm.L1, NegativeSampling.BERN, 1, 1000, 1, 7, Initialisation.UNIFORM_UNIT, false);
         TransEModel unit = new TransE(toyGraph(), still.withInitialisation(Initialisation.UNIFORM_UNIT),
                 Progress.NONE, Termination.ALWAYS).train().model();
         TransEModel small = new TransE(toyGraph(), still.withInitialisation(Initialisation.SMALL_NORMAL),

@@ -3,6 +3,7 @@ package io.ernieneo4j.trainer.transe;
 import io.ernieneo4j.trainer.data.Triple;
 import io.ernieneo4j.trainer.run.Progress;
 import io.ernieneo4j.trainer.run.Termination;
+import io.ernieneo4j.trainer.transe.TransEParameters.Initialisation;
 import io.ernieneo4j.trainer.transe.TransEParameters.NegativeSampling;
 import io.ernieneo4j.trainer.transe.TransEParameters.Norm;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class TransEUpdateTest {
 
     private static final TransEParameters PARAMETERS =
-            new TransEParameters(20, 300, 0.01, 1.0, Norm.L1, NegativeSampling.BERN, 1, 1000, 1, 7);
+            new TransEParameters(20, 300, 0.01, 1.0, Norm.L1, NegativeSampling.BERN, 1, 1000, 1, 7, Initialisation.UNIFORM_UNIT, false);
 
     /** People living in 4 cities in 2 countries; {@code people} of them, person p in city p % 4. */
     private static List<Triple> cities(int people) {
@@ -143,7 +144,7 @@ class TransEUpdateTest {
         Trained previous = train(cities(8));
         TripleIndex index = new TripleIndex();
         TripleStore graph = index.addAll(cities(8));
-        var wider = new TransEParameters(32, 10, 0.01, 1.0, Norm.L1, NegativeSampling.BERN, 1, 1000, 1, 7);
+        var wider = new TransEParameters(32, 10, 0.01, 1.0, Norm.L1, NegativeSampling.BERN, 1, 1000, 1, 7, Initialisation.UNIFORM_UNIT, false);
         assertThatThrownBy(() -> TransEUpdate.update(previous.model(), previous.index().entities(),
                 previous.index().relations(), previous.triples(), index.entities(), index.relations(), graph, wider,
                 Progress.NONE, Termination.ALWAYS))

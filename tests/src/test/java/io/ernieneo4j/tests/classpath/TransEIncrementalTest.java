@@ -88,7 +88,7 @@ class TransEIncrementalTest extends ClasspathHarness {
 
         assertThat(row.get("update")).isEqualTo(Map.of("entitiesAdded", 4L, "entitiesRefined", 5L,
                 "entitiesRemoved", 0L, "relationshipTypesAdded", 0L, "relationshipsAdded", 5L,
-                "relationshipsRemoved", 1L, "relationshipsSampledPerEpoch", 10L,
+                "relationshipsRemoved", 1L, "relationshipsSampledPerEpoch", 5L,
                 "entitiesTouchedFraction", 9.0 / 46));
         // the stored run's settings, with the update's key on top
         assertThat(row).containsEntry("epochs", 300L).containsEntry("nodeCount", 46L)

@@ -199,6 +199,7 @@ final class SentenceReading {
         termination.assertRunning();
         return ErnieModelCatalog.use(db.databaseName(), model.modelName(), loaded ->
                 loaded.infer(termination, () -> DjlRuntime.call(() ->
-                        new TextEncoder(loaded.loaded().model(), loaded.loaded().tokenizer()).encode(texts))));
+                        new TextEncoder(loaded.loaded().pytorchModel("A linking model"), loaded.loaded().tokenizer())
+                                .encode(texts))));
     }
 }

@@ -3,7 +3,7 @@ package io.ernieneo4j.plugin.model;
 import io.ernieneo4j.plugin.common.EntityKey;
 import io.ernieneo4j.plugin.common.PluginRuntime;
 import io.ernieneo4j.trainer.ernie.EntityTable;
-import io.ernieneo4j.trainer.ernie.ModelDirectory;
+import io.ernieneo4j.trainer.infer.InferenceModel;
 import io.ernieneo4j.trainer.run.Termination;
 
 import java.time.Instant;
@@ -38,12 +38,13 @@ import java.util.function.Supplier;
 public final class ErnieModelCatalog {
 
     /**
-     * A loaded model with the entity table its TransE model gives it, and the executor that runs its batches.
+     * A loaded model (on the engine it was loaded on) with the entity table its TransE model gives it, and the
+     * executor that runs its batches.
      *
      * @param entities  the entity vectors; null for a model trained without entity input (--no-entities)
      * @param entityKey what names the nodes in {@code entities} (the TransE model's key)
      */
-    public record LoadedModel(String database, String name, String path, ModelDirectory.Loaded loaded,
+    public record LoadedModel(String database, String name, String path, InferenceModel loaded,
                               EntityTable entities, EntityKey entityKey, String device, Instant loadedAt,
                               long parameters, ReadWriteLock lock, int slots, ExecutorService inference) {
 
@@ -167,7 +168,7 @@ public final class ErnieModelCatalog {
         return database + "/" + name;
     }
 
-    static LoadedModel create(String database, String name, String path, ModelDirectory.Loaded loaded,
+    static LoadedModel create(String database, String name, String path, InferenceModel loaded,
                               EntityTable entities, EntityKey entityKey, String device, long parameters) {
         int slots = PluginRuntime.inferenceSlots();
         AtomicInteger threads = new AtomicInteger();

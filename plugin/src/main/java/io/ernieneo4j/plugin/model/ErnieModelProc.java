@@ -1,6 +1,5 @@
 package io.ernieneo4j.plugin.model;
 
-import ai.djl.Device;
 import io.ernieneo4j.plugin.common.ConfigMap;
 import io.ernieneo4j.plugin.common.EntityKey;
 import io.ernieneo4j.plugin.common.PluginFolders;
@@ -12,8 +11,13 @@ import io.ernieneo4j.trainer.ernie.EntityTable;
 import io.ernieneo4j.trainer.ernie.ErnieManifest;
 import io.ernieneo4j.trainer.ernie.ErnieModel;
 import io.ernieneo4j.trainer.ernie.ModelDirectory;
+import io.ernieneo4j.trainer.infer.ErnieInference;
+import io.ernieneo4j.trainer.infer.InferenceModel;
+import io.ernieneo4j.trainer.infer.PyTorchInference;
+import io.ernieneo4j.trainer.infer.engines.EngineChoice;
 import io.ernieneo4j.trainer.transe.TransEModelFiles;
 import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.logging.Log;
 import org.neo4j.procedure.Context;
 import org.neo4j.procedure.Description;
 import org.neo4j.procedure.Mode;
@@ -37,39 +41,59 @@ import java.util.stream.StreamSupport;
 /** The registry of loaded ERNIE models (GDS's {@code gds.model.*} habits): load, list, drop. */
 public class ErnieModelProc {
 
-    private static final Set<String> KEYS = Set.of("path", "device", "replace");
+    private static final Set<String> KEYS = Set.of("path", "device", "engine", "replace");
     /** How deep under the models folder stored model folders are looked for. */
     private static final int STORED_DEPTH = 4;
 
     @Context
     public GraphDatabaseService db;
 
+    @Context
+    public Log log;
+
     @Procedure(name = "ernie.model.load", mode = Mode.READ)
     @Description("Loads an ERNIE model directory (ernie.json, ernie.params, tokenizer.json) from the folder the "
-            + "administrator configured (`ernie.dir.models`) on `device` 'auto', 'cpu' or 'gpu', with the entity "
+            + "administrator configured (`ernie.dir.models`) on `engine` 'pytorch', 'onnxruntime' or 'auto' and "
+            + "`device` 'auto', 'cpu' or 'gpu', with the entity "
             + "vectors of the TransE model it expects, which must exist in this database with the same dimension (none for a "
             + "model trained with `--no-entities`). "
-            + "Reads files and holds the model in the server's memory until ernie.model.drop; writes no file.")
+            + "Reads files and holds the model in the server's memory until ernie.model.drop; on 'onnxruntime' "
+            + "(or 'auto') a folder without an exported graph gets one (model.onnx, when file writes are on; "
+            + "else a temporary file).")
     public Stream<ModelResult> load(
             @Name(value = "name", description = "The name calls refer to the model by.") String name,
             @Name(value = "configuration", description = "`path` (relative to ernie.dir.models; required), "
-                    + "`device` ('auto'), `replace` (false).") Map<String, Object> configuration) {
+                    + "`engine` ('pytorch'; 'onnxruntime' needs ONNX Runtime's jar beside the plugin; 'auto' takes "
+                    + "it when it can run the model), `device` ('auto'), `replace` (false).")
+            Map<String, Object> configuration) {
         ConfigMap config = ConfigMap.of(configuration, KEYS);
         String deviceSetting = config.oneOf("device", DeviceChoice.AUTO,
                 List.of(DeviceChoice.AUTO, DeviceChoice.CPU, DeviceChoice.GPU));
-        return Stream.of(result(load(db, name, config.requireString("path"), deviceSetting,
-                config.bool("replace", false)), PluginFolders.root(db, PluginFolders.Folder.MODELS)));
+        String engine = config.oneOf("engine", ErnieInference.PYTORCH, EngineChoice.SETTINGS);
+        ErnieModelCatalog.LoadedModel model = load(db, name, config.requireString("path"), engine, deviceSetting,
+                config.bool("replace", false));
+        log.info("ernie: model `%s` loaded from `%s` on %s", name, model.path(), model.loaded().detail());
+        return Stream.of(result(model, PluginFolders.root(db, PluginFolders.Folder.MODELS)));
     }
 
     /**
-     * Loads the model directory {@code path} (relative to ernie.dir.models) with its TransE model's vectors and
-     * registers it under {@code name}, as ernie.model.load does; ernie.type.train and ernie.relation.train register
-     * what they trained with it.
+     * Loads the model directory {@code path} (relative to ernie.dir.models) on PyTorch with its TransE model's
+     * vectors and registers it under {@code name}; ernie.type.train and ernie.relation.train register what they
+     * trained with it.
      *
      * @param deviceSetting 'auto', 'cpu' or 'gpu'
      */
     public static ErnieModelCatalog.LoadedModel load(GraphDatabaseService db, String name, String path,
                                                      String deviceSetting, boolean replace) {
+        return load(db, name, path, ErnieInference.PYTORCH, deviceSetting, replace);
+    }
+
+    /**
+     * As ernie.model.load does: the model directory {@code path} on {@code engine} ({@link EngineChoice#SETTINGS}),
+     * with its TransE model's vectors, registered under {@code name}.
+     */
+    static ErnieModelCatalog.LoadedModel load(GraphDatabaseService db, String name, String path, String engine,
+                                              String deviceSetting, boolean replace) {
         Path directory = PluginFolders.inside(db, PluginFolders.Folder.MODELS, path, "path");
         ErnieManifest manifest;
         try {
@@ -87,34 +111,40 @@ public class ErnieModelProc {
                     name, manifest.entities().dimension(), transeName, transe.model().dimensions()));
         }
         PluginRuntime.engine(db);
+        // a graph exported at load goes into the model folder only where procedures may write files
+        EngineChoice.Request request = new EngineChoice.Request(engine, deviceSetting,
+                PluginFolders.fileWritesEnabled() ? EngineChoice.GraphPlace.MODEL_FOLDER
+                        : EngineChoice.GraphPlace.TEMPORARY,
+                PluginRuntime.inferenceThreads(PluginRuntime.userLog(db)));
         ErnieModelCatalog.LoadedModel model = DjlRuntime.call(() -> {
-            Device device = DeviceChoice.resolve(deviceSetting);
+            InferenceModel loaded;
             try {
-                ModelDirectory.Loaded loaded = ModelDirectory.load(directory, device);
-                EntityTable entities = null;
-                EntityKey entityKey = EntityKey.elementId();
-                if (transe != null) {
-                    float[][] vectors = new float[transe.entities().size()][];
-                    for (int i = 0; i < vectors.length; i++) {
-                        vectors[i] = transe.model().entity(i);
-                    }
-                    entities = EntityTable.of(transe.entities(), vectors);
-                    entityKey = EntityKey.parse(transe.manifest().entityKey());
-                }
-                long parameters = loaded.model().parameters().values().stream()
-                        .mapToLong(p -> p.getArray().size()).sum();
-                return ErnieModelCatalog.create(db.databaseName(), name, path, loaded,
-                        entities, entityKey, device.getDeviceType(), parameters);
+                loaded = EngineChoice.load(directory, request);
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot load ERNIE model `" + name + "`: " + e.getMessage(), e);
             }
+            EntityTable entities = null;
+            EntityKey entityKey = EntityKey.elementId();
+            if (transe != null) {
+                float[][] vectors = new float[transe.entities().size()][];
+                for (int i = 0; i < vectors.length; i++) {
+                    vectors[i] = transe.model().entity(i);
+                }
+                entities = EntityTable.of(transe.entities(), vectors);
+                entityKey = EntityKey.parse(transe.manifest().entityKey());
+            }
+            long parameters = loaded.inference() instanceof PyTorchInference pytorch
+                    ? pytorch.model().parameters().values().stream().mapToLong(p -> p.getArray().size()).sum()
+                    : ErnieModel.parameterCount(manifest.architecture(), manifest.task(), manifest.labels().size());
+            return ErnieModelCatalog.create(db.databaseName(), name, path, loaded,
+                    entities, entityKey, loaded.device(), parameters);
         });
         ErnieModelCatalog.put(model, replace);
         return model;
     }
 
     @Procedure(name = "ernie.model.list", mode = Mode.READ)
-    @Description("Lists the ERNIE models loaded for this database (task, labels, parameters, device, memory, when "
+    @Description("Lists the ERNIE models loaded for this database (task, labels, parameters, engine, device, memory, when "
             + "each was loaded), then the model folders stored in the models folder that are not loaded (`loaded` "
             + "false; ernie.model.load loads one by its path), as GDS's model catalog lists stored models.")
     public Stream<ModelResult> list() {
@@ -153,7 +183,7 @@ public class ErnieModelProc {
             long parameters = ErnieModel.parameterCount(manifest.architecture(), manifest.task(),
                     manifest.labels().size());
             return Optional.of(new ModelResult(path, path, manifest.task().code(), manifest.labels(),
-                    parameters, parameters * Float.BYTES, null, manifest.entities().transeModel(), 0, null, 0,
+                    parameters, parameters * Float.BYTES, null, null, null, manifest.entities().transeModel(), 0, null, 0,
                     false, true, SavedScoring.savedIn(models.resolve(path))));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
@@ -172,7 +202,8 @@ public class ErnieModelProc {
         ErnieManifest manifest = m.loaded().manifest();
         Path folder = models.resolve(m.path());
         return new ModelResult(m.name(), m.path(), manifest.task().code(), manifest.labels(), m.parameters(),
-                m.parameters() * Float.BYTES, m.device(), manifest.entities().transeModel(),
+                m.parameters() * Float.BYTES, m.device(), m.loaded().engine(), m.loaded().detail(),
+                manifest.entities().transeModel(),
                 m.entities() == null ? 0 : m.entities().size(),
                 m.loadedAt().toString(), m.slots(), true, Files.isDirectory(folder), SavedScoring.savedIn(folder));
     }
@@ -185,6 +216,11 @@ public class ErnieModelProc {
             @Description("Trainable parameters.") long parameters,
             @Description("Bytes of its parameters.") long memoryBytes,
             @Description("`cpu` or `gpu`.") String device,
+            @Description("What runs it: `pytorch` (DJL's PyTorch engine) or `onnxruntime` (its ONNX graph on ONNX "
+                    + "Runtime).") String engine,
+            @Description("How it was loaded: the engine's version and threads, why `auto` chose it, where its ONNX "
+                    + "graph came from (exported at load into the model folder or a temporary file).")
+            String engineDetail,
             @Description("The TransE model its entity vectors come from; `none` for a model trained without entity "
                     + "input (`--no-entities`).") String transeModel,
             @Description("Entities with a vector.") long entities,

@@ -183,7 +183,7 @@ public final class MentionPrediction {
             this.task = task;
             this.model = ErnieModelCatalog.use(db.databaseName(), request.modelName(), loaded -> loaded);
             this.predictor = DjlRuntime.call(() ->
-                    new ErniePredictor(model.loaded().model(), model.loaded().tokenizer(), model.entities()));
+                    new ErniePredictor(model.loaded().inference(), model.loaded().tokenizer(), model.entities()));
             predictor.requireTask(task.task());
             this.documents = request.read(tx, model.entityKey());
             if (documents.isEmpty()) {

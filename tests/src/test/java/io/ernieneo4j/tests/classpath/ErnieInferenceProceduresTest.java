@@ -340,6 +340,84 @@ class ErnieInferenceProceduresTest extends ClasspathHarness {
         assertThat(bolt.count("MATCH (n) WHERE n.ernieTypesModel IS NOT NULL RETURN count(n)")).isEqualTo(2);
     }
 
+    /**
+     * One model folder on both engines gives the same rows: typing with the graph exported into the folder at load
+     * (file writes on, the default), relation with file writes off (a temporary graph, the folder untouched).
+     */
+    @Test
+    @Order(8)
+    void onnxRuntimeGivesThePyTorchRowsOfTheSameModel() {
+        String typing = "CALL ernie.type.stream({modelName: $model, documentLabel: 'Document', threshold: 0.0}) "
+                + "YIELD mentionStart, nodeId, type, score RETURN mentionStart, nodeId, type, score "
+                + "ORDER BY mentionStart, type";
+        bolt.single("CALL ernie.model.load('typing-pt', {path: 'tiny-typing', engine: 'pytorch'})");
+        Map<String, Object> onnx = bolt.single("CALL ernie.model.load('typing-ort', {path: 'tiny-typing', "
+                + "engine: 'onnxruntime'})");
+        assertThat(onnx).containsEntry("engine", "onnxruntime").containsEntry("device", "cpu");
+        assertThat((String) onnx.get("engineDetail")).contains("ONNX Runtime 1.29.0 on cpu")
+                .contains("exported at load into the model folder");
+        assertThat(models.resolve("tiny-typing").resolve("model.onnx")).isRegularFile();
+        double typingDiff = maxScoreDifference(
+                bolt.rows(typing, Map.of("model", "typing-pt")), bolt.rows(typing, Map.of("model", "typing-ort")),
+                List.of("mentionStart", "nodeId", "type"), 2 * TYPES.size());
+
+        String relation = "CALL ernie.relation.stream({modelName: $model, documentLabel: 'Document', "
+                + "threshold: 0.0}) YIELD headNodeId, relation, tailNodeId, score "
+                + "RETURN headNodeId, relation, tailNodeId, score ORDER BY headNodeId, tailNodeId";
+        bolt.single("CALL ernie.model.load('rel-pt', {path: 'tiny-relation', engine: 'pytorch'})");
+        System.setProperty("ernie.files.write.enabled", "false");
+        try {
+            assertThat((String) bolt.single("CALL ernie.model.load('rel-ort', {path: 'tiny-relation', "
+                    + "engine: 'onnxruntime'})").get("engineDetail"))
+                    .contains("exported at load into a temporary file deleted once read (file writes are off)");
+        } finally {
+            System.clearProperty("ernie.files.write.enabled");
+        }
+        assertThat(models.resolve("tiny-relation").resolve("model.onnx")).doesNotExist();
+        double relationDiff = maxScoreDifference(
+                bolt.rows(relation, Map.of("model", "rel-pt")), bolt.rows(relation, Map.of("model", "rel-ort")),
+                List.of("headNodeId", "relation", "tailNodeId"), 1);
+        System.out.printf("ernie.type.stream / ernie.relation.stream, pytorch vs onnxruntime: max score "
+                + "difference %.3g / %.3g%n", typingDiff, relationDiff);
+
+        // auto takes ONNX Runtime (its jar is on this class path) and the graph the folder now has
+        Map<String, Object> auto = bolt.single("CALL ernie.model.load('typing-auto', {path: 'tiny-typing', "
+                + "engine: 'auto'})");
+        assertThat(auto).containsEntry("engine", "onnxruntime");
+        assertThat((String) auto.get("engineDetail")).contains("its exported graph `model.onnx`");
+        assertThat(bolt.rows("CALL ernie.model.list() YIELD modelName, engine, device, loaded WHERE loaded "
+                + "AND modelName <> 'tiny' RETURN modelName, engine, device ORDER BY modelName"))
+                .containsExactly(
+                        Map.of("modelName", "rel-ort", "engine", "onnxruntime", "device", "cpu"),
+                        Map.of("modelName", "rel-pt", "engine", "pytorch", "device", "cpu"),
+                        Map.of("modelName", "typing-auto", "engine", "onnxruntime", "device", "cpu"),
+                        Map.of("modelName", "typing-ort", "engine", "onnxruntime", "device", "cpu"),
+                        Map.of("modelName", "typing-pt", "engine", "pytorch", "device", "cpu"));
+        assertThatThrownBy(() -> bolt.single("CALL ernie.model.load('x', {path: 'tiny-typing', "
+                + "engine: 'tensorflow'})"))
+                .hasMessageContaining("Value for `engine` was `tensorflow`, but must be one of "
+                        + "[auto, pytorch, onnxruntime]");
+        for (String name : List.of("typing-pt", "typing-ort", "typing-auto", "rel-pt", "rel-ort")) {
+            bolt.single("CALL ernie.model.drop($name)", Map.of("name", name));
+        }
+    }
+
+    /** The rows must name the same things ({@code keys}) in the same order; the largest score difference. */
+    private static double maxScoreDifference(List<Map<String, Object>> expected, List<Map<String, Object>> actual,
+                                             List<String> keys, int atLeast) {
+        assertThat(expected).hasSizeGreaterThanOrEqualTo(atLeast);
+        assertThat(actual).hasSameSizeAs(expected);
+        double max = 0;
+        for (int i = 0; i < expected.size(); i++) {
+            for (String key : keys) {
+                assertThat(actual.get(i).get(key)).as("row %d's %s", i, key).isEqualTo(expected.get(i).get(key));
+            }
+            max = Math.max(max, Math.abs((Double) actual.get(i).get("score") - (Double) expected.get(i).get("score")));
+        }
+        assertThat(max).isLessThanOrEqualTo(1e-4);
+        return max;
+    }
+
     @Test
     @Order(9)
     void countsTheMentionsTheModelCouldNotReadFully() {

@@ -144,9 +144,26 @@ class DeployedPluginTest {
                     .containsEntry("task", "typing").containsEntry("device", "cpu");
             bolt.single("MATCH (dog:Synset {id: '02084071-n'}) CREATE (d:Sentence {text: 'the dog barked all night'}), "
                     + "(d)-[:MENTIONS {start: 4, end: 7, score: 1.0}]->(dog) RETURN d");
-            List<Map<String, Object>> rows = bolt.rows("CALL ernie.type.stream({modelName: 'tiny', "
-                    + "documentLabel: 'Sentence', threshold: 0.0})");
+            String stream = "CALL ernie.type.stream({modelName: $model, documentLabel: 'Sentence', threshold: 0.0}) "
+                    + "YIELD type, score RETURN type, score ORDER BY type";
+            List<Map<String, Object>> rows = bolt.rows(stream, Map.of("model", "tiny"));
             assertThat(rows).hasSize(3).allSatisfy(r -> assertThat((Double) r.get("score")).isStrictlyBetween(0.0, 1.0));
+            // the same folder on ONNX Runtime, from the jar beside the plugin (not on the class path), its graph
+            // exported at load: the same rows
+            assertThatThrownBy(() -> Class.forName("ai.onnxruntime.OrtEnvironment"))
+                    .isInstanceOf(ClassNotFoundException.class);
+            Map<String, Object> onnx = bolt.single("CALL ernie.model.load('tiny-ort', {path: 'tiny-typing', "
+                    + "engine: 'onnxruntime'})");
+            assertThat(onnx).containsEntry("engine", "onnxruntime").containsEntry("device", "cpu");
+            assertThat((String) onnx.get("engineDetail")).contains("ONNX Runtime 1.29.0 on cpu");
+            List<Map<String, Object>> onnxRows = bolt.rows(stream, Map.of("model", "tiny-ort"));
+            assertThat(onnxRows).hasSameSizeAs(rows);
+            for (int i = 0; i < rows.size(); i++) {
+                assertThat(onnxRows.get(i).get("type")).isEqualTo(rows.get(i).get("type"));
+                assertThat((Double) onnxRows.get(i).get("score"))
+                        .isCloseTo((Double) rows.get(i).get("score"), org.assertj.core.api.Assertions.within(1e-4));
+            }
+            assertThat(bolt.single("CALL ernie.model.drop('tiny-ort')")).containsEntry("engine", "onnxruntime");
             assertThat(bolt.single("CALL ernie.model.drop('tiny')")).containsEntry("modelName", "tiny");
         } finally {
             System.clearProperty("ernie.dir.models");

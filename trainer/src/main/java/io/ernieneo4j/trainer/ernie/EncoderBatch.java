@@ -136,19 +136,33 @@ public record EncoderBatch(
                 manager.create(tokenTypes, shape),
                 manager.create(attentionMask, shape));
         if (hasEntities()) {
-            float[] slotMask = new float[batch * entitySlots];
-            float[] placement = new float[batch * entitySlots * length];
-            for (int slot = 0; slot < slotMask.length; slot++) {
-                int position = entityPositions[slot];
-                if (position >= 0) {
-                    slotMask[slot] = 1f;
-                    placement[slot * length + position] = 1f;
-                }
-            }
             list.add(manager.create(entityVectors, new Shape(batch, entitySlots, entityDim)));
-            list.add(manager.create(slotMask, new Shape(batch, entitySlots)));
-            list.add(manager.create(placement, new Shape(batch, entitySlots, length)));
+            list.add(manager.create(slotMask(), new Shape(batch, entitySlots)));
+            list.add(manager.create(placement(), new Shape(batch, entitySlots, length)));
         }
         return list;
+    }
+
+    /** (batch, E): 1 for a used slot, 0 for a padding slot (what every engine gets as {@code entity_mask}). */
+    public float[] slotMask() {
+        float[] mask = new float[batch * entitySlots];
+        for (int slot = 0; slot < mask.length; slot++) {
+            if (entityPositions[slot] >= 0) {
+                mask[slot] = 1f;
+            }
+        }
+        return mask;
+    }
+
+    /** (batch, E, length): each used slot's one-hot word piece (what every engine gets as {@code entity_placement}). */
+    public float[] placement() {
+        float[] placement = new float[batch * entitySlots * length];
+        for (int slot = 0; slot < batch * entitySlots; slot++) {
+            int position = entityPositions[slot];
+            if (position >= 0) {
+                placement[slot * length + position] = 1f;
+            }
+        }
+        return placement;
     }
 }

@@ -15,7 +15,7 @@ import java.util.function.Function;
 /**
  * A fine-tuned model applied to new text: per example, the probability of each label — independent sigmoids for
  * typing (multi-label), a softmax for relations (one label). Examples whose mentions the tokenizer cuts off (beyond
- * the model's maximum length) get no prediction.
+ * the model's maximum length) get no prediction. The same for every engine: only {@link ErnieInference#logits} differs.
  */
 public final class ErniePredictor {
 
@@ -30,12 +30,18 @@ public final class ErniePredictor {
         }
     }
 
-    private final ErnieModel model;
+    private final ErnieInference model;
     private final WordPieceTokenizer tokenizer;
     private final EntityTable entities;
     private final LabelSet labels;
 
+    /** The DJL model on its device (not closed by the predictor). */
     public ErniePredictor(ErnieModel model, WordPieceTokenizer tokenizer, EntityTable entities) {
+        this(new PyTorchInference(model), tokenizer, entities);
+    }
+
+    /** The model on whichever engine {@code model} runs it (not closed by the predictor). */
+    public ErniePredictor(ErnieInference model, WordPieceTokenizer tokenizer, EntityTable entities) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.entities = entities;

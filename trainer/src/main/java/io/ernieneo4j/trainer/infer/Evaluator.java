@@ -1,7 +1,5 @@
 package io.ernieneo4j.trainer.infer;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import io.ernieneo4j.trainer.ernie.EntityTable;
 import io.ernieneo4j.trainer.ernie.ErnieModel;
 
@@ -40,20 +38,21 @@ public final class Evaluator {
         };
     }
 
-    /** The logits of every example, in the examples' order. */
+    /** The logits of every example, in the examples' order, from the DJL model. */
     public static float[][] logits(ErnieModel model, EntityTable entities, List<EncodedExample> examples,
+                                   int batchSize) {
+        return logits(new PyTorchInference(model), entities, examples, batchSize); // not closed: the caller's model
+    }
+
+    /** The logits of every example, in the examples' order, from whichever engine runs the model. */
+    public static float[][] logits(ErnieInference model, EntityTable entities, List<EncodedExample> examples,
                                    int batchSize) {
         int[] lengths = examples.stream().mapToInt(EncodedExample::length).toArray();
         float[][] logits = new float[examples.size()][];
         for (int[] batch : BatchPlan.evaluation(lengths, batchSize)) {
-            try (NDManager scope = model.manager().newSubManager()) {
-                NDArray batchLogits = model.classify(
-                        Batches.inputs(model.config(), Batches.pick(examples, batch), entities).toNDList(scope));
-                int labels = Math.toIntExact(batchLogits.getShape().get(1));
-                float[] values = batchLogits.toFloatArray();
-                for (int row = 0; row < batch.length; row++) {
-                    logits[batch[row]] = Arrays.copyOfRange(values, row * labels, (row + 1) * labels);
-                }
+            float[][] rows = model.logits(Batches.inputs(model.config(), Batches.pick(examples, batch), entities));
+            for (int row = 0; row < batch.length; row++) {
+                logits[batch[row]] = rows[row];
             }
         }
         return logits;

@@ -1,0 +1,169 @@
+package io.ernieneo4j.trainer.infer.engines;
+
+import ai.djl.Device;
+import io.ernieneo4j.trainer.ernie.DeviceChoice;
+import io.ernieneo4j.trainer.ernie.ErnieManifest;
+import io.ernieneo4j.trainer.ernie.ErnieTask;
+import io.ernieneo4j.trainer.ernie.ModelDirectory;
+import io.ernieneo4j.trainer.ernie.WordPieceTokenizer;
+import io.ernieneo4j.trainer.ernie.onnx.OnnxExport;
+import io.ernieneo4j.trainer.infer.ErnieInference;
+import io.ernieneo4j.trainer.infer.InferenceModel;
+import io.ernieneo4j.trainer.infer.onnx.OnnxRuntimeCheck;
+import io.ernieneo4j.trainer.infer.onnx.OnnxRuntimeEnvironment;
+import io.ernieneo4j.trainer.infer.onnx.OnnxRuntimeInference;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The {@code engine} a model folder is loaded on for inference: {@value ErnieInference#PYTORCH} (DJL's PyTorch
+ * engine, the default: it runs every model, on the CPU or a GPU), {@value ErnieInference#ONNX_RUNTIME} (the model's
+ * ONNX graph on ONNX Runtime's CPU build; typing and relation models) or {@value #AUTO} (ONNX Runtime when it can run
+ * the model here, else PyTorch: it ran ERNIE's MiniLM-sized encoder faster on the CPU, issue 18). A folder without
+ * an exported graph is exported at load ({@link OnnxExport}), into the folder when allowed, else into a temporary
+ * file deleted once ONNX Runtime has read it.
+ */
+public final class EngineChoice {
+
+    public static final String AUTO = "auto";
+    public static final List<String> SETTINGS = List.of(AUTO, ErnieInference.PYTORCH, ErnieInference.ONNX_RUNTIME);
+
+    /** Where a graph exported at load goes. */
+    public enum GraphPlace {
+        /** {@value OnnxExport#FILE} in the model folder, recorded in {@code ernie.json}: the next load reuses it. */
+        MODEL_FOLDER,
+        /** A temporary file, deleted once read (the server may not write files). */
+        TEMPORARY
+    }
+
+    /**
+     * @param engine  {@link #SETTINGS}
+     * @param device  {@code auto}, {@code cpu} or {@code gpu} ({@link DeviceChoice})
+     * @param place   where a missing graph is exported
+     * @param threads intra-op threads of an ONNX Runtime session
+     */
+    public record Request(String engine, String device, GraphPlace place, int threads) {}
+
+    /** Exports into model folders one at a time (two loads of one folder would write the same file). */
+    private static final Object EXPORTS = new Object();
+
+    private EngineChoice() {}
+
+    /**
+     * Loads the model in {@code directory} on the engine {@code request} asks for. Call inside
+     * {@code DjlRuntime.call} (PyTorch, the device check and an export all use DJL).
+     */
+    public static InferenceModel load(Path directory, Request request) throws IOException {
+        ErnieManifest manifest = ModelDirectory.readManifest(directory);
+        switch (request.engine()) {
+            case ErnieInference.PYTORCH -> {
+                Device device = DeviceChoice.resolve(request.device());
+                return pytorch(directory, device, "PyTorch (DJL) on " + device.getDeviceType());
+            }
+            case ErnieInference.ONNX_RUNTIME -> {
+                Optional<String> problem = onnxRuntimeProblem(manifest, request.device());
+                if (problem.isPresent()) {
+                    throw new IllegalArgumentException(String.format(Locale.ROOT,
+                            "`engine` 'onnxruntime' cannot run this model: %s. Load it with `engine: 'pytorch'` "
+                                    + "(or 'auto').", problem.get()));
+                }
+                return onnxRuntime(directory, manifest, request);
+            }
+            case AUTO -> {
+                Optional<String> problem = onnxRuntimeProblem(manifest, request.device());
+                if (problem.isEmpty()) {
+                    try {
+                        return onnxRuntime(directory, manifest, request);
+                    } catch (IOException | RuntimeException e) {
+                        problem = Optional.of("ONNX Runtime could not take the model (" + e.getMessage() + ")");
+                    }
+                }
+                Device device = DeviceChoice.resolve(request.device());
+                return pytorch(directory, device, "PyTorch (DJL) on " + device.getDeviceType() + ", chosen by `auto`: "
+                        + problem.get());
+            }
+            default -> throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "Value for `engine` was `%s`, but must be one of %s.", request.engine(), SETTINGS));
+        }
+    }
+
+    /** Why ONNX Runtime cannot run the model here; empty when it can. */
+    static Optional<String> onnxRuntimeProblem(ErnieManifest manifest, String device) {
+        Optional<String> missing = OnnxRuntimeCheck.missing();
+        if (missing.isPresent()) {
+            return missing;
+        }
+        if (manifest.task() == ErnieTask.ENCODER) {
+            return Optional.of("an `encoder` model (sentence vectors for linking) runs only on PyTorch so far");
+        }
+        if (DeviceChoice.GPU.equals(device)
+                || (DeviceChoice.AUTO.equals(device) && DeviceChoice.resolve(device).getDeviceType().equals("gpu"))) {
+            return Optional.of("ONNX Runtime runs on the CPU only here (its GPU build is not supported yet), and "
+                    + "the `device` setting asks for a GPU");
+        }
+        return Optional.empty();
+    }
+
+    private static InferenceModel pytorch(Path directory, Device device, String detail) throws IOException {
+        return InferenceModel.pytorch(ModelDirectory.load(directory, device), device.getDeviceType(), detail);
+    }
+
+    private static InferenceModel onnxRuntime(Path directory, ErnieManifest manifest, Request request)
+            throws IOException {
+        WordPieceTokenizer tokenizer = WordPieceTokenizer.open(directory.resolve(manifest.tokenizer()),
+                manifest.maxLength());
+        try {
+            ErnieManifest.Onnx recorded = manifest.onnx();
+            Path graph = recorded == null ? null : directory.resolve(recorded.file());
+            String from;
+            OnnxRuntimeInference inference;
+            if (graph != null && Files.isRegularFile(graph)) {
+                from = "its exported graph `" + recorded.file() + "`";
+                inference = OnnxRuntimeInference.open(graph, manifest, request.threads());
+            } else {
+                String why = request.place() == GraphPlace.TEMPORARY ? "file writes are off" : null;
+                if (why == null) {
+                    try {
+                        synchronized (EXPORTS) {
+                            graph = OnnxExport.export(directory, null).file();
+                        }
+                    } catch (IOException e) {
+                        why = "the model folder could not take it: " + e.getMessage();
+                    }
+                }
+                if (why == null) {
+                    from = "its graph, exported at load into the model folder as `" + OnnxExport.FILE
+                            + "` (recorded in ernie.json; the next load reuses it)";
+                    inference = OnnxRuntimeInference.open(graph, manifest, request.threads());
+                } else {
+                    from = "its graph, exported at load into a temporary file deleted once read (" + why + ")";
+                    inference = temporaryGraph(directory, manifest, request.threads());
+                }
+            }
+            String detail = String.format(Locale.ROOT, "ONNX Runtime %s on cpu (%d intra-op threads, %s): %s",
+                    OnnxRuntimeInference.version(), request.threads(), OnnxRuntimeEnvironment.telemetry(), from);
+            return new InferenceModel(manifest, tokenizer, inference, "cpu", detail);
+        } catch (IOException | RuntimeException e) {
+            tokenizer.close();
+            throw e;
+        }
+    }
+
+    private static OnnxRuntimeInference temporaryGraph(Path directory, ErnieManifest manifest, int threads)
+            throws IOException {
+        Path file = Files.createTempFile("ernie-", ".onnx");
+        try {
+            try (ModelDirectory.Loaded loaded = ModelDirectory.load(directory, Device.cpu())) {
+                OnnxExport.write(loaded.model(), file);
+            }
+            return OnnxRuntimeInference.open(file, manifest, threads);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+}

@@ -337,12 +337,13 @@ final class TransEFeature {
         long nodes = size.nodes();
         long relationships = size.relationships();
         int dim = config.parameters().dimensions();
-        // per entity: its vector, its node id and an id-map entry; per triple: three ints while reading, three
-        // ints and two sorted keys while training (up to twice the reading buffer when it has just grown)
+        // per entity: its vector, its node id and an id-map entry; per triple: three ints while reading (up to twice
+        // that when the reading buffer has just grown), and while training three ints, two sorted keys and the
+        // key table, 16 to 32 bytes as it is a quarter to half full (TripleStore)
         long perEntity = TransE.estimateMemoryBytes(1, 0, dim) + Long.BYTES + 64;
         long types = TransE.estimateMemoryBytes(0, size.relationshipTypes(), dim);
-        long min = nodes * perEntity + relationships * 40 + types;
-        long max = nodes * perEntity + relationships * 52 + types;
+        long min = nodes * perEntity + relationships * (12 + 44) + types;
+        long max = nodes * perEntity + relationships * (24 + 60) + types;
         double heap = Runtime.getRuntime().maxMemory();
         return new TransETrainProc.EstimateResult(MemorySize.human(max), min, max, nodes, relationships,
                 Math.round(1000.0 * min / heap) / 10.0, Math.round(1000.0 * max / heap) / 10.0, config.toMap());

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * {@code ernie.type.train} and {@code ernie.relation.train} through Bolt on WordNet's mammal sub-graph with a dozen
@@ -206,8 +207,19 @@ class ErnieTrainProceduresTest extends ClasspathHarness {
         assertThat(models.resolve("stopped").resolve("run.json")).doesNotExist();
 
         Map<String, Object> unbroken = bolt.single("CALL ernie.relation.train('unbroken', {" + config + "})");
-        assertThat(withoutTimes((List<Map<String, Object>>) resumed.get("history"))).hasSize(40)
-                .isEqualTo(withoutTimes((List<Map<String, Object>>) unbroken.get("history")));
+        List<Map<String, Object>> resumedHistory = withoutTimes((List<Map<String, Object>>) resumed.get("history"));
+        List<Map<String, Object>> unbrokenHistory = withoutTimes((List<Map<String, Object>>) unbroken.get("history"));
+        assertThat(resumedHistory).hasSize(40);
+        // the same epochs, dev scores and pieces; the losses to float rounding: libtorch's CPU kernels (MKL) do not
+        // promise bit-identical sums from run to run, and one CI run in several differed by 2e-8 from epoch 6 on,
+        // growing to 5e-5 by epoch 40 (the trainer's FinetunerTest checks the exact equality in one process)
+        for (int epoch = 0; epoch < 40; epoch++) {
+            Map<String, Object> a = new java.util.TreeMap<>(resumedHistory.get(epoch));
+            Map<String, Object> b = new java.util.TreeMap<>(unbrokenHistory.get(epoch));
+            assertThat((Double) a.remove("trainLoss")).as("epoch %d loss", epoch + 1)
+                    .isCloseTo((Double) b.remove("trainLoss"), within(1e-3));
+            assertThat(a).as("epoch %d", epoch + 1).isEqualTo(b);
+        }
         assertThat(resumed.get("dev")).isEqualTo(unbroken.get("dev"));
     }
 

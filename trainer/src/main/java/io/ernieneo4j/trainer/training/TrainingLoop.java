@@ -17,9 +17,12 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The training loop every objective shares (fine-tuning, pretraining): epochs of planned batches, one AdamW step a
@@ -154,8 +157,35 @@ public final class TrainingLoop {
         }
     }
 
+    /**
+     * Writes the checkpoint whole into a folder beside it, then swaps it in: a run stopped or killed while writing
+     * leaves the previous checkpoint (or none), never new weights beside an older optimizer state and step.
+     */
     private void checkpoint(ModelOutput output, TrainingState state) throws IOException {
-        Path directory = output.checkpoint();
+        Path target = output.checkpoint();
+        Path directory = target.resolveSibling(target.getFileName() + ".partial");
+        Path previous = target.resolveSibling(target.getFileName() + ".previous");
+        deleteIfExists(directory);
+        writeCheckpoint(directory, output, state);
+        deleteIfExists(previous);
+        if (Files.exists(target)) {
+            Files.move(target, previous, StandardCopyOption.ATOMIC_MOVE);
+        }
+        Files.move(directory, target, StandardCopyOption.ATOMIC_MOVE);
+        deleteIfExists(previous);
+    }
+
+    private static void deleteIfExists(Path folder) throws IOException {
+        if (Files.exists(folder)) {
+            try (Stream<Path> paths = Files.walk(folder)) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
+    }
+
+    private void writeCheckpoint(Path directory, ModelOutput output, TrainingState state) throws IOException {
         ModelDirectory.save(model, output.tokenizerJson(), output.maxLength(), output.transeModel(),
                 output.training(), directory);
         if (!extraBlocks.isEmpty()) {

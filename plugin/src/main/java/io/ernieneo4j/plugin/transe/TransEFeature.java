@@ -62,8 +62,13 @@ final class TransEFeature {
      * @param result     the training (null for an update that found nothing changed)
      * @param update     what an incremental update changed (null for a run from scratch)
      */
-    record Run(KnowledgeGraph graph, List<String> entityKeys, TransEModel model, TransE.Result result,
-               long readMillis, List<String> warnings, TransEUpdate.Result update) {
+    record Run(KnowledgeGraph graph, List<String> entityKeys, TransE.Result result, long readMillis,
+               List<String> warnings, TransEUpdate.Result update) {
+
+        /** The trained model (an update's, which may have trained nothing). */
+        TransEModel model() {
+            return update != null ? update.model() : result.model();
+        }
 
         long epochs() {
             return result == null ? 0 : result.epochs().size();
@@ -111,7 +116,7 @@ final class TransEFeature {
             return update(config, stored, graph, entityKeys, readMillis, progress);
         }
         TransE.Result result = new TransE(graph.triples(), config.parameters(), progress, termination).train();
-        return new Run(graph, entityKeys, result.model(), result, readMillis, warnings(result, config), null);
+        return new Run(graph, entityKeys, result, readMillis, warnings(result, config), null);
     }
 
     /** Brings the stored model up to date with {@code graph}: {@link TransEUpdate}. */
@@ -126,7 +131,7 @@ final class TransEFeature {
                 change.entitiesRefined(), change.entitiesRemoved(), change.relationsAdded(), change.triplesAdded(),
                 change.triplesRemoved(), change.triplesSampled()));
         List<String> warnings = update.training() == null ? List.of() : warnings(update.training(), config);
-        return new Run(graph, entityKeys, update.model(), update.training(), readMillis, warnings, update);
+        return new Run(graph, entityKeys, update.training(), readMillis, warnings, update);
     }
 
     private List<String> warnings(TransE.Result result, TransEConfig config) {
@@ -145,12 +150,12 @@ final class TransEFeature {
     @SuppressWarnings("unchecked")
     static StoredRun storedRun(GraphDatabaseService db, String name) {
         Path dir = PluginFolders.storedModel(db, MODEL_KIND, name);
-        if (!Files.isRegularFile(dir.resolve("transe.json"))) {
+        if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "`incremental`: there is no TransE model "
                     + "`%s` to update; train it once without `incremental`.", name));
         }
+        TransEModelFiles.NamedModel model = TransEModelRegistry.load(dir, name);
         try {
-            TransEModelFiles.NamedModel model = TransEModelFiles.read(dir);
             Optional<TripleStore> triples = TransEModelFiles.readTrainingTriples(dir);
             Object configuration = model.manifest().metadata().get("configuration");
             if (triples.isEmpty() || !(configuration instanceof Map<?, ?>)) {

@@ -13,11 +13,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * ONNX Runtime 1.29's telemetry overflows a 1 MB stack on a long command line (docs/model-notes.md); a Neo4j server
  * need not set {@code ORT_DISABLE_TELEMETRY} for the plugin to survive it. Each case is a child JVM with a command
- * line of over 8 KB and the variable removed from its environment (this build sets it for its test JVMs).
+ * line of over 8 KB and the variable removed from its environment (this build sets it for its test JVMs). The
+ * guards are asserted everywhere; the crash they guard against only where this machine's ONNX Runtime runs telemetry.
  */
 class OnnxRuntimeEnvironmentTest {
 
@@ -26,6 +28,7 @@ class OnnxRuntimeEnvironmentTest {
     @Test
     void theCrashIsReproducedWhenTheEnvironmentIsCreatedOnTheMainThread() throws Exception {
         Child child = run("main-thread");
+        assumeTelemetryRan(child);
         assertThat(child.exit()).as("exit status of the control (139: SIGSEGV), which printed:%n%s",
                 child.output()).isEqualTo(139);
     }
@@ -35,7 +38,16 @@ class OnnxRuntimeEnvironmentTest {
         Child child = run("large-stack");
         assertThat(child.exit()).as("exit status (139: SIGSEGV); output:%n%s", child.output()).isZero();
         assertThat(child.output()).contains("environment created");
-        assertThat(child.telemetryLog()).as("the telemetry ran").isTrue();
+        assumeTelemetryRan(child);
+    }
+
+    /**
+     * Whether ONNX Runtime runs its telemetry depends on the machine (a CI container ran none: no crash and no log),
+     * so the crash and its guard are only shown where the telemetry ran or the control crashed.
+     */
+    private static void assumeTelemetryRan(Child child) {
+        assumeTrue(child.telemetryLog() || child.exit() == 139,
+                "ONNX Runtime ran no telemetry on this machine (exit " + child.exit() + ", no /tmp/mat-debug log)");
     }
 
     @Test

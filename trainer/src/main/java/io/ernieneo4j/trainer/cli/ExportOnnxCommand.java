@@ -1,6 +1,7 @@
 package io.ernieneo4j.trainer.cli;
 
 import io.ernieneo4j.trainer.engine.DjlRuntime;
+import io.ernieneo4j.trainer.ernie.Quantization;
 import io.ernieneo4j.trainer.ernie.onnx.OnnxExport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,8 +27,13 @@ final class ExportOnnxCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--out", paramLabel = "FILE",
-            description = "The ONNX file to write (default: DIR/" + OnnxExport.FILE + ").")
+            description = "The ONNX file to write (default: DIR/model.onnx; with int8, DIR/model.int8.onnx).")
     Path out;
+
+    @Option(names = "--quantization", paramLabel = "none|int8", defaultValue = "none",
+            description = "How the encoder's weights are stored: none (float32, default) or int8 (dynamic "
+                    + "quantization of the encoder's token-side Linear layers, for ONNX Runtime's integer kernels).")
+    String quantization;
 
     @Override
     public Integer call() throws Exception {
@@ -39,12 +45,13 @@ final class ExportOnnxCommand implements Callable<Integer> {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
                     "`--out` must name a file; `%s` is a folder.", out));
         }
+        Quantization weights = Quantization.of("--quantization", quantization);
         DjlRuntime.start(Path.of("target", "djl-cache"));
         OnnxExport.Result result;
         try {
             result = DjlRuntime.call(() -> {
                 try {
-                    return OnnxExport.export(model, out);
+                    return OnnxExport.export(model, out, weights);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -52,8 +59,8 @@ final class ExportOnnxCommand implements Callable<Integer> {
         } catch (UncheckedIOException e) {
             throw e.getCause(); // a missing or broken model file: its message, without a stack trace
         }
-        System.out.printf(Locale.ROOT, "ONNX graph written to %s (opset %d; inputs %s; outputs %s)%s.%n",
-                result.file(), result.graph().opset(), String.join(", ", result.graph().inputs()),
+        System.out.printf(Locale.ROOT, "ONNX graph written to %s (opset %d; encoder weights %s; inputs %s; "
+                        + "outputs %s)%s.%n", result.file(), result.graph().opset(), weights.code(), String.join(", ", result.graph().inputs()),
                 String.join(", ", result.graph().outputs()),
                 result.recorded() ? "; recorded in " + model.resolve("ernie.json")
                         : "; outside the model folder, so not recorded in its ernie.json");

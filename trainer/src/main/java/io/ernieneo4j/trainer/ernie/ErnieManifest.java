@@ -1,5 +1,7 @@
 package io.ernieneo4j.trainer.ernie;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
 import java.util.List;
 
@@ -21,6 +23,8 @@ import java.util.List;
  *                      null for models saved before this was recorded or outside a training run
  * @param onnx          the model's ONNX graph, when {@code export-onnx} wrote one into the directory; null otherwise
  *                      (and for every model saved before exports existed)
+ * @param onnxInt8      its ONNX graph with int8 encoder weights ({@link Quantization#INT8}), when one was written into
+ *                      the directory; null otherwise (not written into {@code ernie.json} then)
  */
 public record ErnieManifest(
         int formatVersion,
@@ -32,7 +36,8 @@ public record ErnieManifest(
         String parameters,
         EntityEmbeddings entities,
         java.util.Map<String, Object> training,
-        Onnx onnx) {
+        Onnx onnx,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Onnx onnxInt8) {
 
     /**
      * The TransE model the entity input must come from.
@@ -76,18 +81,26 @@ public record ErnieManifest(
     public ErnieManifest(int formatVersion, ErnieConfig architecture, ErnieTask task, List<String> labels,
                          String tokenizer, int maxLength, String parameters, EntityEmbeddings entities,
                          java.util.Map<String, Object> training) {
-        this(formatVersion, architecture, task, labels, tokenizer, maxLength, parameters, entities, training, null);
+        this(formatVersion, architecture, task, labels, tokenizer, maxLength, parameters, entities, training, null,
+                null);
     }
 
-    /** This manifest recording {@code export} (null: none). */
-    public ErnieManifest withOnnx(Onnx export) {
+    /** The recorded export of weights stored as {@code quantization}; null when none is recorded. */
+    @JsonIgnore
+    public Onnx onnx(Quantization quantization) {
+        return quantization == Quantization.INT8 ? onnxInt8 : onnx;
+    }
+
+    /** This manifest recording {@code export} (null: none) as its graph of {@code quantization}. */
+    public ErnieManifest withOnnx(Quantization quantization, Onnx export) {
         return new ErnieManifest(formatVersion, architecture, task, labels, tokenizer, maxLength, parameters, entities,
-                training, export);
+                training, quantization == Quantization.INT8 ? onnx : export,
+                quantization == Quantization.INT8 ? export : onnxInt8);
     }
 
     /** A manifest without a training record. */
     public ErnieManifest(int formatVersion, ErnieConfig architecture, ErnieTask task, List<String> labels,
                          String tokenizer, int maxLength, String parameters, EntityEmbeddings entities) {
-        this(formatVersion, architecture, task, labels, tokenizer, maxLength, parameters, entities, null, null);
+        this(formatVersion, architecture, task, labels, tokenizer, maxLength, parameters, entities, null, null, null);
     }
 }

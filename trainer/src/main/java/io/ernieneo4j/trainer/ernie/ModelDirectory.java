@@ -91,8 +91,9 @@ public final class ModelDirectory {
      * Records in {@code ernie.json} that {@code export} was written into {@code directory} (replacing an earlier
      * record); the rest of the manifest is kept as it is.
      */
-    public static ErnieManifest recordOnnx(Path directory, ErnieManifest.Onnx export) throws IOException {
-        ErnieManifest manifest = readManifest(directory).withOnnx(export);
+    public static ErnieManifest recordOnnx(Path directory, Quantization quantization, ErnieManifest.Onnx export)
+            throws IOException {
+        ErnieManifest manifest = readManifest(directory).withOnnx(quantization, export);
         // not Files.createTempFile: its owner-only permissions would stay with the manifest
         Path partial = directory.resolve(MANIFEST + ".part");
         try {
@@ -135,13 +136,17 @@ public final class ModelDirectory {
                     file, manifest.entities().transeModel(), manifest.entities().dimension(),
                     manifest.architecture().entityDim()));
         }
-        if (manifest.onnx() != null) {
+        for (Quantization quantization : Quantization.values()) {
+            ErnieManifest.Onnx export = manifest.onnx(quantization);
+            if (export == null) {
+                continue;
+            }
             // only a file inside the folder is recorded; a reader of the record must not be led out of it
-            Path onnx = Path.of(manifest.onnx().file()).normalize();
+            Path onnx = Path.of(export.file()).normalize();
             if (onnx.isAbsolute() || onnx.startsWith("..") || onnx.toString().isEmpty()) {
                 throw new IOException(String.format(Locale.ROOT,
                         "`%s` records the ONNX file `%s`, which is not inside the model directory.",
-                        file, manifest.onnx().file()));
+                        file, export.file()));
             }
         }
         for (String name : new String[] {manifest.tokenizer(), manifest.parameters()}) {

@@ -27,6 +27,9 @@ public interface ErnieInference extends AutoCloseable {
 
     ErnieConfig config();
 
+    /** The bytes the engine holds the model's weights in (int8 weights take one byte each). */
+    long weightBytes();
+
     /** The logits of every row of {@code batch}: (batch, labels). */
     float[][] logits(EncoderBatch batch);
 

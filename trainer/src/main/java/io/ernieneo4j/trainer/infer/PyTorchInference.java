@@ -43,6 +43,11 @@ public final class PyTorchInference implements ErnieInference {
         return model.config();
     }
 
+    @Override
+    public long weightBytes() {
+        return model.parameters().values().stream().mapToLong(p -> p.getArray().size()).sum() * Float.BYTES;
+    }
+
     /** Call inside {@code DjlRuntime.call} (a procedure's thread). */
     @Override
     public float[][] logits(EncoderBatch batch) {

@@ -9,10 +9,13 @@ import io.ernieneo4j.trainer.data.Mention;
 import io.ernieneo4j.trainer.engine.DjlRuntime;
 import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
 import io.ernieneo4j.trainer.ernie.io.OnnxCheckpoint;
+import io.ernieneo4j.trainer.ernie.onnx.OnnxExport;
+import io.ernieneo4j.trainer.infer.onnx.OnnxRuntimeInference;
 import io.ernieneo4j.trainer.wordnet.Synset;
 import io.ernieneo4j.trainer.wordnet.WordNet;
 
 import java.nio.LongBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,14 +24,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
  * Inference throughput of the bare model (sequences/s) on the same real sentences in the same batches:
  * <ul>
- *   <li>MiniLM-sized: ONNX Runtime running all-MiniLM-L6-v2 (the plain BERT), the same BERT on DJL, and the ERNIE on
- *       it (K-Encoder with the aligned entity);</li>
- *   <li>BERT-base-sized (12 x 768, random weights: speed does not depend on values): the BERT and the ERNIE on DJL.
- *       There is no BERT-base ONNX on Maven Central, so no ONNX Runtime figure at this size.</li>
+ *   <li>MiniLM-sized: ONNX Runtime running all-MiniLM-L6-v2 (the plain BERT: the baseline), the same BERT on DJL, the
+ *       ERNIE typing model on it (K-Encoder with the aligned entity, 40 labels) on DJL, and that ERNIE exported
+ *       ({@code OnnxExport}) and run by the plugin's ONNX Runtime engine ({@code OnnxRuntimeInference}) with float32
+ *       and with int8 encoder weights;</li>
+ *   <li>BERT-base-sized (12 x 768, random weights: speed does not depend on values): the BERT and the ERNIE on DJL,
+ *       and on ONNX Runtime the plain BERT exported the same way (the baseline: no BERT-base ONNX is on Maven Central)
+ *       and the ERNIE with float32 and int8 weights.</li>
  * </ul>
  * Sentences are WordNet noun definitions written {@code lemma : definition}, the synset aligned to the lemma (the
  * shape of the typing data), sorted by length so that a batch pads only to its own longest text. Entity vectors are
@@ -96,32 +103,45 @@ public final class ErnieThroughputBenchmark {
         ErnieConfig miniLm = ErnieConfig.miniLm();
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         options.setIntraOpNumThreads(threads);
+        Path graphs = Files.createTempDirectory("ernie-throughput");
         double[][] miniLmFigures = DjlRuntime.call(() -> {
             try (OrtSession session = environment.createSession(onnx.toString(), options);
                  OnnxCheckpoint checkpoint = OnnxCheckpoint.open(onnx);
                  ErnieModel bert = ErnieModel.fromCheckpoint(miniLm.plainBert(), Device.cpu(), checkpoint,
                          name -> name.startsWith("pooler."), 1);
-                 ErnieModel ernie = ErnieModel.fromCheckpoint(miniLm, Device.cpu(), checkpoint,
-                         ErnieModel.ENTITY_SIDE.or(name -> name.startsWith("pooler.")), 1)) {
+                 ErnieModel ernie = ErnieModel.fromCheckpoint(miniLm, ErnieTask.TYPING, LABELS, Device.cpu(),
+                         checkpoint, ErnieModel.ENTITY_SIDE.or(name -> name.startsWith("pooler.")), 1);
+                 OnnxRuntimeInference ernieFloat = exported(ernie, graphs, Quantization.NONE, threads);
+                 OnnxRuntimeInference ernieInt8 = exported(ernie, graphs, Quantization.INT8, threads)) {
                 return rounds(rounds, sentences,
                         () -> plainBatches.forEach(batch -> onnxRuntime(environment, session, batch)),
+                        () -> ernieBatches.forEach(ernieFloat::logits),
+                        () -> ernieBatches.forEach(ernieInt8::logits),
                         () -> run(bert, plainBatches),
-                        () -> run(ernie, ernieBatches));
+                        () -> classify(ernie, ernieBatches));
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         });
         double ort = median(miniLmFigures[0]);
-        double plain = median(miniLmFigures[1]);
-        double knowledge = median(miniLmFigures[2]);
+        double ortErnie = median(miniLmFigures[1]);
+        double ortErnieInt8 = median(miniLmFigures[2]);
+        double plain = median(miniLmFigures[3]);
+        double knowledge = median(miniLmFigures[4]);
         report.put("miniLmOnnxRuntimeBertSequencesPerSecond", round(ort))
+                .put("miniLmOnnxRuntimeErnieSequencesPerSecond", round(ortErnie))
+                .put("miniLmOnnxRuntimeErnieInt8SequencesPerSecond", round(ortErnieInt8))
                 .put("miniLmDjlBertSequencesPerSecond", round(plain))
                 .put("miniLmDjlErnieSequencesPerSecond", round(knowledge))
                 .put("miniLmErnieOverOnnxRuntime", round2(knowledge / ort))
+                .put("miniLmOnnxRuntimeErnieOverOnnxRuntime", round2(ortErnie / ort))
+                .put("miniLmOnnxRuntimeErnieInt8OverOnnxRuntime", round2(ortErnieInt8 / ort))
                 .put("miniLmErnieTimeOverBertTime", round2(plain / knowledge))
                 .put("miniLmRoundsOnnxRuntime", Arrays.toString(miniLmFigures[0]))
-                .put("miniLmRoundsDjlBert", Arrays.toString(miniLmFigures[1]))
-                .put("miniLmRoundsDjlErnie", Arrays.toString(miniLmFigures[2]));
+                .put("miniLmRoundsOnnxRuntimeErnie", Arrays.toString(miniLmFigures[1]))
+                .put("miniLmRoundsOnnxRuntimeErnieInt8", Arrays.toString(miniLmFigures[2]))
+                .put("miniLmRoundsDjlBert", Arrays.toString(miniLmFigures[3]))
+                .put("miniLmRoundsDjlErnie", Arrays.toString(miniLmFigures[4]));
 
         if (bertBaseSentences > 0) {
             int batches = Math.max(1, Math.min(ernieBatches.size(), bertBaseSentences / batchSize));
@@ -138,20 +158,66 @@ public final class ErnieThroughputBenchmark {
             int sampledSentences = sampled;
             ErnieConfig bertBase = ErnieConfig.bertBase();
             double[][] bertBaseFigures = DjlRuntime.call(() -> {
+                Path bertGraph = graphs.resolve("bert-base.onnx");
                 try (ErnieModel bert = ErnieModel.random(bertBase.plainBert(), Device.cpu(), 1);
-                     ErnieModel ernie = ErnieModel.random(bertBase, Device.cpu(), 1)) {
-                    return rounds(Math.max(1, rounds / 2), sampledSentences,
-                            () -> run(bert, plainSample),
-                            () -> run(ernie, ernieSample));
+                     ErnieModel ernie = ErnieModel.random(bertBase, ErnieTask.TYPING, LABELS, Device.cpu(), 1);
+                     OnnxRuntimeInference ernieFloat = exported(ernie, graphs, Quantization.NONE, threads);
+                     OnnxRuntimeInference ernieInt8 = exported(ernie, graphs, Quantization.INT8, threads)) {
+                    OnnxExport.write(bert, bertGraph, Quantization.NONE);
+                    try (OrtSession session = environment.createSession(bertGraph.toString(), options)) {
+                        return rounds(Math.max(1, rounds / 2), sampledSentences,
+                                () -> plainSample.forEach(batch -> onnxRuntime(environment, session, batch)),
+                                () -> ernieSample.forEach(ernieFloat::logits),
+                                () -> ernieSample.forEach(ernieInt8::logits),
+                                () -> run(bert, plainSample),
+                                () -> classify(ernie, ernieSample));
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
                 }
             });
+            double baseOrt = median(bertBaseFigures[0]);
             report.put("bertBaseSentences", sampledSentences)
-                    .put("bertBaseDjlBertSequencesPerSecond", round(median(bertBaseFigures[0])))
-                    .put("bertBaseDjlErnieSequencesPerSecond", round(median(bertBaseFigures[1])))
+                    .put("bertBaseOnnxRuntimeBertSequencesPerSecond", round(baseOrt))
+                    .put("bertBaseOnnxRuntimeErnieSequencesPerSecond", round(median(bertBaseFigures[1])))
+                    .put("bertBaseOnnxRuntimeErnieInt8SequencesPerSecond", round(median(bertBaseFigures[2])))
+                    .put("bertBaseDjlBertSequencesPerSecond", round(median(bertBaseFigures[3])))
+                    .put("bertBaseDjlErnieSequencesPerSecond", round(median(bertBaseFigures[4])))
+                    .put("bertBaseDjlErnieOverOnnxRuntime", round2(median(bertBaseFigures[4]) / baseOrt))
+                    .put("bertBaseOnnxRuntimeErnieOverOnnxRuntime", round2(median(bertBaseFigures[1]) / baseOrt))
+                    .put("bertBaseOnnxRuntimeErnieInt8OverOnnxRuntime", round2(median(bertBaseFigures[2]) / baseOrt))
                     .put("bertBaseErnieTimeOverBertTime",
-                            round2(median(bertBaseFigures[0]) / median(bertBaseFigures[1])));
+                            round2(median(bertBaseFigures[3]) / median(bertBaseFigures[4])));
         }
         report.write();
+        try (var files = Files.list(graphs)) {
+            for (Path file : files.toList()) {
+                Files.delete(file);
+            }
+        }
+        Files.delete(graphs);
+    }
+
+    /** Typing labels for the ERNIE heads: the head's width barely matters to the speed. */
+    private static final List<String> LABELS = IntStream.range(0, 40).mapToObj(i -> "type" + i).toList();
+
+    /** {@code model} exported with {@code quantization} and opened as the plugin's ONNX Runtime engine opens it. */
+    private static OnnxRuntimeInference exported(ErnieModel model, Path folder, Quantization quantization,
+                                                 int threads) throws java.io.IOException {
+        Path file = folder.resolve(model.config().hiddenSize() + "-" + quantization.code() + ".onnx");
+        OnnxExport.write(model, file, quantization);
+        ErnieManifest manifest = new ErnieManifest(ModelDirectory.FORMAT_VERSION, model.config(), model.task(),
+                model.labels(), "tokenizer.json", 128, "ernie.params",
+                new ErnieManifest.EntityEmbeddings("benchmark", model.config().entityDim()));
+        return OnnxRuntimeInference.open(file, manifest, threads);
+    }
+
+    private static void classify(ErnieModel model, List<EncoderBatch> batches) {
+        for (EncoderBatch batch : batches) {
+            try (NDManager scope = model.manager().newSubManager()) {
+                model.classify(batch.toNDList(scope)).toFloatArray();
+            }
+        }
     }
 
     /** One warm-up round, then {@code rounds} rounds of every pass in turn: sequences/s per pass and round. */

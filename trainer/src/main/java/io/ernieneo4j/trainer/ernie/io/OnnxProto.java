@@ -60,6 +60,7 @@ public final class OnnxProto {
     public static final int TENSOR_RAW_DATA = 9;
     public static final int TENSOR_DATA_LOCATION = 14;
     public static final int DATA_TYPE_FLOAT = 1;
+    public static final int DATA_TYPE_INT8 = 3;
     public static final int DATA_TYPE_INT64 = 7;
 
     // ValueInfoProto, TypeProto, TypeProto.Tensor, TensorShapeProto and its Dimension

@@ -94,6 +94,14 @@ final class GraphBuilder {
         return name;
     }
 
+    /** An int8 initializer (quantized weights, zero points). */
+    String int8Weight(String name, long[] dims, byte[] values) {
+        claim(name);
+        initializers.add(tensorHeader(name, dims, OnnxProto.DATA_TYPE_INT8).bytes(OnnxProto.TENSOR_RAW_DATA, values));
+        weightBytes += values.length;
+        return name;
+    }
+
     /** A float32 scalar constant, shared by every use of the same value. */
     String scalar(float value) {
         return constant("float:" + Float.floatToRawIntBits(value), "const_float_" + value, new long[0],
@@ -155,7 +163,24 @@ final class GraphBuilder {
         return output;
     }
 
-    /** The bytes of float weights added so far. */
+    /**
+     * Adds a node of {@code count} outputs, named {@code name + "_output_" + i}.
+     *
+     * @return the outputs' names, in order
+     */
+    List<String> node(String opType, String name, List<String> nodeInputs, int count, Attribute... attributes) {
+        String nodeName = unique(name);
+        List<String> nodeOutputs = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String output = nodeName + "_output_" + i;
+            claim(output);
+            nodeOutputs.add(output);
+        }
+        nodes.add(nodeProto(opType, nodeName, nodeInputs, nodeOutputs, List.of(attributes)));
+        return nodeOutputs;
+    }
+
+    /** The bytes of weights added so far. */
     long weightBytes() {
         return weightBytes;
     }

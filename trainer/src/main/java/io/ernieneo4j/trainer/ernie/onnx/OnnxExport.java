@@ -7,6 +7,7 @@ import io.ernieneo4j.trainer.ernie.ErnieManifest;
 import io.ernieneo4j.trainer.ernie.ErnieModel;
 import io.ernieneo4j.trainer.ernie.ErnieTask;
 import io.ernieneo4j.trainer.ernie.ModelDirectory;
+import io.ernieneo4j.trainer.ernie.Quantization;
 import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
 import io.ernieneo4j.trainer.ernie.config.LayerType;
 import io.ernieneo4j.trainer.ernie.io.OnnxProto;
@@ -46,6 +47,10 @@ import java.util.Set;
  * dense weights are stored [in, out] and named by their MatMul nodes as PyTorch's exporter does, so
  * {@code OnnxCheckpoint} reads an export back as a checkpoint. What the model's procedures compute from the logits
  * (sigmoid or softmax, a saved calibration's temperature) stays outside the graph.
+ *
+ * <p>With {@link Quantization#INT8} each token-side Linear of the encoder layers is written as ONNX Runtime's own
+ * dynamic quantization writes it ({@code DynamicQuantizeLinear → MatMulInteger → Cast → Mul}, which it fuses into
+ * one integer MatMul): int8 weights with a scale per output column, symmetric, in 7 bits ({@link #INT8_LIMIT}).
  */
 public final class OnnxExport {
 
@@ -53,8 +58,14 @@ public final class OnnxExport {
     public static final int OPSET = 17;
     /** ONNX's IR version for opset 17. */
     static final int IR_VERSION = 8;
-    /** The file a model directory's export is written to by default. */
-    public static final String FILE = "model.onnx";
+    /** The file a model directory's float32 export is written to by default. */
+    public static final String FILE = Quantization.NONE.file();
+    /**
+     * The largest int8 weight: 7 bits, as ONNX Runtime's {@code reduce_range}. On CPUs without VNNI (AVX2, this
+     * project's machines) its u8×s8 kernel sums two products into 16 bits, which 255 · 127 · 2 overflows and
+     * 255 · 64 · 2 does not.
+     */
+    static final int INT8_LIMIT = 63;
 
     public static final String INPUT_IDS = "input_ids";
     public static final String TOKEN_TYPE_IDS = "token_type_ids";
@@ -74,14 +85,16 @@ public final class OnnxExport {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ErnieModel model;
+    private final Quantization quantization;
     private final ErnieConfig config;
     private final Map<String, Parameter> parameters;
     private final GraphBuilder graph = new GraphBuilder();
     /** Parameters already in the graph as initializers. */
     private final Set<String> added = new HashSet<>();
 
-    private OnnxExport(ErnieModel model) {
+    private OnnxExport(ErnieModel model, Quantization quantization) {
         this.model = model;
+        this.quantization = quantization;
         this.config = model.config();
         this.parameters = model.parameters();
     }
@@ -99,14 +112,14 @@ public final class OnnxExport {
     }
 
     /**
-     * Loads the model in {@code directory} on the CPU, writes its graph to {@code out} (null: {@value #FILE} in the
-     * directory) and, when {@code out} is inside the directory, records it in {@code ernie.json}. Call inside
-     * {@code DjlRuntime.call}.
+     * Loads the model in {@code directory} on the CPU, writes its graph with weights stored as {@code quantization}
+     * to {@code out} (null: {@link Quantization#file} in the directory) and, when {@code out} is inside the
+     * directory, records it in {@code ernie.json}. Call inside {@code DjlRuntime.call}.
      *
      * @return the export, and whether the manifest records it
      */
-    public static Result export(Path directory, Path out) throws IOException {
-        Path file = out != null ? out : directory.resolve(FILE);
+    public static Result export(Path directory, Path out, Quantization quantization) throws IOException {
+        Path file = out != null ? out : directory.resolve(quantization.file());
         Path relative = directory.toAbsolutePath().normalize().relativize(file.toAbsolutePath().normalize());
         ErnieManifest manifest = ModelDirectory.readManifest(directory);
         for (String own : List.of(ModelDirectory.MANIFEST, manifest.parameters(), manifest.tokenizer())) {
@@ -117,7 +130,7 @@ public final class OnnxExport {
         }
         ErnieManifest.Onnx written;
         try (ModelDirectory.Loaded loaded = ModelDirectory.load(directory, Device.cpu())) {
-            written = write(loaded.model(), file);
+            written = write(loaded.model(), file, quantization);
         }
         boolean inside = !relative.toString().isEmpty() && !relative.startsWith("..");
         if (!inside) {
@@ -125,7 +138,7 @@ public final class OnnxExport {
         }
         ErnieManifest.Onnx recorded = new ErnieManifest.Onnx(relative.toString().replace('\\', '/'), written.opset(),
                 written.inputs(), written.outputs());
-        ModelDirectory.recordOnnx(directory, recorded);
+        ModelDirectory.recordOnnx(directory, quantization, recorded);
         return new Result(file, recorded, true);
     }
 
@@ -139,13 +152,14 @@ public final class OnnxExport {
     public record Result(Path file, ErnieManifest.Onnx graph, boolean recorded) {}
 
     /**
-     * Writes {@code model}'s graph to {@code file} (replaced atomically; its folder is created). Call inside
-     * {@code DjlRuntime.call}: the weights are read from the model's arrays while the file is written.
+     * Writes {@code model}'s graph, its encoder weights stored as {@code quantization}, to {@code file} (replaced
+     * atomically; its folder is created). Call inside {@code DjlRuntime.call}: the weights are read from the model's
+     * arrays while the file is written.
      *
      * @return the file name, opset, inputs and outputs, as {@code ernie.json} records them
      */
-    public static ErnieManifest.Onnx write(ErnieModel model, Path file) throws IOException {
-        OnnxExport export = new OnnxExport(model);
+    public static ErnieManifest.Onnx write(ErnieModel model, Path file, Quantization quantization) throws IOException {
+        OnnxExport export = new OnnxExport(model, quantization);
         ProtoWriter proto = export.modelProto();
         if (proto.size() > MAX_BYTES) {
             throw new IOException(String.format(Locale.ROOT,
@@ -176,7 +190,8 @@ public final class OnnxExport {
                 .string(OnnxProto.MODEL_PRODUCER_NAME, "ernie-neo4j")
                 .string(OnnxProto.MODEL_PRODUCER_VERSION, producerVersion())
                 .string(OnnxProto.MODEL_DOC_STRING, "ERNIE (" + model.task().code() + ") exported from its DJL "
-                        + "parameters; inputs as EncoderBatch.toNDList, entity scale applied inside.")
+                        + "parameters; inputs as EncoderBatch.toNDList, entity scale applied inside; encoder weights: "
+                        + quantization.code() + ".")
                 .message(OnnxProto.MODEL_GRAPH, graph.graph("ernie", "ERNIE " + config.layerTypes().stream()
                         .map(LayerType::code).toList()))
                 .message(OnnxProto.MODEL_OPSET_IMPORT, new ProtoWriter()
@@ -184,6 +199,7 @@ public final class OnnxExport {
         metadata(proto, "ernie.task", model.task().code());
         metadata(proto, "ernie.labels", JSON.writeValueAsString(model.labels()));
         metadata(proto, "ernie.architecture", JSON.writeValueAsString(config));
+        metadata(proto, "ernie.quantization", quantization.code());
         return proto;
     }
 
@@ -340,12 +356,15 @@ public final class OnnxExport {
                 residual));
     }
 
-    /** The exact (erf) GELU: {@code x · 0.5 · (1 + erf(x / √2))}, as PyTorch's default. */
+    /**
+     * The exact (erf) GELU, {@code (x · (1 + erf(x / √2))) · 0.5}, as PyTorch's default, in the node order PyTorch's
+     * exporter writes ({@code Div → Erf → Add → Mul → Mul}), which ONNX Runtime fuses into one Gelu kernel.
+     */
     private String gelu(String scope, String x) {
         String p = path(scope) + "/gelu";
-        String erf = op("Erf", p + "/Erf", op("Mul", p + "/Mul", x, graph.scalar((float) (1.0 / Math.sqrt(2.0)))));
-        String half = op("Mul", p + "/Mul", x, graph.scalar(0.5f));
-        return op("Mul", p + "/Mul", half, op("Add", p + "/Add", erf, graph.scalar(1f)));
+        String erf = op("Erf", p + "/Erf", op("Div", p + "/Div", x, graph.scalar((float) Math.sqrt(2.0))));
+        String product = op("Mul", p + "/Mul", x, op("Add", p + "/Add", erf, graph.scalar(1f)));
+        return op("Mul", p + "/Mul", product, graph.scalar(0.5f));
     }
 
     private String layerNorm(String scope, String x) {
@@ -363,6 +382,10 @@ public final class OnnxExport {
         long[] shape = weight.getArray().getShape().getShape();
         int out = (int) shape[0];
         int in = (int) shape[1];
+        if (quantization == Quantization.INT8 && scope.startsWith("encoder.layer.") && !scope.contains("_ent")) {
+            String product = quantizedMatMul(scope, x, weight.getArray().toFloatArray(), in, out);
+            return withBias ? op("Add", path(scope) + "/Add", product, bias(scope)) : product;
+        }
         String transposed = graph.weight(scope + ".weight_transposed", new long[] {in, out}, () -> {
             float[] values = weight.getArray().toFloatArray();
             float[] t = new float[values.length];
@@ -375,6 +398,37 @@ public final class OnnxExport {
         });
         String product = op("MatMul", path(scope) + "/MatMul", x, transposed);
         return withBias ? op("Add", path(scope) + "/Add", product, bias(scope)) : product;
+    }
+
+    /**
+     * {@code x · Wᵀ} with {@code W} (out × in, row-major) quantized per output column to [-{@value #INT8_LIMIT},
+     * {@value #INT8_LIMIT}] and {@code x} per batch to uint8, as ONNX Runtime's {@code quantize_dynamic} writes it.
+     */
+    private String quantizedMatMul(String scope, String x, float[] w, int in, int out) {
+        float[] scales = new float[out];
+        byte[] quantized = new byte[in * out];
+        for (int o = 0; o < out; o++) {
+            float max = 0f;
+            for (int i = 0; i < in; i++) {
+                max = Math.max(max, Math.abs(w[o * in + i]));
+            }
+            scales[o] = max == 0f ? 1f : max / INT8_LIMIT;
+            for (int i = 0; i < in; i++) {
+                int q = Math.round(w[o * in + i] / scales[o]);
+                quantized[i * out + o] = (byte) Math.max(-INT8_LIMIT, Math.min(INT8_LIMIT, q));
+            }
+        }
+        String p = path(scope);
+        String weight = graph.int8Weight(scope + ".weight_quantized", new long[] {in, out}, quantized);
+        String weightScale = graph.weight(scope + ".weight_scale", new long[] {out}, () -> scales);
+        String weightZero = graph.int8Weight(scope + ".weight_zero_point", new long[0], new byte[1]);
+        List<String> input = graph.node("DynamicQuantizeLinear", p + "/DynamicQuantizeLinear", List.of(x), 3);
+        String integers = graph.node("MatMulInteger", p + "/MatMulInteger",
+                List.of(input.get(0), weight, input.get(2), weightZero));
+        String floats = graph.node("Cast", p + "/Cast", List.of(integers),
+                Attribute.of("to", (long) OnnxProto.DATA_TYPE_FLOAT));
+        String scale = op("Mul", p + "/scale/Mul", input.get(1), weightScale);
+        return op("Mul", p + "/dequantize/Mul", floats, scale);
     }
 
     private String bias(String scope) {

@@ -5,6 +5,7 @@ import io.ernieneo4j.trainer.ernie.DeviceChoice;
 import io.ernieneo4j.trainer.ernie.ErnieManifest;
 import io.ernieneo4j.trainer.ernie.ErnieTask;
 import io.ernieneo4j.trainer.ernie.ModelDirectory;
+import io.ernieneo4j.trainer.ernie.Quantization;
 import io.ernieneo4j.trainer.ernie.WordPieceTokenizer;
 import io.ernieneo4j.trainer.ernie.onnx.OnnxExport;
 import io.ernieneo4j.trainer.infer.ErnieInference;
@@ -26,7 +27,8 @@ import java.util.Optional;
  * ONNX graph on ONNX Runtime's CPU build; typing and relation models) or {@value #AUTO} (ONNX Runtime when it can run
  * the model here, else PyTorch: it ran ERNIE's MiniLM-sized encoder faster on the CPU, issue 18). A folder without
  * an exported graph is exported at load ({@link OnnxExport}), into the folder when allowed, else into a temporary
- * file deleted once ONNX Runtime has read it.
+ * file deleted once ONNX Runtime has read it. {@code quantization: 'int8'} runs the graph with int8 encoder weights
+ * ({@link Quantization#INT8}), on ONNX Runtime only.
  */
 public final class EngineChoice {
 
@@ -46,8 +48,15 @@ public final class EngineChoice {
      * @param device  {@code auto}, {@code cpu} or {@code gpu} ({@link DeviceChoice})
      * @param place   where a missing graph is exported
      * @param threads intra-op threads of an ONNX Runtime session
+     * @param quantization how the graph's encoder weights are stored ({@link Quantization#NONE} on PyTorch)
      */
-    public record Request(String engine, String device, GraphPlace place, int threads) {}
+    public record Request(String engine, String device, GraphPlace place, int threads, Quantization quantization) {
+
+        /** A request for the model's own float32 weights. */
+        public Request(String engine, String device, GraphPlace place, int threads) {
+            this(engine, device, place, threads, Quantization.NONE);
+        }
+    }
 
     /** Exports into model folders one at a time (two loads of one folder would write the same file). */
     private static final Object EXPORTS = new Object();
@@ -62,6 +71,12 @@ public final class EngineChoice {
         ErnieManifest manifest = ModelDirectory.readManifest(directory);
         switch (request.engine()) {
             case ErnieInference.PYTORCH -> {
+                if (request.quantization() != Quantization.NONE) {
+                    throw new IllegalArgumentException(String.format(Locale.ROOT,
+                            "`quantization` '%s' runs on ONNX Runtime only; load the model with `engine: "
+                                    + "'onnxruntime'` (or 'auto'), or without `quantization`.",
+                            request.quantization().code()));
+                }
                 Device device = DeviceChoice.resolve(request.device());
                 return pytorch(directory, device, "PyTorch (DJL) on " + device.getDeviceType());
             }
@@ -82,6 +97,11 @@ public final class EngineChoice {
                     } catch (IOException | RuntimeException e) {
                         problem = Optional.of("ONNX Runtime could not take the model (" + e.getMessage() + ")");
                     }
+                }
+                if (request.quantization() != Quantization.NONE) {
+                    throw new IllegalArgumentException(String.format(Locale.ROOT,
+                            "`quantization` '%s' needs ONNX Runtime, which cannot run this model here: %s.",
+                            request.quantization().code(), problem.get()));
                 }
                 Device device = DeviceChoice.resolve(request.device());
                 return pytorch(directory, device, "PyTorch (DJL) on " + device.getDeviceType() + ", chosen by `auto`: "
@@ -118,7 +138,8 @@ public final class EngineChoice {
         WordPieceTokenizer tokenizer = WordPieceTokenizer.open(directory.resolve(manifest.tokenizer()),
                 manifest.maxLength());
         try {
-            ErnieManifest.Onnx recorded = manifest.onnx();
+            Quantization quantization = request.quantization();
+            ErnieManifest.Onnx recorded = manifest.onnx(quantization);
             Path graph = recorded == null ? null : directory.resolve(recorded.file());
             String from;
             OnnxRuntimeInference inference;
@@ -130,36 +151,38 @@ public final class EngineChoice {
                 if (why == null) {
                     try {
                         synchronized (EXPORTS) {
-                            graph = OnnxExport.export(directory, null).file();
+                            graph = OnnxExport.export(directory, null, quantization).file();
                         }
                     } catch (IOException e) {
                         why = "the model folder could not take it: " + e.getMessage();
                     }
                 }
                 if (why == null) {
-                    from = "its graph, exported at load into the model folder as `" + OnnxExport.FILE
+                    from = "its graph, exported at load into the model folder as `" + quantization.file()
                             + "` (recorded in ernie.json; the next load reuses it)";
                     inference = OnnxRuntimeInference.open(graph, manifest, request.threads());
                 } else {
                     from = "its graph, exported at load into a temporary file deleted once read (" + why + ")";
-                    inference = temporaryGraph(directory, manifest, request.threads());
+                    inference = temporaryGraph(directory, manifest, request.threads(), quantization);
                 }
             }
-            String detail = String.format(Locale.ROOT, "ONNX Runtime %s on cpu (%d intra-op threads, %s): %s",
-                    OnnxRuntimeInference.version(), request.threads(), OnnxRuntimeEnvironment.telemetry(), from);
-            return new InferenceModel(manifest, tokenizer, inference, "cpu", detail);
+            String detail = String.format(Locale.ROOT, "ONNX Runtime %s on cpu (%d intra-op threads, %s weights, %s): %s",
+                    OnnxRuntimeInference.version(), request.threads(),
+                    quantization == Quantization.INT8 ? "int8 encoder" : "float32", OnnxRuntimeEnvironment.telemetry(),
+                    from);
+            return new InferenceModel(manifest, tokenizer, inference, "cpu", quantization, detail);
         } catch (IOException | RuntimeException e) {
             tokenizer.close();
             throw e;
         }
     }
 
-    private static OnnxRuntimeInference temporaryGraph(Path directory, ErnieManifest manifest, int threads)
-            throws IOException {
+    private static OnnxRuntimeInference temporaryGraph(Path directory, ErnieManifest manifest, int threads,
+                                                       Quantization quantization) throws IOException {
         Path file = Files.createTempFile("ernie-", ".onnx");
         try {
             try (ModelDirectory.Loaded loaded = ModelDirectory.load(directory, Device.cpu())) {
-                OnnxExport.write(loaded.model(), file);
+                OnnxExport.write(loaded.model(), file, quantization);
             }
             return OnnxRuntimeInference.open(file, manifest, threads);
         } finally {

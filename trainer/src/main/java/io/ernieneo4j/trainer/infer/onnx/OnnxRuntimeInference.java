@@ -12,8 +12,11 @@ import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
 import io.ernieneo4j.trainer.ernie.onnx.OnnxExport;
 import io.ernieneo4j.trainer.infer.ErnieInference;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,11 +34,14 @@ public final class OnnxRuntimeInference implements ErnieInference {
     private final OrtEnvironment environment;
     private final OrtSession session;
     private final ErnieManifest manifest;
+    private final long weightBytes;
 
-    private OnnxRuntimeInference(OrtEnvironment environment, OrtSession session, ErnieManifest manifest) {
+    private OnnxRuntimeInference(OrtEnvironment environment, OrtSession session, ErnieManifest manifest,
+                                 long weightBytes) {
         this.environment = environment;
         this.session = session;
         this.manifest = manifest;
+        this.weightBytes = weightBytes;
     }
 
     /**
@@ -61,7 +67,10 @@ public final class OnnxRuntimeInference implements ErnieInference {
                         "`%s` is not this model's graph: its inputs are %s, the model's %s with output `%s`.",
                         graph, inputs, expected, OnnxExport.LOGITS));
             }
-            return new OnnxRuntimeInference(environment, session, manifest);
+            // the graph's weights are nearly all of its file
+            return new OnnxRuntimeInference(environment, session, manifest, Files.size(graph));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } catch (OrtException e) {
             throw new IllegalStateException(String.format(Locale.ROOT,
                     "ONNX Runtime could not open `%s`: %s", graph, e.getMessage()), e);
@@ -91,6 +100,11 @@ public final class OnnxRuntimeInference implements ErnieInference {
     @Override
     public ErnieConfig config() {
         return manifest.architecture();
+    }
+
+    @Override
+    public long weightBytes() {
+        return weightBytes;
     }
 
     @Override

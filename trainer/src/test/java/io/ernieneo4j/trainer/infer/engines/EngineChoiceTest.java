@@ -9,6 +9,7 @@ import io.ernieneo4j.trainer.ernie.ErnieModel;
 import io.ernieneo4j.trainer.ernie.ErnieTask;
 import io.ernieneo4j.trainer.ernie.MiniLm;
 import io.ernieneo4j.trainer.ernie.ModelDirectory;
+import io.ernieneo4j.trainer.ernie.Quantization;
 import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
 import io.ernieneo4j.trainer.ernie.onnx.OnnxExport;
 import io.ernieneo4j.trainer.finetune.FinetuneFixture;
@@ -105,6 +106,47 @@ class EngineChoiceTest {
         }
     }
 
+    /**
+     * {@code quantization: 'int8'}: a graph of its own ({@code model.int8.onnx}, recorded beside the float one),
+     * predictions close to PyTorch's float ones (random weights: probabilities within 0.02), PyTorch refused.
+     */
+    @Test
+    void int8LoadsItsOwnGraphOnOnnxRuntimeOnly() throws Exception {
+        Path model = save(ErnieTask.RELATION, relation.stream().map(RelationExample::label).distinct().sorted()
+                .toList(), 13);
+        try (InferenceModel pytorch = load(model, ErnieInference.PYTORCH, GraphPlace.MODEL_FOLDER);
+             InferenceModel int8 = load(model, ErnieInference.ONNX_RUNTIME, GraphPlace.MODEL_FOLDER,
+                     Quantization.INT8)) {
+            assertThat(int8.quantization()).isEqualTo(Quantization.INT8);
+            assertThat(int8.detail()).contains("int8 encoder weights").contains("`model.int8.onnx`");
+            assertThat(ModelDirectory.readManifest(model).onnx(Quantization.INT8).file())
+                    .isEqualTo("model.int8.onnx");
+            assertThat(ModelDirectory.readManifest(model).onnx()).as("no float graph was asked for").isNull();
+            assertThat(int8.inference().weightBytes()).isLessThan(pytorch.inference().weightBytes());
+            List<ErniePredictor.Prediction<RelationExample>> expected =
+                    predictor(pytorch).relation(relation, "relation-dev.jsonl", 5);
+            List<ErniePredictor.Prediction<RelationExample>> actual =
+                    predictor(int8).relation(relation, "relation-dev.jsonl", 5);
+            double diff = 0;
+            for (int i = 0; i < expected.size(); i++) {
+                float[] p = expected.get(i).probabilities();
+                for (int j = 0; p != null && j < p.length; j++) {
+                    diff = Math.max(diff, Math.abs(p[j] - actual.get(i).probabilities()[j]));
+                }
+            }
+            System.out.printf("relation, PyTorch float vs ONNX Runtime int8: max probability difference %.3g%n", diff);
+            assertThat(diff).isGreaterThan(0).isLessThanOrEqualTo(0.02);
+        }
+        assertThatThrownBy(() -> load(model, ErnieInference.PYTORCH, GraphPlace.MODEL_FOLDER, Quantization.INT8))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("`quantization` 'int8' runs on ONNX Runtime only")
+                .hasMessageContaining("engine: 'onnxruntime'");
+        try (InferenceModel auto = load(model, EngineChoice.AUTO, GraphPlace.MODEL_FOLDER, Quantization.INT8)) {
+            assertThat(auto.engine()).isEqualTo("onnxruntime");
+            assertThat(auto.detail()).contains("its exported graph `model.int8.onnx`");
+        }
+    }
+
     @Test
     void anEncoderStaysOnPyTorchAndBadSettingsNameTheKey() throws Exception {
         Path model = folder.resolve("encoder");
@@ -142,9 +184,14 @@ class EngineChoiceTest {
     }
 
     private static InferenceModel load(Path model, String engine, GraphPlace place) throws Exception {
+        return load(model, engine, place, Quantization.NONE);
+    }
+
+    private static InferenceModel load(Path model, String engine, GraphPlace place, Quantization quantization)
+            throws Exception {
         return DjlRuntime.call(() -> {
             try {
-                return EngineChoice.load(model, new Request(engine, "cpu", place, 1));
+                return EngineChoice.load(model, new Request(engine, "cpu", place, 1, quantization));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

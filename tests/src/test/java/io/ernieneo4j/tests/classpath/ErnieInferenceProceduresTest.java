@@ -397,7 +397,27 @@ class ErnieInferenceProceduresTest extends ClasspathHarness {
                 + "engine: 'tensorflow'})"))
                 .hasMessageContaining("Value for `engine` was `tensorflow`, but must be one of "
                         + "[auto, pytorch, onnxruntime]");
-        for (String name : List.of("typing-pt", "typing-ort", "typing-auto", "rel-pt", "rel-ort")) {
+
+        // int8: its own graph beside the float one, fewer bytes, the same rows with scores close to the float ones
+        Map<String, Object> int8 = bolt.single("CALL ernie.model.load('typing-int8', {path: 'tiny-typing', "
+                + "engine: 'onnxruntime', quantization: 'int8'})");
+        assertThat(int8).containsEntry("engine", "onnxruntime").containsEntry("quantization", "int8");
+        assertThat((String) int8.get("engineDetail")).contains("int8 encoder weights");
+        assertThat(models.resolve("tiny-typing").resolve("model.int8.onnx")).isRegularFile();
+        assertThat((Long) int8.get("memoryBytes")).isLessThan((Long) onnx.get("memoryBytes"));
+        assertThat(onnx).containsEntry("quantization", "none");
+        double int8Diff = maxScoreDifference(
+                bolt.rows(typing, Map.of("model", "typing-pt")), bolt.rows(typing, Map.of("model", "typing-int8")),
+                List.of("mentionStart", "nodeId", "type"), 2 * TYPES.size(), 0.02);
+        System.out.printf("ernie.type.stream, pytorch float vs onnxruntime int8: max score difference %.3g%n",
+                int8Diff);
+        assertThatThrownBy(() -> bolt.single("CALL ernie.model.load('x', {path: 'tiny-typing', "
+                + "quantization: 'int8'})"))
+                .hasMessageContaining("`quantization` 'int8' runs on ONNX Runtime only");
+        assertThatThrownBy(() -> bolt.single("CALL ernie.model.load('x', {path: 'tiny-typing', "
+                + "engine: 'onnxruntime', quantization: 'int4'})"))
+                .hasMessageContaining("Value for `quantization` was `int4`, but must be one of [none, int8]");
+        for (String name : List.of("typing-pt", "typing-ort", "typing-auto", "typing-int8", "rel-pt", "rel-ort")) {
             bolt.single("CALL ernie.model.drop($name)", Map.of("name", name));
         }
     }
@@ -405,6 +425,12 @@ class ErnieInferenceProceduresTest extends ClasspathHarness {
     /** The rows must name the same things ({@code keys}) in the same order; the largest score difference. */
     private static double maxScoreDifference(List<Map<String, Object>> expected, List<Map<String, Object>> actual,
                                              List<String> keys, int atLeast) {
+        return maxScoreDifference(expected, actual, keys, atLeast, 1e-4);
+    }
+
+    /** As above, the scores within {@code tolerance}. */
+    private static double maxScoreDifference(List<Map<String, Object>> expected, List<Map<String, Object>> actual,
+                                             List<String> keys, int atLeast, double tolerance) {
         assertThat(expected).hasSizeGreaterThanOrEqualTo(atLeast);
         assertThat(actual).hasSameSizeAs(expected);
         double max = 0;
@@ -414,7 +440,7 @@ class ErnieInferenceProceduresTest extends ClasspathHarness {
             }
             max = Math.max(max, Math.abs((Double) actual.get(i).get("score") - (Double) expected.get(i).get("score")));
         }
-        assertThat(max).isLessThanOrEqualTo(1e-4);
+        assertThat(max).isLessThanOrEqualTo(tolerance);
         return max;
     }
 

@@ -70,13 +70,7 @@ public final class ErnieInferenceBenchmark {
              Bolt bolt = new Bolt(server.boltUri())) {
             bolt.single("CALL ernie.dataset.wordnet.load({root: '01861778-n'})");
             bolt.single("CALL ernie.transe.train({modelName: 'mammal', dimensions: 100, epochs: 5, concurrency: 1})");
-            List<Map<String, Object>> passages = passages(bolt, documents);
-            bolt.single("UNWIND $passages AS p MATCH (a:Synset {id: p.a}), (b:Synset {id: p.b}), (c:Synset {id: p.c}) "
-                    + "CREATE (d:Passage {text: p.text}), "
-                    + "(d)-[:MENTIONS {start: p.as, end: p.ae, score: 1.0}]->(a), "
-                    + "(d)-[:MENTIONS {start: p.bs, end: p.be, score: 1.0}]->(b), "
-                    + "(d)-[:MENTIONS {start: p.cs, end: p.ce, score: 1.0}]->(c) RETURN count(d)",
-                    Map.of("passages", passages));
+            createPassages(bolt, documents);
             long sequences = 3L * documents;
 
             Path tokenizer = models.resolve("tokenizer.json");
@@ -149,14 +143,14 @@ public final class ErnieInferenceBenchmark {
         report.write();
     }
 
-    private static String stream(String model) {
+    static String stream(String model) {
         return "CALL ernie.type.stream({modelName: '" + model + "', documentLabel: 'Passage', threshold: 0.0, "
                 + "batchSize: " + BATCH_SIZE + "}) YIELD documentId, mentionStart, type, score "
                 + "RETURN documentId, mentionStart, type, score ORDER BY documentId, mentionStart, type";
     }
 
     /** Eight callers at once, each in its own driver session; adds their total sequences/s to {@code rates}. */
-    private static boolean concurrently(Bolt bolt, String stream, List<Map<String, Object>> expected,
+    static boolean concurrently(Bolt bolt, String stream, List<Map<String, Object>> expected,
                                         List<Double> rates, long sequences) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(CALLERS);
         try {
@@ -181,18 +175,29 @@ public final class ErnieInferenceBenchmark {
         }
     }
 
-    private static double median(List<Double> values) {
+    static double median(List<Double> values) {
         List<Double> sorted = values.stream().sorted().toList();
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
-    private static String loadAverage() throws java.io.IOException {
+    static String loadAverage() throws java.io.IOException {
         return Files.readString(Path.of("/proc/loadavg")).strip();
     }
 
+    /** {@code documents} :Passage nodes of {@link #passages}, each MENTIONS-linked to its three synsets. */
+    static void createPassages(Bolt bolt, int documents) {
+        List<Map<String, Object>> passages = passages(bolt, documents);
+        bolt.single("UNWIND $passages AS p MATCH (a:Synset {id: p.a}), (b:Synset {id: p.b}), (c:Synset {id: p.c}) "
+                + "CREATE (d:Passage {text: p.text}), "
+                + "(d)-[:MENTIONS {start: p.as, end: p.ae, score: 1.0}]->(a), "
+                + "(d)-[:MENTIONS {start: p.bs, end: p.be, score: 1.0}]->(b), "
+                + "(d)-[:MENTIONS {start: p.cs, end: p.ce, score: 1.0}]->(c) RETURN count(d)",
+                Map.of("passages", passages));
+    }
+
     /** "In passage i the A met the B near the C.", over three mammal synsets' first lemmas. */
-    private static List<Map<String, Object>> passages(Bolt bolt, int documents) {
+    static List<Map<String, Object>> passages(Bolt bolt, int documents) {
         List<Map<String, Object>> synsets = bolt.rows("MATCH (s:Synset) WHERE size(s.lemmas[0]) > 2 "
                 + "AND NOT s.lemmas[0] CONTAINS '_' RETURN s.id AS id, s.lemmas[0] AS lemma ORDER BY s.id LIMIT 300");
         List<Map<String, Object>> passages = new ArrayList<>();
@@ -217,27 +222,8 @@ public final class ErnieInferenceBenchmark {
 
     /** The trainer's predictor over the same documents' examples, best of two passes after a warm-up. */
     private static double bareModel(Bolt bolt, Path models, Path transeModels, long sequences) throws Exception {
-        List<Map<String, Object>> rows = bolt.rows("MATCH (d:Passage)-[m:MENTIONS]->(s) "
-                + "RETURN id(d) AS doc, d.text AS text, m.start AS start, m.end AS end, elementId(s) AS entity "
-                + "ORDER BY doc, start");
-        List<List<TypingExample>> documents = new ArrayList<>();
-        List<Mention> mentions = new ArrayList<>();
-        for (int i = 0; i < rows.size(); i++) {
-            Map<String, Object> r = rows.get(i);
-            mentions.add(new Mention(((Long) r.get("start")).intValue(), ((Long) r.get("end")).intValue(),
-                    (String) r.get("entity")));
-            if (i + 1 == rows.size() || !rows.get(i + 1).get("doc").equals(r.get("doc"))) {
-                List<Mention> all = List.copyOf(mentions);
-                documents.add(all.stream().map(m -> new TypingExample("x", (String) r.get("text"), m, List.of(), all))
-                        .toList());
-                mentions.clear();
-            }
-        }
-        List<TypingExample> all = documents.stream().flatMap(List::stream).toList();
-        var transe = TransEModelFiles.read(transeModels.resolve("neo4j").resolve("transe").resolve("mammal"));
-        float[][] vectors = new float[transe.entities().size()][];
-        for (int i = 0; i < vectors.length; i++) vectors[i] = transe.model().entity(i);
-        EntityTable entities = EntityTable.of(transe.entities(), vectors);
+        List<TypingExample> all = typingExamples(bolt);
+        EntityTable entities = entityTable(transeModels);
         return DjlRuntime.call(() -> {
             try (ModelDirectory.Loaded loaded = ModelDirectory.load(models.resolve("minilm-typing"), Device.cpu())) {
                 ErniePredictor predictor = new ErniePredictor(loaded.model(), loaded.tokenizer(), entities);
@@ -254,11 +240,40 @@ public final class ErnieInferenceBenchmark {
         });
     }
 
-    private static double seconds(long startNanos) {
+    /** One typing example per MENTIONS edge of the :Passage documents, as ernie.type.stream reads them. */
+    static List<TypingExample> typingExamples(Bolt bolt) {
+        List<Map<String, Object>> rows = bolt.rows("MATCH (d:Passage)-[m:MENTIONS]->(s) "
+                + "RETURN id(d) AS doc, d.text AS text, m.start AS start, m.end AS end, elementId(s) AS entity "
+                + "ORDER BY doc, start");
+        List<List<TypingExample>> documents = new ArrayList<>();
+        List<Mention> mentions = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            Map<String, Object> r = rows.get(i);
+            mentions.add(new Mention(((Long) r.get("start")).intValue(), ((Long) r.get("end")).intValue(),
+                    (String) r.get("entity")));
+            if (i + 1 == rows.size() || !rows.get(i + 1).get("doc").equals(r.get("doc"))) {
+                List<Mention> all = List.copyOf(mentions);
+                documents.add(all.stream().map(m -> new TypingExample("x", (String) r.get("text"), m, List.of(), all))
+                        .toList());
+                mentions.clear();
+            }
+        }
+        return documents.stream().flatMap(List::stream).toList();
+    }
+
+    /** The vectors of the TransE model {@code mammal} that {@code ernie.transe.train} stored. */
+    static EntityTable entityTable(Path transeModels) throws java.io.IOException {
+        var transe = TransEModelFiles.read(transeModels.resolve("neo4j").resolve("transe").resolve("mammal"));
+        float[][] vectors = new float[transe.entities().size()][];
+        for (int i = 0; i < vectors.length; i++) vectors[i] = transe.model().entity(i);
+        return EntityTable.of(transe.entities(), vectors);
+    }
+
+    static double seconds(long startNanos) {
         return (System.nanoTime() - startNanos) / 1e9;
     }
 
-    private static double round(double x) {
+    static double round(double x) {
         return Math.round(x * 100) / 100.0;
     }
 }

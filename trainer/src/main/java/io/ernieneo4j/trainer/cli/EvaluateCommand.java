@@ -1,6 +1,5 @@
 package io.ernieneo4j.trainer.cli;
 
-import ai.djl.Device;
 import io.ernieneo4j.trainer.data.DatasetFiles;
 import io.ernieneo4j.trainer.data.RelationExample;
 import io.ernieneo4j.trainer.data.TypingExample;
@@ -9,13 +8,16 @@ import io.ernieneo4j.trainer.ernie.DeviceChoice;
 import io.ernieneo4j.trainer.ernie.EntityTable;
 import io.ernieneo4j.trainer.ernie.ErnieTask;
 import io.ernieneo4j.trainer.ernie.ModelDirectory;
+import io.ernieneo4j.trainer.ernie.Quantization;
 import io.ernieneo4j.trainer.infer.EncodedExample;
 import io.ernieneo4j.trainer.infer.Evaluator;
 import io.ernieneo4j.trainer.infer.ExampleEncoder;
+import io.ernieneo4j.trainer.infer.InferenceModel;
 import io.ernieneo4j.trainer.infer.LabelSet;
 import io.ernieneo4j.trainer.infer.SourceLine;
 import io.ernieneo4j.trainer.infer.TaskMetrics;
 import io.ernieneo4j.trainer.infer.UnknownEntities;
+import io.ernieneo4j.trainer.infer.engines.EngineChoice;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -65,16 +67,28 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE}).")
     String device;
 
+    @Option(names = "--engine", defaultValue = "pytorch", description = "pytorch, onnxruntime or auto, as "
+            + "ernie.model.load takes it; a missing ONNX graph is exported into the model folder (default: "
+            + "${DEFAULT-VALUE}).")
+    String engine;
+
+    @Option(names = "--quantization", defaultValue = "none", description = "none or int8 (the encoder's weights, on "
+            + "onnxruntime), to measure what int8 costs (default: ${DEFAULT-VALUE}).")
+    String quantization;
+
     @Override
     public Integer call() throws Exception {
+        Quantization weights = Quantization.of("--quantization", quantization);
         DjlRuntime.start(Path.of("target", "djl-cache"));
-        Device chosen = DeviceChoice.resolve(device);
+        DeviceChoice.resolve(device); // a bad setting fails here, naming the key, before anything loads
         EntityTable table = EntityTable.load(entities);
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("test", test.toString());
-        report.put("ernie", score(model, table, chosen));
+        report.put("engine", engine);
+        report.put("quantization", weights.code());
+        report.put("ernie", score(model, table, weights));
         if (baseline != null) {
-            report.put("noEntities", score(baseline, null, chosen));
+            report.put("noEntities", score(baseline, null, weights));
         }
         Path file = out != null ? out : model.resolve("test-metrics.json");
         DatasetFiles.writeJson(file, report);
@@ -82,18 +96,22 @@ final class EvaluateCommand implements Callable<Integer> {
         return 0;
     }
 
-    private TaskMetrics score(Path directory, EntityTable table, Device chosen) throws Exception {
-        try (ModelDirectory.Loaded loaded = ModelDirectory.load(directory, chosen)) {
+    private TaskMetrics score(Path directory, EntityTable table, Quantization weights) throws Exception {
+        EngineChoice.Request request = new EngineChoice.Request(engine, device, EngineChoice.GraphPlace.MODEL_FOLDER,
+                DjlRuntime.started().orElseThrow().threads(), weights);
+        try (InferenceModel loaded = EngineChoice.load(directory, request)) {
             if (table != null) {
-                loaded.requireEntities(table);
+                ModelDirectory.requireEntities(loaded.manifest(), table);
             }
+            System.out.printf(Locale.ROOT, "%s: %s%n", directory, loaded.detail());
             LabelSet labels = new LabelSet(loaded.manifest().labels());
             ExampleEncoder encoder = new ExampleEncoder(loaded.tokenizer(), labels, table,
                     UnknownEntities.valueOf(unknownEntities.toUpperCase(Locale.ROOT)));
             List<EncodedExample> examples = loaded.manifest().task() == ErnieTask.TYPING
                     ? encoder.typing(SourceLine.read(test, TypingExample.class))
                     : encoder.relation(SourceLine.read(test, RelationExample.class));
-            TaskMetrics metrics = Evaluator.evaluate(loaded.model(), table, labels, examples, batchSize, threshold);
+            TaskMetrics metrics = Evaluator.evaluate(loaded.inference(), table, labels, examples, batchSize,
+                    threshold);
             // left-out examples are not scored: say how many, so that a score is not read as covering them
             System.out.printf(Locale.ROOT, "%s%s: %d test examples scored; longer than %d word pieces: %s%n",
                     directory, table == null ? " (no entities)" : "", examples.size(),

@@ -40,12 +40,7 @@ public final class ModelDirectory {
 
         /** Fails unless {@code entities} has the dimension the model was trained with. */
         public void requireEntities(EntityTable entities) {
-            int expected = manifest.entities().dimension();
-            if (entities.dim() != expected) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT,
-                        "The entity table has %d dimensions, but the model was trained on TransE model `%s` with %d.",
-                        entities.dim(), manifest.entities().transeModel(), expected));
-            }
+            ModelDirectory.requireEntities(manifest, entities);
         }
 
         @Override
@@ -85,6 +80,16 @@ public final class ModelDirectory {
         // the manifest last: a directory with one is complete
         JSON.writeValue(directory.resolve(MANIFEST).toFile(), manifest);
         return manifest;
+    }
+
+    /** Fails, naming both, when {@code entities} has another dimension than the model {@code manifest} describes. */
+    public static void requireEntities(ErnieManifest manifest, EntityTable entities) {
+        int expected = manifest.entities().dimension();
+        if (entities.dim() != expected) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "The entity table has %d dimensions, but the model was trained on TransE model `%s` with %d.",
+                    entities.dim(), manifest.entities().transeModel(), expected));
+        }
     }
 
     /**

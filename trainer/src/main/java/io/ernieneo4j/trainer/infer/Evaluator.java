@@ -20,6 +20,13 @@ public final class Evaluator {
      */
     public static TaskMetrics evaluate(ErnieModel model, EntityTable entities, LabelSet labels,
                                        List<EncodedExample> examples, int batchSize, float threshold) {
+        // not closed: the caller's model
+        return evaluate(new PyTorchInference(model), entities, labels, examples, batchSize, threshold);
+    }
+
+    /** Scores {@code model}, on whichever engine runs it, on {@code examples}. */
+    public static TaskMetrics evaluate(ErnieInference model, EntityTable entities, LabelSet labels,
+                                       List<EncodedExample> examples, int batchSize, float threshold) {
         float[][] logits = logits(model, entities, examples, batchSize);
         return switch (model.task()) {
             case TYPING -> {

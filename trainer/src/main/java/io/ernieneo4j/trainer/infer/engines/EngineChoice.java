@@ -25,7 +25,8 @@ import java.util.Optional;
  * The {@code engine} a model folder is loaded on for inference: {@value ErnieInference#PYTORCH} (DJL's PyTorch
  * engine, the default: it runs every model, on the CPU or a GPU), {@value ErnieInference#ONNX_RUNTIME} (the model's
  * ONNX graph on ONNX Runtime's CPU build; typing and relation models) or {@value #AUTO} (ONNX Runtime when it can run
- * the model here, else PyTorch: it ran ERNIE's MiniLM-sized encoder faster on the CPU, issue 18). A folder without
+ * the model here, else PyTorch: it ran ERNIE's MiniLM-sized encoder faster on the CPU, issue 18). ONNX Runtime runs
+ * on a GPU (its CUDA provider) when {@code device} asks for one and its GPU build is the jar on the class path. A folder without
  * an exported graph is exported at load ({@link OnnxExport}), into the folder when allowed, else into a temporary
  * file deleted once ONNX Runtime has read it. {@code quantization: 'int8'} runs the graph with int8 encoder weights
  * ({@link Quantization#INT8}), on ONNX Runtime only.
@@ -121,12 +122,18 @@ public final class EngineChoice {
         if (manifest.task() == ErnieTask.ENCODER) {
             return Optional.of("an `encoder` model (sentence vectors for linking) runs only on PyTorch so far");
         }
-        if (DeviceChoice.GPU.equals(device)
-                || (DeviceChoice.AUTO.equals(device) && DeviceChoice.resolve(device).getDeviceType().equals("gpu"))) {
-            return Optional.of("ONNX Runtime runs on the CPU only here (its GPU build is not supported yet), and "
-                    + "the `device` setting asks for a GPU");
+        if (asksForGpu(device) && !OnnxRuntimeInference.hasCuda()) {
+            return Optional.of("the `device` setting asks for a GPU, and the ONNX Runtime jar here is its CPU build: "
+                    + "for GPUs put `" + OnnxRuntimeCheck.GPU_JAR + "` (" + OnnxRuntimeCheck.GPU_ARTIFACT + " from Maven "
+                    + "Central; it needs CUDA 12 and cuDNN 9 on the server) beside the plugin instead");
         }
         return Optional.empty();
+    }
+
+    /** Whether {@code device} asks for a GPU: 'gpu', or 'auto' on a machine where DJL sees one. */
+    private static boolean asksForGpu(String device) {
+        return DeviceChoice.GPU.equals(device)
+                || (DeviceChoice.AUTO.equals(device) && DeviceChoice.resolve(device).getDeviceType().equals("gpu"));
     }
 
     private static InferenceModel pytorch(Path directory, Device device, String detail) throws IOException {
@@ -143,9 +150,10 @@ public final class EngineChoice {
             Path graph = recorded == null ? null : directory.resolve(recorded.file());
             String from;
             OnnxRuntimeInference inference;
+            boolean gpu = asksForGpu(request.device());
             if (graph != null && Files.isRegularFile(graph)) {
                 from = "its exported graph `" + recorded.file() + "`";
-                inference = OnnxRuntimeInference.open(graph, manifest, request.threads());
+                inference = OnnxRuntimeInference.open(graph, manifest, request.threads(), gpu);
             } else {
                 String why = request.place() == GraphPlace.TEMPORARY ? "file writes are off" : null;
                 if (why == null) {
@@ -160,17 +168,17 @@ public final class EngineChoice {
                 if (why == null) {
                     from = "its graph, exported at load into the model folder as `" + quantization.file()
                             + "` (recorded in ernie.json; the next load reuses it)";
-                    inference = OnnxRuntimeInference.open(graph, manifest, request.threads());
+                    inference = OnnxRuntimeInference.open(graph, manifest, request.threads(), gpu);
                 } else {
                     from = "its graph, exported at load into a temporary file deleted once read (" + why + ")";
-                    inference = temporaryGraph(directory, manifest, request.threads(), quantization);
+                    inference = temporaryGraph(directory, manifest, request.threads(), quantization, gpu);
                 }
             }
-            String detail = String.format(Locale.ROOT, "ONNX Runtime %s on cpu (%d intra-op threads, %s weights, %s): %s",
-                    OnnxRuntimeInference.version(), request.threads(),
+            String detail = String.format(Locale.ROOT, "ONNX Runtime %s on %s (%d intra-op threads, %s weights, %s): %s",
+                    OnnxRuntimeInference.version(), gpu ? "gpu (CUDA)" : "cpu", request.threads(),
                     quantization == Quantization.INT8 ? "int8 encoder" : "float32", OnnxRuntimeEnvironment.telemetry(),
                     from);
-            return new InferenceModel(manifest, tokenizer, inference, "cpu", quantization, detail);
+            return new InferenceModel(manifest, tokenizer, inference, gpu ? "gpu" : "cpu", quantization, detail);
         } catch (IOException | RuntimeException e) {
             tokenizer.close();
             throw e;
@@ -178,13 +186,13 @@ public final class EngineChoice {
     }
 
     private static OnnxRuntimeInference temporaryGraph(Path directory, ErnieManifest manifest, int threads,
-                                                       Quantization quantization) throws IOException {
+                                                       Quantization quantization, boolean gpu) throws IOException {
         Path file = Files.createTempFile("ernie-", ".onnx");
         try {
             try (ModelDirectory.Loaded loaded = ModelDirectory.load(directory, Device.cpu())) {
                 OnnxExport.write(loaded.model(), file, quantization);
             }
-            return OnnxRuntimeInference.open(file, manifest, threads);
+            return OnnxRuntimeInference.open(file, manifest, threads, gpu);
         } finally {
             Files.deleteIfExists(file);
         }

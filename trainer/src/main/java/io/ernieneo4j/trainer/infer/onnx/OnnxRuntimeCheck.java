@@ -14,6 +14,9 @@ public final class OnnxRuntimeCheck {
     /** The jar to install, as Maven Central names it. */
     public static final String JAR = "onnxruntime-" + VERSION + ".jar";
     public static final String COORDINATES = "com.microsoft.onnxruntime:onnxruntime:" + VERSION;
+    /** The GPU build (CUDA provider), one jar in place of {@link #JAR}, also on Maven Central. */
+    public static final String GPU_JAR = "onnxruntime_gpu-" + VERSION + ".jar";
+    public static final String GPU_ARTIFACT = "com.microsoft.onnxruntime:onnxruntime_gpu:" + VERSION;
 
     private static final String ENVIRONMENT_CLASS = "ai.onnxruntime.OrtEnvironment";
 

@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import io.ernieneo4j.trainer.ernie.EncoderBatch;
 import io.ernieneo4j.trainer.ernie.ErnieManifest;
@@ -44,12 +45,18 @@ public final class OnnxRuntimeInference implements ErnieInference {
         this.weightBytes = weightBytes;
     }
 
+    /** Opens {@code graph}, the export of the model {@code manifest} describes, on the CPU. */
+    public static OnnxRuntimeInference open(Path graph, ErnieManifest manifest, int threads) {
+        return open(graph, manifest, threads, false);
+    }
+
     /**
      * Opens {@code graph}, the export of the model {@code manifest} describes.
      *
      * @param threads intra-op threads (the cores one batch may use)
+     * @param gpu     on the first GPU through ONNX Runtime's CUDA provider ({@link #hasCuda} must hold)
      */
-    public static OnnxRuntimeInference open(Path graph, ErnieManifest manifest, int threads) {
+    public static OnnxRuntimeInference open(Path graph, ErnieManifest manifest, int threads, boolean gpu) {
         if (manifest.task() == ErnieTask.ENCODER) {
             throw new IllegalArgumentException("An `encoder` model has no logits; ONNX Runtime runs typing and "
                     + "relation models here.");
@@ -58,6 +65,9 @@ public final class OnnxRuntimeInference implements ErnieInference {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(threads);
             options.setInterOpNumThreads(1);
+            if (gpu) {
+                options.addCUDA(0);
+            }
             OrtSession session = environment.createSession(graph.toString(), options);
             List<String> expected = OnnxExport.inputNames(manifest.architecture());
             if (!session.getInputNames().containsAll(expected) || !session.getOutputNames().contains(OnnxExport.LOGITS)) {
@@ -75,6 +85,15 @@ public final class OnnxRuntimeInference implements ErnieInference {
             throw new IllegalStateException(String.format(Locale.ROOT,
                     "ONNX Runtime could not open `%s`: %s", graph, e.getMessage()), e);
         }
+    }
+
+    /**
+     * Whether the ONNX Runtime on the class path is a build with the CUDA provider ({@code onnxruntime_gpu}); it says
+     * nothing of whether this machine has a GPU, CUDA or cuDNN.
+     */
+    public static boolean hasCuda() {
+        OnnxRuntimeEnvironment.get(); // the library loads with the guards of the first environment
+        return OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
     }
 
     /** ONNX Runtime's version, as its native library reports it. */

@@ -166,6 +166,13 @@ class EngineChoiceTest {
             assertThat(auto.detail()).contains("chosen by `auto`: an `encoder` model");
             assertThat(auto.pytorchModel("Sentence vectors").task()).isEqualTo(ErnieTask.ENCODER);
         }
+        Path typingModel = save(ErnieTask.TYPING, List.of("a", "b"), 5);
+        assertThatThrownBy(() -> load(typingModel,
+                new Request(ErnieInference.ONNX_RUNTIME, "gpu", GraphPlace.MODEL_FOLDER, 1)))
+                .hasMessageContaining("the `device` setting asks for a GPU, and the ONNX Runtime jar here is its CPU "
+                        + "build")
+                .hasMessageContaining("onnxruntime_gpu-1.29.0.jar")
+                .hasMessageContaining("com.microsoft.onnxruntime:onnxruntime_gpu:1.29.0");
         assertThatThrownBy(() -> load(model, "tensorflow", GraphPlace.MODEL_FOLDER))
                 .hasMessageContaining("Value for `engine` was `tensorflow`, but must be one of [auto, pytorch, "
                         + "onnxruntime]");
@@ -189,9 +196,13 @@ class EngineChoiceTest {
 
     private static InferenceModel load(Path model, String engine, GraphPlace place, Quantization quantization)
             throws Exception {
+        return load(model, new Request(engine, "cpu", place, 1, quantization));
+    }
+
+    private static InferenceModel load(Path model, Request request) throws Exception {
         return DjlRuntime.call(() -> {
             try {
-                return EngineChoice.load(model, new Request(engine, "cpu", place, 1, quantization));
+                return EngineChoice.load(model, request);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -175,10 +175,11 @@ public final class EngineThroughputBenchmark {
     /** The typing inputs of {@code examples} as the predictor batches them (length-sorted). */
     private static List<EncoderBatch> batches(List<TypingExample> examples, Path model, EntityTable entities)
             throws Exception {
-        ErnieConfig config = ModelDirectory.readManifest(model).architecture();
+        var manifest = ModelDirectory.readManifest(model);
+        ErnieConfig config = manifest.architecture();
         try (WordPieceTokenizer tokenizer = WordPieceTokenizer.open(model.resolve("tokenizer.json"), MAX_LENGTH)) {
-            List<EncodedExample> encoded = new ExampleEncoder(tokenizer, new LabelSet(List.of()), entities,
-                    UnknownEntities.FAIL).typing(examples.stream()
+            List<EncodedExample> encoded = new ExampleEncoder(tokenizer, new LabelSet(manifest.labels()), entities,
+                    UnknownEntities.FAIL).typingInputs(examples.stream()
                     .map(e -> new SourceLine<>(Path.of("bench"), 0, e)).toList());
             int[] lengths = encoded.stream().mapToInt(EncodedExample::length).toArray();
             List<EncoderBatch> batches = new ArrayList<>();

@@ -9,8 +9,10 @@ import io.ernieneo4j.trainer.ernie.DeviceChoice;
 import io.ernieneo4j.trainer.ernie.EntityTable;
 import io.ernieneo4j.trainer.ernie.ErnieManifest;
 import io.ernieneo4j.trainer.ernie.ErnieTask;
+import io.ernieneo4j.trainer.ernie.Quantization;
 import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
 import io.ernieneo4j.trainer.ernie.io.BundledMiniLm;
+import io.ernieneo4j.trainer.ernie.onnx.OnnxExport;
 import io.ernieneo4j.trainer.finetune.FinetuneRun;
 import io.ernieneo4j.trainer.infer.SourceLine;
 import io.ernieneo4j.trainer.infer.UnknownEntities;
@@ -22,6 +24,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -154,6 +158,14 @@ final class FinetuneCommand {
                         + "(counted and reported) (default: ${DEFAULT-VALUE}).")
         String unknownEntities;
 
+        @Option(names = "--export-onnx", description = "Also write the trained model as an ONNX graph, "
+                + "DIR/model.onnx, for ernie.model.load's `engine: 'onnxruntime'` (as export-onnx does).")
+        boolean exportOnnx;
+
+        @Option(names = "--export-onnx-int8", description = "Also write it with int8 encoder weights, "
+                + "DIR/model.int8.onnx, for `quantization: 'int8'` (as export-onnx --quantization int8 does).")
+        boolean exportOnnxInt8;
+
         @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE}).")
         String device;
     }
@@ -227,6 +239,18 @@ final class FinetuneCommand {
                 result.fit().state().history());
         System.out.printf("Best dev (epoch %d): %s%nWrote %s%n", result.fit().state().bestEpoch(),
                 result.fit().bestDev().summary(), o.out.toAbsolutePath());
+        for (Quantization weights : Quantization.values()) {
+            if (weights == Quantization.NONE ? o.exportOnnx : o.exportOnnxInt8) {
+                OnnxExport.Result export = DjlRuntime.call(() -> {
+                    try {
+                        return OnnxExport.export(o.out, null, weights);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+                System.out.printf("ONNX graph (%s weights) written to %s%n", weights.code(), export.file());
+            }
+        }
         return 0;
     }
 }

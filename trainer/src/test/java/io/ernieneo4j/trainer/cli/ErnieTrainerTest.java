@@ -34,7 +34,7 @@ class ErnieTrainerTest {
     }
 
     @Test
-    void finetuneReportsTheExamplesReadInAWindowAndThoseLeftOut(@TempDir Path dir) throws Exception {
+    void finetuneReportsTheExamplesReadInAWindowAndThoseLeftOutAndExportsTheAskedGraph(@TempDir Path dir) throws Exception {
         String longText = "the " + "waited ".repeat(20) + "dog";
         int dog = longText.length() - 3;
         Path train = dir.resolve("train.jsonl");
@@ -47,9 +47,14 @@ class ErnieTrainerTest {
         Path out = dir.resolve("model");
 
         int exit = ErnieTrainer.run("finetune", "typing", "--train", train.toString(), "--dev", dev.toString(),
-                "--no-entities", "--max-length", "16", "--epochs", "1", "--batch-size", "2", "--out", out.toString());
+                "--no-entities", "--max-length", "16", "--epochs", "1", "--batch-size", "2", "--out", out.toString(),
+                "--export-onnx-int8");
 
         assertThat(exit).isZero();
+        assertThat(io.ernieneo4j.trainer.ernie.ModelDirectory.readManifest(out)
+                .onnx(io.ernieneo4j.trainer.ernie.Quantization.INT8).file()).isEqualTo("model.int8.onnx");
+        assertThat(out.resolve("model.int8.onnx")).isRegularFile();
+        assertThat(out.resolve("model.onnx")).as("float32 only when asked").doesNotExist();
         var metrics = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("metrics.json").toFile());
         assertThat(metrics.get("maxLength").asInt()).isEqualTo(16);
         assertThat(metrics.get("trainExamples").asInt()).isEqualTo(2);

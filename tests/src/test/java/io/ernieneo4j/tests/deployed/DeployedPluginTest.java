@@ -163,6 +163,17 @@ class DeployedPluginTest {
                 assertThat((Double) onnxRows.get(i).get("score"))
                         .isCloseTo((Double) rows.get(i).get("score"), org.assertj.core.api.Assertions.within(1e-4));
             }
+            // and with int8 encoder weights: the same types, scores close to the float ones
+            assertThat(bolt.single("CALL ernie.model.load('tiny-int8', {path: 'tiny-typing', "
+                    + "engine: 'onnxruntime', quantization: 'int8'})")).containsEntry("quantization", "int8");
+            List<Map<String, Object>> int8Rows = bolt.rows(stream, Map.of("model", "tiny-int8"));
+            assertThat(int8Rows).hasSameSizeAs(rows);
+            for (int i = 0; i < rows.size(); i++) {
+                assertThat(int8Rows.get(i).get("type")).isEqualTo(rows.get(i).get("type"));
+                assertThat((Double) int8Rows.get(i).get("score"))
+                        .isCloseTo((Double) rows.get(i).get("score"), org.assertj.core.api.Assertions.within(0.02));
+            }
+            assertThat(bolt.single("CALL ernie.model.drop('tiny-int8')")).containsEntry("quantization", "int8");
             assertThat(bolt.single("CALL ernie.model.drop('tiny-ort')")).containsEntry("engine", "onnxruntime");
             assertThat(bolt.single("CALL ernie.model.drop('tiny')")).containsEntry("modelName", "tiny");
         } finally {

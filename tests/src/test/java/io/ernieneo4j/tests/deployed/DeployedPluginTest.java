@@ -218,7 +218,8 @@ class DeployedPluginTest {
     /**
      * Fine-tuning in the database through the plugins folder: the starting weights are the MiniLM of the langchain4j
      * jar beside the plugin (no `init`), found by the plugin's class loader. A run terminated mid-epoch registers
-     * nothing and keeps its checkpoint; `resume: true` finishes it, and the model types mentions.
+     * nothing and keeps its checkpoint; `resume: true` finishes it, and the model types mentions. A relation model
+     * trains the same way and classifies mention pairs.
      */
     @Test
     @Order(8)
@@ -253,6 +254,20 @@ class DeployedPluginTest {
         assertThat(bolt.rows("CALL ernie.type.stream({modelName: 'deployed-typing', documentLabel: 'Document', "
                 + "threshold: 0.0}) YIELD type RETURN type")).isNotEmpty();
         assertThat(bolt.single("CALL ernie.model.drop('deployed-typing')")).containsEntry("modelName", "deployed-typing");
+
+        // a relation model the same way (one short epoch on a sample): registered, and it classifies mention pairs
+        Map<String, Object> relation = bolt.single("CALL ernie.relation.train('deployed-relation', "
+                + config.replace("epochs: 3, patience: 3", "epochs: 1, trainLimit: 40, devLimit: 20") + ")");
+        assertThat(relation).containsEntry("task", "relation");
+        assertThat((List<Object>) relation.get("labels")).contains("no_relation");
+        assertThat(models.resolve("deployed-relation").resolve("ernie.json")).isRegularFile();
+        // one short epoch mostly predicts no_relation, which is never streamed: count the pairs it classified
+        Map<String, Object> classified = bolt.single("CALL ernie.relation.write({modelName: 'deployed-relation', "
+                + "documentLabel: 'Document', threshold: 1.0}) YIELD documents, examples RETURN documents, examples");
+        assertThat((Long) classified.get("documents")).isPositive();
+        assertThat((Long) classified.get("examples")).isPositive();
+        assertThat(bolt.single("CALL ernie.model.drop('deployed-relation')"))
+                .containsEntry("modelName", "deployed-relation");
     }
 
     @Test

@@ -109,10 +109,7 @@ public final class TransEBenchmark {
         List<Double> meanRank = new ArrayList<>();
         List<Double> trainSeconds = new ArrayList<>();
         for (long seed = 1; seed <= seeds; seed++) {
-            TransEParameters seeded = new TransEParameters(parameters.dimensions(), parameters.epochs(),
-                    parameters.learningRate(), parameters.margin(), parameters.norm(), parameters.negativeSampling(),
-                    parameters.negatives(), parameters.batchSize(), parameters.concurrency(), seed,
-                    parameters.initialisation(), parameters.normalizeRelations());
+            TransEParameters seeded = parameters.withRandomSeed(seed);
             TransE.Result result = new TransE(train, seeded, Progress.NONE, Termination.ALWAYS).train();
             var metrics = new LinkPredictionEvaluator(result.model(), train.union(dev, test), 2, Termination.ALWAYS)
                     .evaluate(test, false).filtered();

@@ -66,6 +66,11 @@ public record TransEParameters(
                 batchSize, concurrency, randomSeed, value, normalizeRelations);
     }
 
+    public TransEParameters withRandomSeed(long value) {
+        return new TransEParameters(dimensions, epochs, learningRate, margin, norm, negativeSampling, negatives,
+                batchSize, concurrency, value, initialisation, normalizeRelations);
+    }
+
     public TransEParameters withNormalizeRelations(boolean value) {
         return new TransEParameters(dimensions, epochs, learningRate, margin, norm, negativeSampling, negatives,
                 batchSize, concurrency, randomSeed, initialisation, value);

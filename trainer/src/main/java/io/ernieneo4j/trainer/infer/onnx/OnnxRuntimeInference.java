@@ -65,6 +65,9 @@ public final class OnnxRuntimeInference implements ErnieInference {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(threads);
             options.setInterOpNumThreads(1);
+            // no busy-waiting between ops and runs: in a database server the cores are shared with queries and other
+            // callers (libgomp runs PASSIVE for PyTorch for the same reason)
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
             if (gpu) {
                 options.addCUDA(0);
             }

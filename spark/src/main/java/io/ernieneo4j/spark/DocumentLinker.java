@@ -16,9 +16,11 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * One partition of documents: each text linked with the trainer's {@link Aligner} (as ernie.align.write links it),
@@ -26,7 +28,8 @@ import java.util.Locale;
  * types the MENTIONS it reads back): the examples of consecutive documents share batches of {@code batchSize}. The
  * dictionary and the model are the executor's ({@link ExecutorResources}), built or loaded once per JVM.
  *
- * <p>In: {@code document} (elementId), {@code text}. Out: {@link #SCHEMA}, one row per document.
+ * <p>In: {@code document} (elementId), {@code text}, {@code isText} (whether the property holds a string). Out:
+ * {@link #SCHEMA}, one row per document.
  */
 final class DocumentLinker implements MapPartitionsFunction<Row, Row> {
 
@@ -57,7 +60,7 @@ final class DocumentLinker implements MapPartitionsFunction<Row, Row> {
 
     @Override
     public Iterator<Row> call(Iterator<Row> documents) {
-        AlignmentDictionary built = ExecutorResources.dictionary(dictionary.id(), dictionary::value, settings);
+        AlignmentDictionary built = ExecutorResources.dictionary(dictionary::value, settings);
         DictionaryData data = dictionary.value();
         Aligner aligner = new Aligner(built, settings.align()); // not thread-safe: one per task
         Typer typer = settings.typing() ? new Typer(ExecutorResources.typing(settings), data) : null;
@@ -68,7 +71,7 @@ final class DocumentLinker implements MapPartitionsFunction<Row, Row> {
             Row row = documents.next();
             String id = row.getString(0);
             String text = row.getString(1);
-            checkText(id, text);
+            checkText(id, text, row.getBoolean(2));
             List<LinkedMention> mentions = aligner.align(text);
             Linked linked = new Linked(id, text, mentions);
             if (typer == null) {
@@ -90,8 +93,12 @@ final class DocumentLinker implements MapPartitionsFunction<Row, Row> {
         return rows.iterator();
     }
 
-    private void checkText(String id, String text) {
+    /** Refuses what ernie.align.write refuses: a text that is not a string, empty, or over the length limit. */
+    private void checkText(String id, String text, boolean isText) {
         String what = String.format(Locale.ROOT, "`%s` of node %s", settings.textProperty(), id);
+        if (!isText) {
+            throw new IllegalArgumentException(what + " must be a string.");
+        }
         if (text.isEmpty()) {
             throw new IllegalArgumentException(what + " must not be empty.");
         }
@@ -156,10 +163,10 @@ final class DocumentLinker implements MapPartitionsFunction<Row, Row> {
         void type(List<Linked> documents, List<Row> rows) {
             List<TypingExample> inputs = new ArrayList<>();
             List<Integer> owners = new ArrayList<>();
-            List<java.util.Map<String, String>> elementIdsByKey = new ArrayList<>();
+            List<Map<String, String>> elementIdsByKey = new ArrayList<>();
             for (int d = 0; d < documents.size(); d++) {
                 Linked document = documents.get(d);
-                java.util.Map<String, String> byKey = new java.util.HashMap<>();
+                Map<String, String> byKey = new HashMap<>();
                 for (LinkedMention m : document.mentions()) {
                     int entity = (int) m.best().entityId();
                     if (data.modelKeys()[entity] != null) {

@@ -115,17 +115,11 @@ public final class ErnieSparkJob {
         AlignmentDictionary checked = data.build(config.entityLabels(), config.nameProperties());
 
         Dataset<Row> documents = neo4j.read(neo4j.documents());
-        List<Row> notText = documents.filter(col("isText").equalTo(false)).select("document").limit(1)
-                .collectAsList();
-        if (!notText.isEmpty()) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "`%s` of node %s must be a string.",
-                    config.textProperty(), notText.get(0).getString(0)));
-        }
         int partitions = config.partitions() > 0 ? config.partitions()
                 : spark.sparkContext().defaultParallelism();
         Broadcast<DictionaryData> broadcast = JavaSparkContext.fromSparkContext(spark.sparkContext())
                 .broadcast(data);
-        Dataset<Row> linked = documents.select("document", "text").repartition(partitions)
+        Dataset<Row> linked = documents.select("document", "text", "isText").repartition(partitions)
                 .mapPartitions(new DocumentLinker(broadcast, PartitionSettings.of(config, temperature)),
                         Encoders.row(DocumentLinker.SCHEMA))
                 .persist(StorageLevel.MEMORY_AND_DISK());

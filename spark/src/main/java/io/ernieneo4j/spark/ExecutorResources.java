@@ -27,23 +27,22 @@ import java.util.function.Supplier;
  */
 final class ExecutorResources {
 
-    /** The dictionary of one broadcast. */
-    private record Dictionary(long broadcastId, AlignmentDictionary dictionary) {}
+    /** The dictionary of one run. */
+    private record Dictionary(String runId, AlignmentDictionary dictionary) {}
 
     /** A typing model with its entity vectors and the permits of its model calls. */
-    record Typing(String folder, InferenceModel model, EntityTable entities, Semaphore slots) {}
+    record Typing(String folder, String transeFolder, InferenceModel model, EntityTable entities, Semaphore slots) {}
 
     private static Dictionary dictionary;
     private static Typing typing;
 
     private ExecutorResources() {}
 
-    /** The dictionary of broadcast {@code broadcastId}, built from {@code data} by the first task that asks. */
-    static synchronized AlignmentDictionary dictionary(long broadcastId, Supplier<DictionaryData> data,
-                                                       PartitionSettings settings) {
-        if (dictionary == null || dictionary.broadcastId() != broadcastId) {
+    /** The dictionary of the run {@code settings} belong to, built from {@code data} by the first task that asks. */
+    static synchronized AlignmentDictionary dictionary(Supplier<DictionaryData> data, PartitionSettings settings) {
+        if (dictionary == null || !dictionary.runId().equals(settings.runId())) {
             dictionary = null; // the old one can go before the new one is built
-            dictionary = new Dictionary(broadcastId,
+            dictionary = new Dictionary(settings.runId(),
                     data.get().build(settings.entityLabels(), settings.nameProperties()));
         }
         return dictionary.dictionary();
@@ -51,7 +50,8 @@ final class ExecutorResources {
 
     /** The typing model of {@code settings}, loaded (with its TransE vectors) by the first task that asks. */
     static synchronized Typing typing(PartitionSettings settings) {
-        if (typing != null && typing.folder().equals(settings.model())) {
+        if (typing != null && typing.folder().equals(settings.model())
+                && java.util.Objects.equals(typing.transeFolder(), settings.transeModel())) {
             return typing;
         }
         if (typing != null) {
@@ -76,7 +76,7 @@ final class ExecutorResources {
                         + e.getMessage(), e);
             }
         });
-        typing = new Typing(settings.model(), model, entities, new Semaphore(settings.inferenceSlots(), true));
+        typing = new Typing(settings.model(), settings.transeModel(), model, entities, new Semaphore(settings.inferenceSlots(), true));
         return typing;
     }
 

@@ -75,10 +75,10 @@ final class DictionaryReader {
                         names.add(names(node, property));
                     }
                     float[] embedding = config.embeddingProperty().map(p -> embedding(node, p)).orElse(null);
+                    DictionaryEntry entry = new DictionaryEntry(node.getId(), prior(node, config), names, embedding);
                     try {
-                        named += new DictionaryEntry(node.getId(), prior(node, config), names, embedding)
-                                .addTo(builder) ? 1 : 0;
-                    } catch (IllegalArgumentException e) {
+                        named += entry.addTo(builder) ? 1 : 0;
+                    } catch (IllegalArgumentException e) { // only the embedding's length is refused there
                         throw new IllegalArgumentException("`embeddingProperty` `" + config.embeddingProperty()
                                 .orElseThrow() + "`: " + e.getMessage(), e);
                     }

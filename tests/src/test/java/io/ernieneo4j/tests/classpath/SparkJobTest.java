@@ -119,6 +119,9 @@ class SparkJobTest extends ClasspathHarness {
 
     @AfterAll
     static void clearSettings() throws Exception {
+        // the registry of loaded models is the JVM's: another test class's server must not find this one's
+        bolt.rows("CALL ernie.model.list() YIELD modelName, loaded WHERE loaded AND modelName = 'spark-tiny' "
+                + "CALL ernie.model.drop(modelName) YIELD modelName AS dropped RETURN dropped");
         System.clearProperty("ernie.dir.models");
         System.clearProperty("ernie.dir.transe");
         for (Path dir : List.of(models, transeModels)) {
@@ -136,7 +139,7 @@ class SparkJobTest extends ClasspathHarness {
         options.put("textProperty", "text");
         options.put("model", models.resolve("tiny-typing").toString());
         options.put("transeModel", transeModels.resolve("neo4j").resolve("transe").resolve("entities").toString());
-        options.put("modelName", "tiny");
+        options.put("modelName", "spark-tiny");
         options.put("writeProperty", "sparkTypes");
         options.put("threshold", "0.3");
         options.put("batchSize", "4");
@@ -147,8 +150,8 @@ class SparkJobTest extends ClasspathHarness {
     @Order(1)
     void linksAndTypesAsThePluginsWriteProceduresDo() throws Exception {
         assertThat(bolt.single(ALIGN)).containsEntry("documents", (long) TEXTS.size());
-        bolt.single("CALL ernie.model.load('tiny', {path: 'tiny-typing'})");
-        Map<String, Object> typed = bolt.single("CALL ernie.type.write({modelName: 'tiny', documentLabel: "
+        bolt.single("CALL ernie.model.load('spark-tiny', {path: 'tiny-typing'})");
+        Map<String, Object> typed = bolt.single("CALL ernie.type.write({modelName: 'spark-tiny', documentLabel: "
                 + "'PluginDoc', writeProperty: 'pluginTypes', threshold: 0.3, batchSize: 4}) "
                 + "YIELD nodesWritten, examples RETURN nodesWritten, examples");
 
@@ -175,7 +178,7 @@ class SparkJobTest extends ClasspathHarness {
         assertThat(types).hasSize(((Long) typed.get("nodesWritten")).intValue());
         for (Map<String, Object> entity : types) {
             assertThat(entity.get("spark")).as("types of %s", entity.get("name")).isEqualTo(entity.get("plugin"));
-            assertThat(entity.get("sparkModel")).isEqualTo("tiny").isEqualTo(entity.get("pluginModel"));
+            assertThat(entity.get("sparkModel")).isEqualTo("spark-tiny").isEqualTo(entity.get("pluginModel"));
             List<?> pluginScores = (List<?>) entity.get("pluginScores");
             List<?> sparkScores = (List<?>) entity.get("sparkScores");
             assertThat(sparkScores).hasSameSizeAs(pluginScores);
@@ -219,6 +222,20 @@ class SparkJobTest extends ClasspathHarness {
         SparkJob.Result failed = SparkJob.run(1, options, workingDir.resolve("spark-run-3"), 300);
         assertThat(failed.exitCode()).isNotZero();
         assertThat(failed.output()).contains("`transeModel`:", "nothing-here` is not a folder");
+    }
+
+    @Test
+    @Order(4)
+    void badTextWritesNothing() throws Exception {
+        bolt.single("CREATE (:BadDoc {text: $good}), (:BadDoc {text: ''}) RETURN 1", Map.of("good", TEXTS.get(0)));
+        Map<String, String> options = new LinkedHashMap<>(LINKING);
+        options.put("url", server.boltUri().toString());
+        options.put("documentLabel", "BadDoc");
+        options.put("textProperty", "text");
+        SparkJob.Result failed = SparkJob.run(1, options, workingDir.resolve("spark-run-4"), 300);
+        assertThat(failed.exitCode()).isNotZero();
+        assertThat(failed.output()).contains("`text` of node", "must not be empty");
+        assertThat(bolt.count("MATCH (:BadDoc)-[m:MENTIONS]->() RETURN count(m)")).isZero();
     }
 
     /** The same spans, mentions and entities, and the same scores to 1e-5. */

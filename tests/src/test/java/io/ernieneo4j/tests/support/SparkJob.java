@@ -12,8 +12,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Runs the Spark job ({@code io.ernieneo4j.spark.ErnieSparkJob}) in Spark's local mode, in a JVM of its own, as
- * {@code spark-submit --master local[N]} would: its class path (Spark, the connector with its own Bolt driver 4.4,
+ * Runs the Spark job ({@code io.ernieneo4j.spark.ErnieSparkJob}) through Spark's own spark-submit entry point
+ * ({@code SparkSubmit --master local[N] --class ...}) in a JVM of its own: its class path (Spark, the connector with its own Bolt driver 4.4,
  * Spark's Jackson 2.15, DJL) cannot share a JVM with the tests' (driver 6, Jackson 2.22, the plugin's DJL natives
  * already loaded by the embedded server). The child runs on the tests' own JDK; on JDK 23+ Hadoop's user lookup
  * fails unless SPARK_USER is set, which this sets. Loopback only.
@@ -76,10 +76,7 @@ public final class SparkJob {
                 appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n
                 """);
         List<String> arguments = new ArrayList<>(jvmOptions());
-        arguments.addAll(List.of("-Xmx2g", "-Dspark.master=local[" + cores + "]", "-Dspark.ui.enabled=false",
-                "-Dspark.driver.host=127.0.0.1", "-Dspark.driver.bindAddress=127.0.0.1",
-                "-Dspark.sql.shuffle.partitions=" + cores, "-Dspark.default.parallelism=" + cores,
-                "-Dlog4j2.configurationFile=" + log4j.toUri(), "-Dai.djl.offline=true"));
+        arguments.addAll(List.of("-Xmx2g", "-Dlog4j2.configurationFile=" + log4j.toUri(), "-Dai.djl.offline=true"));
         String djl = System.getProperty("ernie.dir.djl");
         if (djl != null) {
             arguments.add("-Dernie.dir.djl=" + djl);
@@ -87,7 +84,12 @@ public final class SparkJob {
         arguments.add("-cp");
         arguments.add(target.resolve("classes") + java.io.File.pathSeparator
                 + Files.readString(classpath).trim());
-        arguments.add("io.ernieneo4j.spark.ErnieSparkJob");
+        // Spark's own spark-submit entry point, in client mode: the job's classes are on this JVM's class path
+        arguments.addAll(List.of("org.apache.spark.deploy.SparkSubmit", "--master", "local[" + cores + "]",
+                "--class", "io.ernieneo4j.spark.ErnieSparkJob", "--conf", "spark.ui.enabled=false",
+                "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1",
+                "--conf", "spark.sql.shuffle.partitions=" + cores, "--conf", "spark.default.parallelism=" + cores,
+                "spark-internal"));
         options.forEach((key, value) -> {
             arguments.add("--" + key);
             arguments.add(value);

@@ -64,15 +64,23 @@ public final class ErnieSparkJob {
      * @param examplesTooLong mentions the model could not take (longer than its maximum length)
      * @param entitiesTyped   entity nodes whose types were written
      * @param dictionarySize  entities in the dictionary
+     * @param millis          the whole run
+     * @param dictionaryMillis checking the model's files, reading the dictionary and building it once on the driver
+     * @param computeMillis   reading the documents, linking and typing them (executors' dictionary builds and model
+     *                        loads included)
+     * @param writeMillis     writing MENTIONS and types
      */
     public record Summary(long documents, long mentions, long examples, long examplesTooLong, long entitiesTyped,
-                          long dictionarySize, long millis) {
+                          long dictionarySize, long millis, long dictionaryMillis, long computeMillis,
+                          long writeMillis) {
 
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "ernie-spark: %d documents, %d MENTIONS written, %d mentions typed "
-                            + "(%d too long for the model), %d entities typed; dictionary of %d entities; %d ms",
-                    documents, mentions, examples, examplesTooLong, entitiesTyped, dictionarySize, millis);
+                            + "(%d too long for the model), %d entities typed; dictionary of %d entities; %d ms "
+                            + "(%d reading the dictionary, %d linking and typing, %d writing)",
+                    documents, mentions, examples, examplesTooLong, entitiesTyped, dictionarySize, millis,
+                    dictionaryMillis, computeMillis, writeMillis);
         }
     }
 
@@ -113,6 +121,7 @@ public final class ErnieSparkJob {
         }
         DictionaryData data = dictionary(neo4j, config, modelKeySpec);
         AlignmentDictionary checked = data.build(config.entityLabels(), config.nameProperties());
+        long dictionaryMillis = millisSince(start);
 
         Dataset<Row> documents = neo4j.read(neo4j.documents());
         int partitions = config.partitions() > 0 ? config.partitions()
@@ -124,12 +133,16 @@ public final class ErnieSparkJob {
                         Encoders.row(DocumentLinker.SCHEMA))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         try {
+            long computeStart = System.nanoTime();
             Row counts = linked.agg(org.apache.spark.sql.functions.count("document"),
                     sum(size(col("mentions"))), sum(col("examples")), sum(col("examplesTooLong"))).first();
             long documentCount = counts.getLong(0);
+            long computeMillis = millisSince(computeStart);
             if (documentCount == 0) {
-                return new Summary(0, 0, 0, 0, 0, data.entries().size(), (System.nanoTime() - start) / 1_000_000);
+                return new Summary(0, 0, 0, 0, 0, checked.entityCount(), millisSince(start), dictionaryMillis,
+                        computeMillis, 0);
             }
+            long writeStart = System.nanoTime();
             neo4j.write(linked.select("document", "mentions"), Neo4jConnector.writeMentions());
             long typed = 0;
             if (config.model().isPresent()) {
@@ -137,12 +150,18 @@ public final class ErnieSparkJob {
                 typed = types.count();
                 neo4j.write(types, Neo4jConnector.writeTypes(config.writeProperty()));
             }
+            // typing's aggregation runs inside the types' count and write: counted as writing
             return new Summary(documentCount, counts.getLong(1), counts.getLong(2), counts.getLong(3), typed,
-                    checked.entityCount(), (System.nanoTime() - start) / 1_000_000);
+                    checked.entityCount(), millisSince(start), dictionaryMillis, computeMillis,
+                    millisSince(writeStart));
         } finally {
             linked.unpersist();
             broadcast.destroy();
         }
+    }
+
+    private static long millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
     static final StructType ENTITY_TYPES = new StructType()

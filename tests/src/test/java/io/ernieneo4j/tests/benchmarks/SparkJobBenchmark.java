@@ -32,9 +32,10 @@ import java.util.Map;
  * <ul>
  *   <li>plugin: both procedures through Bolt, one after the other, in this JVM's embedded server (its inference
  *       threads: {@code ernie.inference.threads}, half the cores by default);</li>
- *   <li>Spark, {@code local[1]} and {@code local[2]}: the job in a JVM of its own, as spark-submit starts it, with as
- *       many PyTorch intra-op threads as cores; documents/s over the job's own time (reading the dictionary,
- *       linking, typing, writing) and over the whole process (JVM and Spark start, model load included).</li>
+ *   <li>Spark, {@code local[1]} and {@code local[2]}: the job in a JVM of its own, through spark-submit's entry
+ *       point, with as many PyTorch intra-op threads as cores; documents/s over the job's own time (reading the
+ *       dictionary, linking, typing, writing), over its linking and typing stage alone (reading the documents and
+ *       the executors' model load included), and over the whole process (JVM and Spark start included).</li>
  * </ul>
  * Rounds alternate the three, so that other work on the machine disturbs them alike; medians reported. Run it on a
  * quiet machine: {@code ./ernie.sh benchmark SparkJobBenchmark [documents] [rounds]}.
@@ -112,6 +113,7 @@ public final class SparkJobBenchmark {
             List<Double> plugin = new ArrayList<>();
             Map<Integer, List<Double>> sparkJob = Map.of(1, new ArrayList<>(), 2, new ArrayList<>());
             Map<Integer, List<Double>> sparkProcess = Map.of(1, new ArrayList<>(), 2, new ArrayList<>());
+            Map<Integer, List<Double>> sparkCompute = Map.of(1, new ArrayList<>(), 2, new ArrayList<>());
             for (int round = 0; round < rounds; round++) {
                 long start = System.nanoTime();
                 bolt.single(align);
@@ -130,6 +132,7 @@ public final class SparkJobBenchmark {
                                 examples));
                     }
                     sparkJob.get(cores).add(documents / (result.millis() / 1e3));
+                    sparkCompute.get(cores).add(documents / (result.computeMillis() / 1e3));
                     sparkProcess.get(cores).add(documents / ((System.nanoTime() - processStart) / 1e9));
                 }
             }
@@ -141,6 +144,10 @@ public final class SparkJobBenchmark {
                     .put("sparkLocal2OverLocal1", round(median(sparkJob.get(2)) / median(sparkJob.get(1))))
                     .put("sparkLocal1Rounds", sparkJob.get(1).stream().map(SparkJobBenchmark::round).toList())
                     .put("sparkLocal2Rounds", sparkJob.get(2).stream().map(SparkJobBenchmark::round).toList())
+                    .put("sparkLocal1ComputeDocumentsPerSecond", round(median(sparkCompute.get(1))))
+                    .put("sparkLocal2ComputeDocumentsPerSecond", round(median(sparkCompute.get(2))))
+                    .put("sparkComputeLocal2OverLocal1",
+                            round(median(sparkCompute.get(2)) / median(sparkCompute.get(1))))
                     .put("sparkLocal1ProcessDocumentsPerSecond", round(median(sparkProcess.get(1))))
                     .put("sparkLocal2ProcessDocumentsPerSecond", round(median(sparkProcess.get(2))))
                     .put("loadAverageAfter", loadAverage());

@@ -158,8 +158,9 @@ class SparkJobTest extends ClasspathHarness {
         SparkJob.Result job = SparkJob.run(2, jobOptions(), workingDir.resolve("spark-run-1"), 300);
         assertThat(job.exitCode()).as(SparkJob.tail(job.output())).isZero();
         System.out.printf("Spark job, local[2]: %d documents, %d MENTIONS, %d mentions typed, %d entities typed, "
-                + "%d ms in the job%n", job.documents(), job.mentions(), job.examples(), job.entitiesTyped(),
-                job.millis());
+                        + "%d ms in the job (%d dictionary, %d linking and typing, %d writing)%n", job.documents(),
+                job.mentions(), job.examples(), job.entitiesTyped(), job.millis(), job.dictionaryMillis(),
+                job.computeMillis(), job.writeMillis());
 
         List<Map<String, Object>> plugin = bolt.rows(String.format(MENTIONS, "PluginDoc"));
         List<Map<String, Object>> spark = bolt.rows(String.format(MENTIONS, "SparkDoc"));

@@ -25,11 +25,12 @@ public final class SparkJob {
 
     private static final Pattern SUMMARY = Pattern.compile("ernie-spark: (\\d+) documents, (\\d+) MENTIONS written, "
             + "(\\d+) mentions typed \\((\\d+) too long for the model\\), (\\d+) entities typed; dictionary of (\\d+) "
-            + "entities; (\\d+) ms");
+            + "entities; (\\d+) ms \\((\\d+) reading the dictionary, (\\d+) linking and typing, (\\d+) writing\\)");
 
     /** What the job printed: its summary's numbers, and its output for failures. */
     public record Result(int exitCode, String output, long documents, long mentions, long examples, long tooLong,
-                         long entitiesTyped, long dictionarySize, long millis) {
+                         long entitiesTyped, long dictionarySize, long millis, long dictionaryMillis,
+                         long computeMillis, long writeMillis) {
     }
 
     private SparkJob() {}
@@ -112,11 +113,12 @@ public final class SparkJob {
         String printed = Files.readString(output);
         Matcher m = SUMMARY.matcher(printed);
         if (process.exitValue() != 0 || !m.find()) {
-            return new Result(process.exitValue(), printed, -1, -1, -1, -1, -1, -1, -1);
+            return new Result(process.exitValue(), printed, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
         }
         return new Result(0, printed, Long.parseLong(m.group(1)), Long.parseLong(m.group(2)),
                 Long.parseLong(m.group(3)), Long.parseLong(m.group(4)), Long.parseLong(m.group(5)),
-                Long.parseLong(m.group(6)), Long.parseLong(m.group(7)));
+                Long.parseLong(m.group(6)), Long.parseLong(m.group(7)), Long.parseLong(m.group(8)),
+                Long.parseLong(m.group(9)), Long.parseLong(m.group(10)));
     }
 
     /** The last lines of a long output, for a failure message. */

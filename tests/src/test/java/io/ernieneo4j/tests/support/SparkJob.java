@@ -33,6 +33,14 @@ public final class SparkJob {
                          long computeMillis, long writeMillis) {
     }
 
+    /**
+     * A job jar built with {@code -Pspark-job} ({@code spark/target/ernie-neo4j-spark-*-job.jar}): when set, the job
+     * runs from it, on Spark's jars alone, as spark-submit runs it on a cluster; else from the module's classes.
+     */
+    public static final String JOB_JAR_PROPERTY = "ernie.spark.jobJar";
+    private static final List<String> JOB_BRINGS = List.of("/trainer/target/", "/ernie-neo4j-trainer", "/ai/djl/",
+            "/org/neo4j/", "/net/sf/extjwnl/", "/info/picocli/");
+
     private SparkJob() {}
 
     /** The JVM options Spark 3.5 needs on Java 17+ (its launcher's own list) and the DJL natives need. */
@@ -82,15 +90,18 @@ public final class SparkJob {
         if (djl != null) {
             arguments.add("-Dernie.dir.djl=" + djl);
         }
+        // the job jar of `-Pspark-job` when one is named: submitted as a cluster gets it, onto Spark's own jars
+        String jobJar = System.getProperty(JOB_JAR_PROPERTY, "");
         arguments.add("-cp");
-        arguments.add(target.resolve("classes") + java.io.File.pathSeparator
-                + Files.readString(classpath).trim());
-        // Spark's own spark-submit entry point, in client mode: the job's classes are on this JVM's class path
+        arguments.add(jobJar.isEmpty()
+                ? target.resolve("classes") + java.io.File.pathSeparator + Files.readString(classpath).trim()
+                : sparkDistribution(target));
+        // Spark's own spark-submit entry point, in client mode
         arguments.addAll(List.of("org.apache.spark.deploy.SparkSubmit", "--master", "local[" + cores + "]",
                 "--class", "io.ernieneo4j.spark.ErnieSparkJob", "--conf", "spark.ui.enabled=false",
                 "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1",
                 "--conf", "spark.sql.shuffle.partitions=" + cores, "--conf", "spark.default.parallelism=" + cores,
-                "spark-internal"));
+                jobJar.isEmpty() ? "spark-internal" : Path.of(jobJar).toAbsolutePath().toString()));
         options.forEach((key, value) -> {
             arguments.add("--" + key);
             arguments.add(value);
@@ -119,6 +130,21 @@ public final class SparkJob {
                 Long.parseLong(m.group(3)), Long.parseLong(m.group(4)), Long.parseLong(m.group(5)),
                 Long.parseLong(m.group(6)), Long.parseLong(m.group(7)), Long.parseLong(m.group(8)),
                 Long.parseLong(m.group(9)), Long.parseLong(m.group(10)));
+    }
+
+    /**
+     * A stand-in for a Spark 3.5 distribution's class path, without one: the module's class path less what only the
+     * job brings (the trainer, DJL, the connector and its Bolt driver, WordNet's data), which must then come from the
+     * job jar.
+     */
+    private static String sparkDistribution(Path target) throws IOException {
+        List<String> jars = new ArrayList<>();
+        for (String jar : Files.readString(target.resolve("classpath.txt")).trim().split(java.io.File.pathSeparator)) {
+            if (JOB_BRINGS.stream().noneMatch(jar::contains)) {
+                jars.add(jar);
+            }
+        }
+        return String.join(java.io.File.pathSeparator, jars);
     }
 
     /** The last lines of a long output, for a failure message. */

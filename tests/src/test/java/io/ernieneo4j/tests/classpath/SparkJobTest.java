@@ -32,7 +32,8 @@ import static org.assertj.core.api.Assertions.within;
  * texts, graph and models, it must write what the plugin's procedures write. Every text is stored twice, as a
  * {@code :PluginDoc} that ernie.align.write and ernie.type.write process and as a {@code :SparkDoc} that the job
  * processes; the MENTIONS of the two must be the same (spans, entity nodes, scores to 1e-5), and so must the types
- * written on the entities (the same lists in the same order, scores to 1e-5, the same model name). The graph is a
+ * written on the entities (the same lists in the same order, scores to 1e-5, the same model name), with a
+ * calibration temperature on two cores and with the model's own probabilities on one. The graph is a
  * small one that is not WordNet ({@code :Entity {name, aliases}}, degree as prior, TransE vectors for context and
  * as ERNIE's entity input); the typing model is a 2-layer ERNIE with random weights saved by the trainer.
  */
@@ -151,11 +152,14 @@ class SparkJobTest extends ClasspathHarness {
     void linksAndTypesAsThePluginsWriteProceduresDo() throws Exception {
         assertThat(bolt.single(ALIGN)).containsEntry("documents", (long) TEXTS.size());
         bolt.single("CALL ernie.model.load('spark-tiny', {path: 'tiny-typing'})");
+        // calibrated scores here (ernie.type.evaluate's temperature), the model's own in the next test
         Map<String, Object> typed = bolt.single("CALL ernie.type.write({modelName: 'spark-tiny', documentLabel: "
-                + "'PluginDoc', writeProperty: 'pluginTypes', threshold: 0.3, batchSize: 4}) "
-                + "YIELD nodesWritten, examples RETURN nodesWritten, examples");
+                + "'PluginDoc', writeProperty: 'pluginTypes', threshold: 0.3, batchSize: 4, "
+                + "calibration: {temperature: 2.0}}) YIELD nodesWritten, examples RETURN nodesWritten, examples");
 
-        SparkJob.Result job = SparkJob.run(2, jobOptions(), workingDir.resolve("spark-run-1"), 300);
+        Map<String, String> options = jobOptions();
+        options.put("temperature", "2.0");
+        SparkJob.Result job = SparkJob.run(2, options, workingDir.resolve("spark-run-1"), 300);
         assertThat(job.exitCode()).as(SparkJob.tail(job.output())).isZero();
         System.out.printf("Spark job, local[2]: %d documents, %d MENTIONS, %d mentions typed, %d entities typed, "
                         + "%d ms in the job (%d dictionary, %d linking and typing, %d writing)%n", job.documents(),
@@ -169,40 +173,31 @@ class SparkJobTest extends ClasspathHarness {
         assertThat(job.mentions()).isEqualTo(plugin.size());
         assertSameMentions(spark, plugin);
 
-        // the types on the entities: written by both, the same lists, scores and model name
         assertThat(job.examples()).isEqualTo((Long) typed.get("examples"));
         assertThat(job.entitiesTyped()).isEqualTo((Long) typed.get("nodesWritten")).isPositive();
-        List<Map<String, Object>> types = bolt.rows("MATCH (e:Entity) WHERE e.pluginTypes IS NOT NULL "
-                + "OR e.sparkTypes IS NOT NULL RETURN e.name AS name, e.pluginTypes AS plugin, e.sparkTypes AS spark, "
-                + "e.pluginTypesScores AS pluginScores, e.sparkTypesScores AS sparkScores, "
-                + "e.pluginTypesModel AS pluginModel, e.sparkTypesModel AS sparkModel ORDER BY name");
-        assertThat(types).hasSize(((Long) typed.get("nodesWritten")).intValue());
-        for (Map<String, Object> entity : types) {
-            assertThat(entity.get("spark")).as("types of %s", entity.get("name")).isEqualTo(entity.get("plugin"));
-            assertThat(entity.get("sparkModel")).isEqualTo("spark-tiny").isEqualTo(entity.get("pluginModel"));
-            List<?> pluginScores = (List<?>) entity.get("pluginScores");
-            List<?> sparkScores = (List<?>) entity.get("sparkScores");
-            assertThat(sparkScores).hasSameSizeAs(pluginScores);
-            for (int k = 0; k < pluginScores.size(); k++) {
-                assertThat((Double) sparkScores.get(k)).as("score %d of %s", k, entity.get("name"))
-                        .isCloseTo((Double) pluginScores.get(k), within(1e-5));
-            }
-        }
+        assertSameTypes("pluginTypes", "sparkTypes", (Long) typed.get("nodesWritten"));
     }
 
     @Test
     @Order(2)
     void runningAgainReplacesTheMentionsInsteadOfAddingThem() throws Exception {
         List<Map<String, Object>> before = bolt.rows(String.format(MENTIONS, "SparkDoc"));
+        Map<String, Object> typed = bolt.single("CALL ernie.type.write({modelName: 'spark-tiny', documentLabel: "
+                + "'PluginDoc', writeProperty: 'pluginRawTypes', threshold: 0.3, batchSize: 4}) "
+                + "YIELD nodesWritten RETURN nodesWritten");
         Map<String, String> options = jobOptions();
-        options.keySet().removeAll(List.of("model", "transeModel", "modelName", "writeProperty", "threshold",
-                "batchSize"));
+        options.put("writeProperty", "sparkRawTypes");
         SparkJob.Result again = SparkJob.run(1, options, workingDir.resolve("spark-run-2"), 300);
         assertThat(again.exitCode()).as(SparkJob.tail(again.output())).isZero();
-        assertThat(again.entitiesTyped()).isZero();
         assertSameMentions(bolt.rows(String.format(MENTIONS, "SparkDoc")), before);
         assertSameMentions(bolt.rows(String.format(MENTIONS, "SparkDoc")),
                 bolt.rows(String.format(MENTIONS, "PluginDoc")));
+        // on one core, with the model's own probabilities: the plugin's types again
+        assertThat(again.entitiesTyped()).isEqualTo((Long) typed.get("nodesWritten"));
+        assertSameTypes("pluginRawTypes", "sparkRawTypes", (Long) typed.get("nodesWritten"));
+        // and the calibrated ones differ from them: the temperature reached the job
+        assertThat(bolt.count("MATCH (e:Entity) WHERE e.sparkTypesScores <> e.sparkRawTypesScores "
+                + "RETURN count(e)")).isPositive();
     }
 
     @Test
@@ -237,6 +232,29 @@ class SparkJobTest extends ClasspathHarness {
         assertThat(failed.exitCode()).isNotZero();
         assertThat(failed.output()).contains("`text` of node", "must not be empty");
         assertThat(bolt.count("MATCH (:BadDoc)-[m:MENTIONS]->() RETURN count(m)")).isZero();
+    }
+
+    /**
+     * Every entity typed by either writer has, from the other, the same types in the same order, the same scores to
+     * 1e-5 and the same model name.
+     */
+    private static void assertSameTypes(String plugin, String spark, long nodesWritten) {
+        List<Map<String, Object>> types = bolt.rows(String.format("MATCH (e:Entity) WHERE e.%1$s IS NOT NULL "
+                + "OR e.%2$s IS NOT NULL RETURN e.name AS name, e.%1$s AS plugin, e.%2$s AS spark, "
+                + "e.%1$sScores AS pluginScores, e.%2$sScores AS sparkScores, e.%1$sModel AS pluginModel, "
+                + "e.%2$sModel AS sparkModel ORDER BY name", plugin, spark));
+        assertThat(types).hasSize((int) nodesWritten);
+        for (Map<String, Object> entity : types) {
+            assertThat(entity.get("spark")).as("types of %s", entity.get("name")).isEqualTo(entity.get("plugin"));
+            assertThat(entity.get("sparkModel")).isEqualTo("spark-tiny").isEqualTo(entity.get("pluginModel"));
+            List<?> pluginScores = (List<?>) entity.get("pluginScores");
+            List<?> sparkScores = (List<?>) entity.get("sparkScores");
+            assertThat(sparkScores).hasSameSizeAs(pluginScores);
+            for (int k = 0; k < pluginScores.size(); k++) {
+                assertThat((Double) sparkScores.get(k)).as("score %d of %s", k, entity.get("name"))
+                        .isCloseTo((Double) pluginScores.get(k), within(1e-5));
+            }
+        }
     }
 
     /** The same spans, mentions and entities, and the same scores to 1e-5. */

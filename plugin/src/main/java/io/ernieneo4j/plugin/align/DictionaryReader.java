@@ -1,6 +1,7 @@
 package io.ernieneo4j.plugin.align;
 
 import io.ernieneo4j.trainer.align.AlignmentDictionary;
+import io.ernieneo4j.trainer.align.DictionaryEntry;
 import io.ernieneo4j.trainer.run.Termination;
 import io.ernieneo4j.trainer.wordnet.Morphology;
 import org.neo4j.graphdb.Label;
@@ -8,7 +9,9 @@ import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.ResourceIterator;
 import org.neo4j.graphdb.Transaction;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
@@ -67,14 +70,17 @@ final class DictionaryReader {
                     if (seen != null && !seen.add(node.getId())) {
                         continue;
                     }
-                    int entity = builder.entity(node.getId(), prior(node, config));
-                    boolean hasName = false;
-                    for (int p = 0; p < config.nameProperties().size(); p++) {
-                        hasName |= addNames(builder, entity, node, config.nameProperties().get(p), p == 0);
+                    List<List<String>> names = new ArrayList<>(config.nameProperties().size());
+                    for (String property : config.nameProperties()) {
+                        names.add(names(node, property));
                     }
-                    named += hasName ? 1 : 0;
-                    if (config.embeddingProperty().isPresent()) {
-                        addEmbedding(builder, entity, node, config.embeddingProperty().get());
+                    float[] embedding = config.embeddingProperty().map(p -> embedding(node, p)).orElse(null);
+                    DictionaryEntry entry = new DictionaryEntry(node.getId(), prior(node, config), names, embedding);
+                    try {
+                        named += entry.addTo(builder) ? 1 : 0;
+                    } catch (IllegalArgumentException e) { // only the embedding's length is refused there
+                        throw new IllegalArgumentException("`embeddingProperty` `" + config.embeddingProperty()
+                                .orElseThrow() + "`: " + e.getMessage(), e);
                     }
                 }
             }
@@ -102,43 +108,34 @@ final class DictionaryReader {
         return number.doubleValue();
     }
 
-    /** Adds the names of one property; with {@code primary}, its value or its list's first element is primary. */
-    private static boolean addNames(AlignmentDictionary.Builder builder, int entity, Node node, String property,
-                                    boolean primary) {
+    /** The names of one property: its string, or its list of strings; none when it is absent. */
+    private static List<String> names(Node node, String property) {
         Object value = node.getProperty(property, null);
-        boolean added = false;
-        if (value instanceof String name) {
-            added = builder.name(entity, name, primary);
+        if (value == null) {
+            return List.of();
+        } else if (value instanceof String name) {
+            return List.of(name);
         } else if (value instanceof String[] names) {
-            for (int k = 0; k < names.length; k++) {
-                added |= builder.name(entity, names[k], primary && k == 0);
-            }
-        } else if (value != null) {
-            throw propertyType(node, "nameProperties", property, value, "a string or a list of strings");
+            return List.of(names);
         }
-        return added;
+        throw propertyType(node, "nameProperties", property, value, "a string or a list of strings");
     }
 
-    private static void addEmbedding(AlignmentDictionary.Builder builder, int entity, Node node, String property) {
+    /** The embedding of a node, as floats; null when it has none. */
+    private static float[] embedding(Node node, String property) {
         Object value = node.getProperty(property, null);
-        float[] vector;
         if (value == null) {
-            return;
+            return null;
         } else if (value instanceof float[] floats) {
-            vector = floats;
+            return floats;
         } else if (value instanceof double[] doubles) {
-            vector = new float[doubles.length];
+            float[] vector = new float[doubles.length];
             for (int k = 0; k < doubles.length; k++) {
                 vector[k] = (float) doubles[k];
             }
-        } else {
-            throw propertyType(node, "embeddingProperty", property, value, "a list of floats");
+            return vector;
         }
-        try {
-            builder.embedding(entity, vector);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("`embeddingProperty` `" + property + "`: " + e.getMessage(), e);
-        }
+        throw propertyType(node, "embeddingProperty", property, value, "a list of floats");
     }
 
     private static void requireKey(Set<String> keys, String configKey, String property) {

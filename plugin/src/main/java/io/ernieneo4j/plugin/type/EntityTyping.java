@@ -7,6 +7,7 @@ import io.ernieneo4j.trainer.calibration.TemperatureScaling;
 import io.ernieneo4j.trainer.data.Mention;
 import io.ernieneo4j.trainer.data.TypingExample;
 import io.ernieneo4j.trainer.ernie.ErnieTask;
+import io.ernieneo4j.trainer.infer.EntityTypes;
 import io.ernieneo4j.trainer.infer.ErniePredictor;
 import io.ernieneo4j.trainer.run.Termination;
 import org.neo4j.graphdb.GraphDatabaseService;
@@ -100,21 +101,22 @@ final class EntityTyping implements MentionPrediction.Task<TypingExample, TypePr
      */
     static long write(GraphDatabaseService db, Termination termination, List<TypeProc.TypeResult> rows,
                       String property, boolean writeLabels, String modelName) {
-        Map<Long, Map<String, Double>> best = new LinkedHashMap<>();
+        Map<Long, EntityTypes> best = new LinkedHashMap<>();
         for (TypeProc.TypeResult row : rows) {
-            best.computeIfAbsent(row.nodeId(), id -> new LinkedHashMap<>()).merge(row.type(), row.score(), Math::max);
+            best.computeIfAbsent(row.nodeId(), id -> new EntityTypes()).add(row.type(), row.score());
         }
-        List<Map.Entry<Long, Map<String, Double>>> entries = new ArrayList<>(best.entrySet());
+        List<Map.Entry<Long, EntityTypes>> entries = new ArrayList<>(best.entrySet());
         BatchWriter.write(db, entries, 10_000, termination, (write, batch) -> {
             for (var entry : batch) {
                 @SuppressWarnings("deprecation") Node node = write.getNodeById(entry.getKey());
-                List<Map.Entry<String, Double>> types = new ArrayList<>(entry.getValue().entrySet());
-                types.sort(Map.Entry.<String, Double>comparingByValue().reversed());
-                node.setProperty(property, types.stream().map(Map.Entry::getKey).toArray(String[]::new));
-                node.setProperty(property + "Scores", types.stream().mapToDouble(Map.Entry::getValue).toArray());
+                String[] types = entry.getValue().names();
+                node.setProperty(property, types);
+                node.setProperty(property + "Scores", entry.getValue().scores());
                 node.setProperty(property + "Model", modelName);
                 if (writeLabels) {
-                    types.forEach(t -> node.addLabel(Label.label(t.getKey())));
+                    for (String type : types) {
+                        node.addLabel(Label.label(type));
+                    }
                 }
             }
             return batch.size();

@@ -73,21 +73,7 @@ public final class ErnieInferenceBenchmark {
             createPassages(bolt, documents);
             long sequences = 3L * documents;
 
-            Path tokenizer = models.resolve("tokenizer.json");
-            try (InputStream in = ErnieInferenceBenchmark.class.getClassLoader()
-                    .getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
-                Files.copy(in, tokenizer);
-            }
-            DjlRuntime.start(work.resolve("djl-cache"));
-            DjlRuntime.call(() -> {
-                try (ErnieModel model = ErnieModel.random(ErnieConfig.miniLm(), ErnieTask.TYPING,
-                        List.of("noun.animal", "noun.artifact", "noun.person"), Device.cpu(), 7)) {
-                    ModelDirectory.save(model, tokenizer, MAX_LENGTH, "mammal", models.resolve("minilm-typing"));
-                    return null;
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            saveRandomMiniLmTyping(models, work, MAX_LENGTH);
             Map<String, Object> loaded = bolt.single("CALL ernie.model.load('typing', {path: 'minilm-typing'})");
             report.put("documents", documents).put("sequences", sequences).put("batchSize", BATCH_SIZE)
                     .put("maxLength", MAX_LENGTH).put("parameters", loaded.get("parameters"))
@@ -183,6 +169,28 @@ public final class ErnieInferenceBenchmark {
 
     static String loadAverage() throws java.io.IOException {
         return Files.readString(Path.of("/proc/loadavg")).strip();
+    }
+
+    /**
+     * A MiniLM-shaped ERNIE typing model (6 × 384, random weights: speed does not depend on them) over the TransE
+     * model {@code mammal}, saved as {@code minilm-typing} in {@code models}; DJL starts with its cache in {@code work}.
+     */
+    static void saveRandomMiniLmTyping(Path models, Path work, int maxLength) throws Exception {
+        Path tokenizer = models.resolve("tokenizer.json");
+        try (InputStream in = ErnieInferenceBenchmark.class.getClassLoader()
+                .getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
+            Files.copy(in, tokenizer);
+        }
+        DjlRuntime.start(work.resolve("djl-cache"));
+        DjlRuntime.call(() -> {
+            try (ErnieModel model = ErnieModel.random(ErnieConfig.miniLm(), ErnieTask.TYPING,
+                    List.of("noun.animal", "noun.artifact", "noun.person"), Device.cpu(), 7)) {
+                ModelDirectory.save(model, tokenizer, maxLength, "mammal", models.resolve("minilm-typing"));
+                return null;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     /** {@code documents} :Passage nodes of {@link #passages}, each MENTIONS-linked to its three synsets. */

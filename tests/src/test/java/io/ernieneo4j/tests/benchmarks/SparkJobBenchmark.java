@@ -1,6 +1,5 @@
 package io.ernieneo4j.tests.benchmarks;
 
-import ai.djl.Device;
 import io.ernieneo4j.plugin.align.AlignWriteProc;
 import io.ernieneo4j.plugin.dataset.WordNetLoadProc;
 import io.ernieneo4j.plugin.model.ErnieModelProc;
@@ -9,19 +8,17 @@ import io.ernieneo4j.plugin.type.TypeProc;
 import io.ernieneo4j.tests.server.EmbeddedNeo4j;
 import io.ernieneo4j.tests.support.Bolt;
 import io.ernieneo4j.tests.support.SparkJob;
-import io.ernieneo4j.trainer.engine.DjlRuntime;
-import io.ernieneo4j.trainer.ernie.ErnieModel;
-import io.ernieneo4j.trainer.ernie.ErnieTask;
-import io.ernieneo4j.trainer.ernie.ModelDirectory;
-import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import static io.ernieneo4j.tests.benchmarks.ErnieInferenceBenchmark.loadAverage;
+import static io.ernieneo4j.tests.benchmarks.ErnieInferenceBenchmark.median;
+import static io.ernieneo4j.tests.benchmarks.ErnieInferenceBenchmark.round;
 
 /**
  * Linking and typing throughput of the Spark job (spark/) with one and two local cores, beside the plugin's
@@ -65,21 +62,7 @@ public final class SparkJobBenchmark {
             bolt.single("CALL ernie.transe.train({modelName: 'mammal', nodeLabels: ['Synset'], dimensions: 100, "
                     + "epochs: 5, concurrency: 1, writeProperty: 'transe'})");
             createPassages(bolt, documents);
-            Path tokenizer = models.resolve("tokenizer.json");
-            try (InputStream in = SparkJobBenchmark.class.getClassLoader()
-                    .getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
-                Files.copy(in, tokenizer);
-            }
-            DjlRuntime.start(work.resolve("djl-cache"));
-            DjlRuntime.call(() -> {
-                try (ErnieModel model = ErnieModel.random(ErnieConfig.miniLm(), ErnieTask.TYPING,
-                        List.of("noun.animal", "noun.artifact", "noun.person"), Device.cpu(), 7)) {
-                    ModelDirectory.save(model, tokenizer, MAX_LENGTH, "mammal", models.resolve("minilm-typing"));
-                    return null;
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            ErnieInferenceBenchmark.saveRandomMiniLmTyping(models, work, MAX_LENGTH);
             bolt.single("CALL ernie.model.load('typing', {path: 'minilm-typing'})");
             String linking = "documentLabel: 'Passage', textProperty: 'text', entityLabels: 'Synset', "
                     + "nameProperties: 'lemmas', priorProperty: 'frequency', embeddingProperty: 'transe'";
@@ -138,12 +121,12 @@ public final class SparkJobBenchmark {
             }
             report.put("rounds", rounds)
                     .put("pluginDocumentsPerSecond", round(median(plugin)))
-                    .put("pluginRounds", plugin.stream().map(SparkJobBenchmark::round).toList())
+                    .put("pluginRounds", plugin.stream().map(ErnieInferenceBenchmark::round).toList())
                     .put("sparkLocal1DocumentsPerSecond", round(median(sparkJob.get(1))))
                     .put("sparkLocal2DocumentsPerSecond", round(median(sparkJob.get(2))))
                     .put("sparkLocal2OverLocal1", round(median(sparkJob.get(2)) / median(sparkJob.get(1))))
-                    .put("sparkLocal1Rounds", sparkJob.get(1).stream().map(SparkJobBenchmark::round).toList())
-                    .put("sparkLocal2Rounds", sparkJob.get(2).stream().map(SparkJobBenchmark::round).toList())
+                    .put("sparkLocal1Rounds", sparkJob.get(1).stream().map(ErnieInferenceBenchmark::round).toList())
+                    .put("sparkLocal2Rounds", sparkJob.get(2).stream().map(ErnieInferenceBenchmark::round).toList())
                     .put("sparkLocal1ComputeDocumentsPerSecond", round(median(sparkCompute.get(1))))
                     .put("sparkLocal2ComputeDocumentsPerSecond", round(median(sparkCompute.get(2))))
                     .put("sparkComputeLocal2OverLocal1",
@@ -158,31 +141,11 @@ public final class SparkJobBenchmark {
         report.write();
     }
 
-    /** "In passage i the A met the B near the C, and nobody saw them.", over mammal synsets' first lemmas. */
+    /** The texts of {@link ErnieInferenceBenchmark#passages} as :Passage nodes, unlinked: the runs link them. */
     private static void createPassages(Bolt bolt, int documents) {
-        List<Map<String, Object>> synsets = bolt.rows("MATCH (s:Synset) WHERE size(s.lemmas[0]) > 2 "
-                + "AND NOT s.lemmas[0] CONTAINS '_' RETURN s.lemmas[0] AS lemma ORDER BY s.id LIMIT 300");
-        List<String> texts = new ArrayList<>();
-        for (int i = 0; i < documents; i++) {
-            texts.add("In passage " + i + " the " + synsets.get(i % synsets.size()).get("lemma") + " met the "
-                    + synsets.get((7 * i + 3) % synsets.size()).get("lemma") + " near the "
-                    + synsets.get((13 * i + 5) % synsets.size()).get("lemma") + ", and nobody saw them.");
-        }
+        List<Object> texts = ErnieInferenceBenchmark.passages(bolt, documents).stream().map(p -> p.get("text"))
+                .toList();
         bolt.single("UNWIND $texts AS text CREATE (:Passage {text: text}) RETURN count(*) AS n",
                 Map.of("texts", texts));
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    }
-
-    private static String loadAverage() throws java.io.IOException {
-        return Files.readString(Path.of("/proc/loadavg")).strip();
-    }
-
-    private static double round(double x) {
-        return Math.round(x * 100) / 100.0;
     }
 }

@@ -27,7 +27,8 @@ final class ExportOnnxCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--out", paramLabel = "FILE",
-            description = "The ONNX file to write (default: DIR/model.onnx; with int8, DIR/model.int8.onnx).")
+            description = "The ONNX file to write (default: DIR/model.onnx; with int8, "
+                    + "DIR/model.int8.onnx).")
     Path out;
 
     @Option(names = "--quantization", paramLabel = "none|int8", defaultValue = "none",
@@ -60,7 +61,8 @@ final class ExportOnnxCommand implements Callable<Integer> {
             throw e.getCause(); // a missing or broken model file: its message, without a stack trace
         }
         System.out.printf(Locale.ROOT, "ONNX graph written to %s (opset %d; encoder weights %s; inputs %s; "
-                        + "outputs %s)%s.%n", result.file(), result.graph().opset(), weights.code(), String.join(", ", result.graph().inputs()),
+                        + "outputs %s)%s.%n", result.file(), result.graph().opset(), weights.code(),
+                String.join(", ", result.graph().inputs()),
                 String.join(", ", result.graph().outputs()),
                 result.recorded() ? "; recorded in " + model.resolve("ernie.json")
                         : "; outside the model folder, so not recorded in its ernie.json");

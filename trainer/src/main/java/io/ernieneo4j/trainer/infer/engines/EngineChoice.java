@@ -24,9 +24,9 @@ import java.util.Optional;
 /**
  * The {@code engine} a model folder is loaded on for inference: {@value ErnieInference#PYTORCH} (DJL's PyTorch
  * engine, the default: it runs every model, on the CPU or a GPU), {@value ErnieInference#ONNX_RUNTIME} (the model's
- * ONNX graph on ONNX Runtime's CPU build; typing and relation models) or {@value #AUTO} (ONNX Runtime when it can run
- * the model here, else PyTorch: it ran ERNIE's MiniLM-sized encoder faster on the CPU, issue 18). ONNX Runtime runs
- * on a GPU (its CUDA provider) when {@code device} asks for one and its GPU build is the jar on the class path. A folder without
+ * ONNX graph on ONNX Runtime; typing and relation models) or {@value #AUTO} (ONNX Runtime when it can run the model
+ * here, else PyTorch: it ran ERNIE's MiniLM-sized encoder faster on the CPU, issue 18). ONNX Runtime runs on a GPU
+ * (its CUDA provider) when {@code device} asks for one and its GPU build is the jar on the class path. A folder without
  * an exported graph is exported at load ({@link OnnxExport}), into the folder when allowed, else into a temporary
  * file deleted once ONNX Runtime has read it. {@code quantization: 'int8'} runs the graph with int8 encoder weights
  * ({@link Quantization#INT8}), on ONNX Runtime only.

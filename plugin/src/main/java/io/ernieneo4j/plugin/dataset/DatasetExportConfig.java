@@ -17,7 +17,8 @@ import java.util.Set;
  * @param documentLabel     label of the document nodes
  * @param textProperty      their text
  * @param modelName         the TransE model whose entity table names the entities and gives their vectors
- * @param typeProperty      entity property holding the typing labels (a string or a list of strings)
+ * @param typeProperty      entity property holding the typing labels (a string or a list of strings); null when
+ *                          only the pretraining corpus is read
  * @param relationshipTypes relationship types that label entity pairs; empty: the TransE model's types
  * @param negativeRatio     {@code no_relation} pairs per related pair, sampled per split
  * @param splitRatios       shares of the documents in train, dev and test
@@ -73,6 +74,22 @@ public record DatasetExportConfig(String directory, String documentLabel, String
      */
     public static DatasetExportConfig forTraining(ConfigMap config) {
         return read(config, null, "transeModel", false);
+    }
+
+    /** The keys ernie.model.pretrain reads the graph with: the documents, their text and mentions, the TransE model. */
+    public static final Set<String> PRETRAINING_KEYS = Set.of("documentLabel", "textProperty", "transeModel",
+            "minLinkScore", "seed");
+
+    /**
+     * The corpus reading of ernie.model.pretrain's configuration ({@link #PRETRAINING_KEYS}; the caller checked the
+     * keys): the documents and their mentions only, so {@code typeProperty} is null and no relationship is read.
+     */
+    public static DatasetExportConfig forPretraining(ConfigMap config) {
+        double minLinkScore = config.doubleValue("minLinkScore", 0.0, 0.0, 1.0);
+        return new DatasetExportConfig(null, config.requireString("documentLabel"), config.string("textProperty", "text"),
+                config.requireString("transeModel"), null, List.of(), DEFAULT_NEGATIVE_RATIO, DEFAULT_SPLIT_RATIOS,
+                config.longValue("seed", DEFAULT_SEED, Long.MIN_VALUE, Long.MAX_VALUE), minLinkScore, minLinkScore,
+                false, java.util.Optional.empty(), "train", config.toMap());
     }
 
     /** @param modelKey the key that names the TransE model */

@@ -47,8 +47,12 @@ final class DatasetGraphReader implements DatasetGraph {
         }
         Set<String> keys = new HashSet<>();
         tx.getAllPropertyKeys().forEach(keys::add);
-        for (var property : List.of(Map.entry("textProperty", config.textProperty()),
-                Map.entry("typeProperty", config.typeProperty()))) {
+        List<Map.Entry<String, String>> properties = new ArrayList<>(List.of(Map.entry("textProperty",
+                config.textProperty())));
+        if (config.typeProperty() != null) { // null: the pretraining corpus, which reads no types
+            properties.add(Map.entry("typeProperty", config.typeProperty()));
+        }
+        for (var property : properties) {
             if (!keys.contains(property.getValue())) {
                 throw invalid("`%s`: no property key `%s` exists in the database.", property.getKey(),
                         property.getValue());

@@ -12,6 +12,8 @@ import org.neo4j.graphdb.Transaction;
 import org.neo4j.logging.Log;
 import org.neo4j.procedure.TerminationGuard;
 
+import java.util.function.Function;
+
 /**
  * The documents, their MENTIONS, the entities' types and relationships read into the trainer's examples, in memory:
  * the one path ernie.dataset.export writes to files and ernie.type.train and ernie.relation.train fine-tune on.
@@ -29,13 +31,28 @@ public record GraphDataset(Dataset dataset, TransEModelFiles.NamedModel transe, 
      */
     public static GraphDataset read(GraphDatabaseService db, Transaction tx, Log log, TerminationGuard guard,
                                     DatasetExportConfig config, String procedure) {
+        return read(db, tx, log, guard, config, procedure, DatasetBuilder::build);
+    }
+
+    /**
+     * The pretraining corpus alone ({@link DatasetBuilder#corpus}): the documents and their mentions; types and
+     * relationships are not read ({@code config} from {@link DatasetExportConfig#forPretraining}).
+     */
+    public static GraphDataset readCorpus(GraphDatabaseService db, Transaction tx, Log log, TerminationGuard guard,
+                                          DatasetExportConfig config, String procedure) {
+        return read(db, tx, log, guard, config, procedure, DatasetBuilder::corpus);
+    }
+
+    private static GraphDataset read(GraphDatabaseService db, Transaction tx, Log log, TerminationGuard guard,
+                                     DatasetExportConfig config, String procedure,
+                                     Function<DatasetBuilder, Dataset> building) {
         TransEModelFiles.NamedModel transe = TransEModelRegistry.load(db, config.modelName());
         EntityKey key = EntityKey.parse(transe.manifest().entityKey());
         DatasetGraphReader graph = new DatasetGraphReader(tx, config, key);
         graph.validate();
         DatasetParameters parameters = config.parameters(transe.relations());
-        Dataset dataset = new DatasetBuilder(graph, transe, parameters, Neo4jRun.progress(log, procedure),
-                Neo4jRun.termination(guard)).build();
+        Dataset dataset = building.apply(new DatasetBuilder(graph, transe, parameters,
+                Neo4jRun.progress(log, procedure), Neo4jRun.termination(guard)));
         return new GraphDataset(dataset, transe, parameters);
     }
 }

@@ -19,11 +19,7 @@ import java.util.Set;
  * where fine-tuning starts, and the schedule (the keys and defaults of {@code ernie-trainer finetune}).
  *
  * @param graph        the graph reading, as ernie.dataset.export's
- * @param init         the starting weights, relative to ernie.dir.models: a model folder (e.g. from
- *                     {@code pretrain}), an ONNX BERT, or the reference implementation's folder; empty: the
- *                     bundled MiniLM, when its jar is in the plugins folder
- * @param tokenizer    a tokenizer.json relative to ernie.dir.models; empty: the one in the {@code init} folder
- * @param architecture the shape of an ONNX {@code init}: {@code minilm} or {@code bert-base}
+ * @param start        where fine-tuning starts
  * @param entityScale  multiplies the entity vectors into an ONNX {@code init}'s fresh entity side
  * @param noEntities   the baseline: the same architecture and schedule with no entity input
  * @param maxLength    word pieces per text, markers included
@@ -36,8 +32,7 @@ import java.util.Set;
  *                     configuration and examples
  * @param sudo         whether to train although the memory estimate says it will not fit (GDS's key)
  */
-public record ErnieTrainConfig(DatasetExportConfig graph, Optional<String> init, Optional<String> tokenizer, String architecture,
-                               float entityScale, boolean noEntities, int maxLength, int trainLimit, int devLimit,
+public record ErnieTrainConfig(DatasetExportConfig graph, Start start, float entityScale, boolean noEntities, int maxLength, int trainLimit, int devLimit,
                                TrainingParameters parameters, String device, boolean replace,
                                boolean resume, boolean sudo, Map<String, Object> toMap) {
 
@@ -49,9 +44,6 @@ public record ErnieTrainConfig(DatasetExportConfig graph, Optional<String> init,
             "noEntities", "maxLength", "trainLimit", "devLimit", "epochs", "batchSize", "learningRate",
             "headLearningRate", "warmup", "weightDecay", "clipNorm", "patience", "checkpointSteps", "device", "replace",
             "resume", "sudo");
-
-    /** Keys that may differ between a terminated run and the call that resumes it. */
-    static final Set<String> RESUME_KEYS = Set.of("resume", "replace", "sudo");
 
     /** The keys {@code task} accepts: typing also takes the {@code threshold} a type is predicted above. */
     static Set<String> keys(ErnieTask task) {
@@ -82,9 +74,7 @@ public record ErnieTrainConfig(DatasetExportConfig graph, Optional<String> init,
                 .optSeed(graph.seed())
                 .build();
         return new ErnieTrainConfig(graph,
-                config.optionalString("init"),
-                config.optionalString("tokenizer"),
-                config.oneOf("architecture", MINILM, List.of(MINILM, BERT_BASE)),
+                Start.from(config),
                 (float) config.doubleValue("entityScale", 1.0, 1e-6, 1000),
                 config.bool("noEntities", false),
                 config.intValue("maxLength", DEFAULT_MAX_LENGTH, 8, 512),
@@ -101,11 +91,32 @@ public record ErnieTrainConfig(DatasetExportConfig graph, Optional<String> init,
 
     /** The shape of an ONNX {@code init}, with the entity scale. */
     ErnieConfig onnxArchitecture() {
-        return (architecture.equals(BERT_BASE) ? ErnieConfig.bertBase() : ErnieConfig.miniLm())
-                .withEntityScale(entityScale);
+        return start.onnxArchitecture().withEntityScale(entityScale);
     }
 
-    private static float rate(ConfigMap config, String key, float defaultValue, double min) {
+    /**
+     * Where training starts (fine-tuning and pretraining alike).
+     *
+     * @param init         the starting weights, relative to ernie.dir.models: a model folder (e.g. from
+     *                     {@code pretrain}), an ONNX BERT, or the reference implementation's folder; empty: the
+     *                     bundled MiniLM, when its jar is in the plugins folder
+     * @param tokenizer    a tokenizer.json relative to ernie.dir.models; empty: the one in the {@code init} folder
+     * @param architecture the shape of an ONNX {@code init}: {@code minilm} or {@code bert-base}
+     */
+    public record Start(Optional<String> init, Optional<String> tokenizer, String architecture) {
+
+        static Start from(ConfigMap config) {
+            return new Start(config.optionalString("init"), config.optionalString("tokenizer"),
+                    config.oneOf("architecture", MINILM, List.of(MINILM, BERT_BASE)));
+        }
+
+        /** The shape of an ONNX {@code init}. */
+        ErnieConfig onnxArchitecture() {
+            return architecture.equals(BERT_BASE) ? ErnieConfig.bertBase() : ErnieConfig.miniLm();
+        }
+    }
+
+    static float rate(ConfigMap config, String key, float defaultValue, double min) {
         return (float) config.doubleValue(key, defaultValue, min, 1.0);
     }
 }

@@ -98,9 +98,49 @@ public class ErnieTrainProc {
         return estimate(ErnieTask.RELATION, "ernie.relation.train", modelName, configuration);
     }
 
+    private static final String PRETRAIN_CONFIGURATION = "`documentLabel` and `transeModel` (required: the "
+            + "documents, aligned by ernie.align.write, and the TransE model whose vectors the mentions' entities "
+            + "get), `textProperty` ('text'), `minLinkScore` (0: mentions with a lower linker score are left out), "
+            + "`seed` (42: seeds masking, entity corruption, batch order and dropout), `init`, `tokenizer` and "
+            + "`architecture` (as ernie.type.train's), `maxLength` (64: longer texts are cut), `maskProbability` "
+            + "(0.15), `maxPredictions` (20 a text), `freezePretrained` (false: true trains only what `init` lacks "
+            + "and the two heads), `epochs` (1), `batchSize` (32), `learningRate` (5e-5), `warmup` (0.1), "
+            + "`weightDecay` (0.01), `clipNorm` (1.0), `checkpointSteps` (0), `device` ('auto'), `replace` (false), "
+            + "`resume` (false), `sudo` (false)";
+
+    @Procedure(name = "ernie.model.pretrain", mode = Mode.READ)
+    @Description("Pretrains an ERNIE encoder on the documents and their MENTIONS, in the database's JVM: masked LM "
+            + "plus the denoising entity auto-encoder (dEA), as `ernie-trainer pretrain` does on an exported corpus. "
+            + "Writes the encoder folder under the models directory (all or nothing); it is not loaded (an encoder "
+            + "has no task to run): ernie.type.train and ernie.relation.train start from it with `init`. Writes "
+            + "nothing in the database. Refused when `ernie.files.write.enabled` is false.")
+    public Stream<PretrainResult> pretrain(
+            @Name(value = "modelName", description = "The encoder's name and folder, inside the models directory.")
+            String modelName,
+            @Name(value = "configuration", description = PRETRAIN_CONFIGURATION + ".")
+            Map<String, Object> configuration) {
+        PluginFolders.requireFileWrites("ernie.model.pretrain");
+        ErniePretrainConfig config = ErniePretrainConfig.from(configuration);
+        return Stream.of(new ErnieTraining(db, tx, log, guard).pretrain("ernie.model.pretrain", modelName, config));
+    }
+
+    @Procedure(name = "ernie.model.pretrain.estimate", mode = Mode.READ)
+    @Description("The memory ernie.model.pretrain would take (native: weights, gradients, optimiser moments, one "
+            + "batch's activations and masked-LM logits; heap: the encoded texts) beside what is free, read from the "
+            + "graph as pretraining reads it; trains and writes nothing.")
+    public Stream<EstimateResult> pretrainEstimate(
+            @Name(value = "modelName", description = "The encoder's name, as ernie.model.pretrain takes it.")
+            String modelName,
+            @Name(value = "configuration", description = "As ernie.model.pretrain's.")
+            Map<String, Object> configuration) {
+        ErniePretrainConfig config = ErniePretrainConfig.from(configuration);
+        return Stream.of(new ErnieTraining(db, tx, log, guard).pretrainEstimate("ernie.model.pretrain", modelName,
+                config));
+    }
+
     @Procedure(name = "ernie.progress", mode = Mode.READ)
     @Description("The training runs going on for this database (ernie.type.train, ernie.relation.train, "
-            + "ernie.transe.train, .stream and .stats): phase, epoch, step, loss, last dev score, elapsed time and an "
+            + "ernie.model.pretrain, ernie.transe.train, .stream and .stats): phase, epoch, step, loss, last dev score, elapsed time and an "
             + "estimate of the time left. A run is stopped by terminating its transaction (SHOW TRANSACTIONS, "
             + "TERMINATE TRANSACTION).")
     public Stream<TrainingJobs.ProgressResult> progress() {
@@ -134,6 +174,18 @@ public class ErnieTrainProc {
             @Description("Milliseconds training and writing the model.") long trainMillis,
             @Description("The configuration used.") Map<String, Object> configuration) {}
 
+    public record PretrainResult(
+            @Description("The encoder's name: its folder, relative to ernie.dir.models, for `init`.") String modelName,
+            @Description("Texts pretrained on (documents with at least one mention of an entity with a vector).")
+            long texts,
+            @Description("Optimiser steps taken.") long steps,
+            @Description("The last epoch's mean loss (masked LM plus dEA).") double loss,
+            @Description("Each epoch: train loss, seconds, throughput.") List<Map<String, Object>> history,
+            @Description("Its folder, relative to ernie.dir.models.") String path,
+            @Description("Milliseconds reading the graph.") long preProcessingMillis,
+            @Description("Milliseconds training and writing the encoder.") long trainMillis,
+            @Description("The configuration used.") Map<String, Object> configuration) {}
+
     public record EstimateResult(
             @Description("bytesMax, readable.") String requiredMemory,
             @Description("Lower bound in bytes: nativeBytesMin plus heapBytes.") long bytesMin,
@@ -150,10 +202,13 @@ public class ErnieTrainProc {
             @Description("What the heap can still grow by.") long heapAvailable,
             @Description("The machine's free memory (Linux's MemAvailable); a GPU's own memory is not checked.")
             long nativeAvailable,
-            @Description("The model's parameters, its head included.") long parameters,
+            @Description("The model's parameters, its head (pretraining: its masked-LM and dEA heads) included.")
+            long parameters,
             @Description("The head's labels: those of the training examples.") long labels,
-            @Description("Training examples read from the graph (before `trainLimit`).") long trainExamples,
-            @Description("Dev examples read from the graph (before `devLimit`).") long devExamples,
+            @Description("Training examples read from the graph (before `trainLimit`); pretraining: texts.")
+            long trainExamples,
+            @Description("Dev examples read from the graph (before `devLimit`); none for pretraining.")
+            long devExamples,
             @Description("Documents read.") long documents,
             @Description("Sequences per training batch.") long batchSize,
             @Description("Word pieces per sequence.") long maxLength,

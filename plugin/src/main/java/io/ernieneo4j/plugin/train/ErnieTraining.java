@@ -7,6 +7,11 @@ import io.ernieneo4j.plugin.common.PluginFolders;
 import io.ernieneo4j.plugin.common.PluginRuntime;
 import io.ernieneo4j.plugin.common.TrainingJobs;
 import io.ernieneo4j.plugin.dataset.GraphDataset;
+import io.ernieneo4j.plugin.dataset.DatasetExportConfig;
+import io.ernieneo4j.trainer.data.CorpusDocument;
+import io.ernieneo4j.trainer.dataset.DatasetBuilder;
+import io.ernieneo4j.trainer.infer.SourceLine;
+import io.ernieneo4j.trainer.pretrain.PretrainRun;
 import io.ernieneo4j.plugin.model.ErnieModelCatalog;
 import io.ernieneo4j.plugin.model.ErnieModelProc;
 import io.ernieneo4j.trainer.data.DatasetFiles;
@@ -21,7 +26,7 @@ import io.ernieneo4j.trainer.ernie.ErnieTask;
 import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
 import io.ernieneo4j.trainer.ernie.io.BundledMiniLm;
 import io.ernieneo4j.trainer.finetune.FinetuneRun;
-import io.ernieneo4j.trainer.finetune.StartingWeights;
+import io.ernieneo4j.trainer.training.StartingWeights;
 import io.ernieneo4j.trainer.infer.UnknownEntities;
 import io.ernieneo4j.trainer.training.ModelOutput;
 import io.ernieneo4j.trainer.training.TrainingListener;
@@ -68,7 +73,7 @@ final class ErnieTraining {
 
     ErnieTrainProc.TrainResult train(ErnieTask task, String procedure, String modelName, ErnieTrainConfig config) {
         long start = System.nanoTime();
-        Path target = target(modelName, config);
+        Path target = target(modelName, config.replace(), true);
         try (TrainingJobs.Job job = TrainingJobs.start(target, db.databaseName(), modelName, procedure,
                 config.parameters().epochs())) {
             Path staging = staging(target);
@@ -79,14 +84,9 @@ final class ErnieTraining {
             if (!config.sudo()) {
                 prepared.memory().require(DeviceChoice.resolve(config.device()).isGpu(), procedure);
             }
-            RunRecord run = RunRecord.of(config, prepared.examples());
-            if (config.resume()) {
-                run.requireSameAs(RunRecord.read(staging), modelName);
-            } else if (Files.exists(staging)) {
-                log.info("%s: the stopped run of `%s` in %s is discarded (pass `resume: true` to go on with it)",
-                        procedure, modelName, staging);
-                deleteQuietly(staging);
-            }
+            RunRecord run = RunRecord.of(config.toMap(), List.of(prepared.examples().train(),
+                    prepared.examples().dev()));
+            checkStoppedRun(run, staging, config.resume(), procedure, modelName);
             long read = System.nanoTime();
 
             job.phase("training");
@@ -96,13 +96,17 @@ final class ErnieTraining {
                         config.onnxArchitecture(), prepared.start().tokenizer(), config.maxLength(),
                         config.trainLimit(), config.devLimit(), UnknownEntities.FAIL, config.parameters(),
                         DeviceChoice.resolve(config.device()));
-                try {
-                    return trainInto(target, staging, run, prepared, settings, procedure, config.resume(),
-                            TrainingLog.of(log, procedure).and(TrainingLog.of(job)));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(String.format(Locale.ROOT, "Cannot train `%s`: %s", modelName,
-                            e.getMessage()), e);
-                }
+                TrainingListener listener = TrainingLog.of(log, procedure).and(TrainingLog.of(job));
+                return trainInto(target, staging, run, procedure, modelName, config.resume(), folder -> {
+                    ModelOutput staged = new ModelOutput(folder, settings.tokenizerJson(), settings.maxLength(),
+                            prepared.transeModel(), prepared.training());
+                    FinetuneRun.Result trained = FinetuneRun.run(prepared.examples(), prepared.entities(), settings,
+                            staged, config.resume(), listener, Neo4jRun.termination(guard));
+                    DatasetFiles.writeJson(folder.resolve("metrics.json"), trained.metrics(
+                            prepared.entities() == null ? "none (noEntities)"
+                                    : "TransE model " + prepared.transeModel(), prepared.start().name(), settings));
+                    return trained;
+                });
             });
             long trained = System.nanoTime();
             job.phase("loading");
@@ -122,31 +126,121 @@ final class ErnieTraining {
         }
     }
 
+    /**
+     * Pretrains an encoder (masked LM + dEA) on the documents and their MENTIONS into the models folder, as
+     * {@code ernie-trainer pretrain} does on an exported corpus. It is not loaded (an encoder has no task to run):
+     * typing and relation training start from it with {@code init}.
+     */
+    ErnieTrainProc.PretrainResult pretrain(String procedure, String modelName, ErniePretrainConfig config) {
+        long start = System.nanoTime();
+        Path target = target(modelName, config.replace(), false);
+        try (TrainingJobs.Job job = TrainingJobs.start(target, db.databaseName(), modelName, procedure,
+                config.parameters().training().epochs())) {
+            Path staging = staging(target);
+            if (config.resume()) {
+                requireCheckpoint(staging, modelName);
+            }
+            PreparedCorpus prepared = prepareCorpus(procedure, config);
+            if (!config.sudo()) {
+                prepared.memory().require(DeviceChoice.resolve(config.device()).isGpu(), procedure);
+            }
+            RunRecord run = RunRecord.of(config.toMap(), List.of(prepared.corpus()));
+            checkStoppedRun(run, staging, config.resume(), procedure, modelName);
+            long read = System.nanoTime();
+
+            job.phase("training");
+            PluginRuntime.engine(db);
+            PretrainRun.Result result = DjlRuntime.call(() -> {
+                PretrainRun.Settings settings = new PretrainRun.Settings(prepared.start().weights(),
+                        config.start().onnxArchitecture(), prepared.start().tokenizer(), config.maxLength(),
+                        UnknownEntities.FAIL, config.parameters(), DeviceChoice.resolve(config.device()));
+                TrainingListener listener = TrainingLog.of(log, procedure).and(TrainingLog.of(job));
+                return trainInto(target, staging, run, procedure, modelName, config.resume(), folder -> {
+                    ModelOutput staged = new ModelOutput(folder, settings.tokenizerJson(), settings.maxLength(),
+                            config.graph().modelName(), training(procedure, config.graph(), config.toMap(),
+                            prepared.graph(), false));
+                    PretrainRun.Result trained = PretrainRun.run(prepared.corpus(), prepared.entities(), settings,
+                            staged, config.resume(), listener, Neo4jRun.termination(guard));
+                    DatasetFiles.writeJson(folder.resolve("metrics.json"), trained.metrics(String.format(Locale.ROOT,
+                            "`%s` nodes of database `%s`", config.graph().documentLabel(), db.databaseName()),
+                            "TransE model " + config.graph().modelName(), prepared.start().name(), settings));
+                    return trained;
+                });
+            });
+            long trained = System.nanoTime();
+            log.info("%s: `%s` pretrained (%d texts, %d steps, last epoch loss %.4f)", procedure, modelName,
+                    result.texts(), result.state().step(), result.lastLoss());
+            return new ErnieTrainProc.PretrainResult(modelName, result.texts(), result.state().step(),
+                    result.lastLoss(), result.state().history().stream().map(ErnieTraining::cypherMap).toList(),
+                    modelName, (read - start) / 1_000_000, (trained - read) / 1_000_000, config.toMap());
+        }
+    }
+
+    /** What pretraining would take, read as pretraining reads the graph; trains nothing, writes nothing. */
+    ErnieTrainProc.EstimateResult pretrainEstimate(String procedure, String modelName, ErniePretrainConfig config) {
+        target(modelName, config.replace(), false);
+        PreparedCorpus prepared = prepareCorpus(procedure, config);
+        return estimateResult(prepared.memory(), prepared.corpus().size(), 0, prepared.corpus().size(),
+                config.parameters().training().batchSize(), config.maxLength(), config.toMap());
+    }
+
+    /** The texts read from the graph, their entities' vectors, where pretraining starts, and the memory it takes. */
+    private record PreparedCorpus(GraphDataset graph, List<SourceLine<CorpusDocument>> corpus, EntityTable entities,
+                                  StartingPoint start, TrainingMemory memory) {}
+
+    private PreparedCorpus prepareCorpus(String procedure, ErniePretrainConfig config) {
+        StartingPoint startingPoint = startingPoint(config.start());
+        GraphDataset graph = GraphDataset.readCorpus(db, tx, log, guard, config.graph(), procedure);
+        List<SourceLine<CorpusDocument>> corpus = graph.dataset().records(DatasetBuilder.CORPUS,
+                CorpusDocument.class);
+        ErnieConfig architecture = architecture(startingPoint, config.start().onnxArchitecture());
+        TrainingMemory memory = TrainingMemory.ofPretraining(architecture, corpus.size(),
+                config.parameters().training().batchSize(), config.maxLength(), config.parameters().maxPredictions());
+        return new PreparedCorpus(graph, corpus, entityTable(graph.dataset(), graph.transe()), startingPoint, memory);
+    }
+
+    /** The starting weights' architecture: a model folder's own, else {@code onnx}'s shape. */
+    private static ErnieConfig architecture(StartingPoint start, ErnieConfig onnx) {
+        try {
+            return StartingWeights.architecture(start.weights(), onnx);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the architecture of `init`: " + e.getMessage(), e);
+        }
+    }
+
     /** What training would take, read as training reads the graph; trains nothing, writes nothing. */
     ErnieTrainProc.EstimateResult estimate(ErnieTask task, String procedure, String modelName,
                                            ErnieTrainConfig config) {
-        target(modelName, config);
+        target(modelName, config.replace(), true);
         Prepared prepared = prepare(task, procedure, config);
-        TrainingMemory memory = prepared.memory();
+        FinetuneRun.Examples<?> examples = prepared.examples();
+        return estimateResult(prepared.memory(), examples.train().size(), examples.dev().size(), prepared.documents(),
+                config.parameters().batchSize(), config.maxLength(), config.toMap());
+    }
+
+    private static ErnieTrainProc.EstimateResult estimateResult(TrainingMemory memory, long trainExamples,
+                                                                long devExamples, long documents, int batchSize,
+                                                                int maxLength, Map<String, Object> configuration) {
         long bytesMin = memory.nativeBytesMin() + memory.heapBytes();
         long bytesMax = memory.nativeBytesMax() + memory.heapBytes();
-        FinetuneRun.Examples<?> examples = prepared.examples();
         return new ErnieTrainProc.EstimateResult(MemorySize.human(bytesMax), bytesMin, bytesMax, memory.heapBytes(),
                 memory.nativeBytesMin(), memory.nativeBytesMax(), memory.modelStateBytes(),
                 memory.activationBytesMin(), memory.activationBytesMax(), memory.heapAvailable(),
-                memory.nativeAvailable(), memory.parameters(), memory.labels(), examples.train().size(),
-                examples.dev().size(), prepared.documents(), config.parameters().batchSize(), config.maxLength(),
-                config.toMap());
+                memory.nativeAvailable(), memory.parameters(), memory.labels(), trainExamples, devExamples,
+                documents, batchSize, maxLength, configuration);
     }
 
-    /** The new model's folder, refused when it or a loaded model of the name would be replaced unasked. */
-    private Path target(String modelName, ErnieTrainConfig config) {
+    /**
+     * The new model's folder, refused when it, or a loaded model of the name where the run {@code registers} one,
+     * would be replaced unasked.
+     */
+    private Path target(String modelName, boolean replace, boolean registers) {
         Path target = PluginFolders.inside(db, PluginFolders.Folder.MODELS, modelName, "modelName");
-        if (!config.replace() && Files.exists(target)) {
+        if (!replace && Files.exists(target)) {
             throw invalid("`modelName`: a model folder `%s` already exists in the models folder; choose another name "
                     + "or pass `replace: true` to replace it.", modelName);
         }
-        if (!config.replace() && ErnieModelCatalog.isLoaded(db.databaseName(), modelName)) {
+        if (registers && !replace && ErnieModelCatalog.isLoaded(db.databaseName(), modelName)) {
             throw invalid("`modelName`: a model named `%s` is already loaded; drop it first or pass `replace: true`.",
                     modelName);
         }
@@ -159,7 +253,7 @@ final class ErnieTraining {
                             long documents) {}
 
     private Prepared prepare(ErnieTask task, String procedure, ErnieTrainConfig config) {
-        StartingPoint startingPoint = startingPoint(config);
+        StartingPoint startingPoint = startingPoint(config.start());
         GraphDataset graph = GraphDataset.read(db, tx, log, guard, config.graph(), procedure);
         Dataset dataset = graph.dataset();
         FinetuneRun.Examples<?> examples = task == ErnieTask.TYPING
@@ -173,17 +267,13 @@ final class ErnieTraining {
         }
         EntityTable entities = config.noEntities() ? null : entityTable(dataset, graph.transe());
         String transeModel = config.noEntities() ? ErnieManifest.EntityEmbeddings.NONE : config.graph().modelName();
-        ErnieConfig architecture;
-        try {
-            architecture = StartingWeights.architecture(startingPoint.weights(), config.onnxArchitecture());
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read the architecture of `init`: " + e.getMessage(), e);
-        }
+        ErnieConfig architecture = architecture(startingPoint, config.onnxArchitecture());
         long examplesUsed = limited(examples.train().size(), config.trainLimit())
                 + limited(examples.dev().size(), config.devLimit());
         TrainingMemory memory = TrainingMemory.of(architecture, task, examples.labelCount(), examplesUsed,
                 config.parameters().batchSize(), config.maxLength());
-        return new Prepared(examples, entities, transeModel, training(procedure, config, graph), startingPoint, memory,
+        return new Prepared(examples, entities, transeModel, training(procedure, config.graph(), config.toMap(), graph,
+                true), startingPoint, memory,
                 dataset.documents().values().stream().mapToLong(Long::longValue).sum());
     }
 
@@ -191,35 +281,51 @@ final class ErnieTraining {
         return limit > 0 ? Math.min(size, limit) : size;
     }
 
+    /** Training into a staging folder: the model and its metrics.json, with checkpoints under {@code checkpoint/}. */
+    @FunctionalInterface
+    private interface StagedTraining<R> {
+        R trainIn(Path staging) throws IOException;
+    }
+
+    /**
+     * Refuses to resume a run other than the stopped one; without {@code resume}, discards a stopped run of the
+     * name.
+     */
+    private void checkStoppedRun(RunRecord run, Path staging, boolean resume, String procedure, String modelName) {
+        if (resume) {
+            run.requireSameAs(RunRecord.read(staging), modelName);
+        } else if (Files.exists(staging)) {
+            log.info("%s: the stopped run of `%s` in %s is discarded (pass `resume: true` to go on with it)",
+                    procedure, modelName, staging);
+            deleteQuietly(staging);
+        }
+    }
+
     /**
      * Trains in {@code staging} (a hidden folder beside {@code target}) and moves it into place: the model, its
      * metrics.json, no checkpoint. A terminated or failed run leaves {@code target} as it was and keeps
      * {@code staging} when it holds a checkpoint, for {@code resume: true}; otherwise nothing is left.
      */
-    private FinetuneRun.Result trainInto(Path target, Path staging, RunRecord run, Prepared prepared,
-                                         FinetuneRun.Settings settings, String procedure, boolean resume,
-                                         TrainingListener listener) throws IOException {
-        Files.createDirectories(staging);
+    private <R> R trainInto(Path target, Path staging, RunRecord run, String procedure, String modelName,
+                            boolean resume, StagedTraining<R> training) {
         boolean done = false;
         try {
+            Files.createDirectories(staging);
             if (!resume) {
                 run.write(staging);
             }
-            ModelOutput staged = new ModelOutput(staging, settings.tokenizerJson(), settings.maxLength(),
-                    prepared.transeModel(), prepared.training());
-            FinetuneRun.Result result = FinetuneRun.run(prepared.examples(), prepared.entities(), settings, staged,
-                    resume, listener, Neo4jRun.termination(guard));
-            TransEModelFiles.deleteRecursively(staged.checkpoint());
+            R result = training.trainIn(staging);
+            TransEModelFiles.deleteRecursively(staging.resolve(ModelOutput.CHECKPOINT));
             Files.delete(staging.resolve(RunRecord.FILE));
-            DatasetFiles.writeJson(staging.resolve("metrics.json"), result.metrics(prepared.entities() == null
-                    ? "none (noEntities)" : "TransE model " + prepared.transeModel(), prepared.start().name(),
-                    settings));
             if (Files.exists(target)) {
                 TransEModelFiles.deleteRecursively(target);
             }
             Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
             done = true;
             return result;
+        } catch (IOException e) {
+            throw new UncheckedIOException(String.format(Locale.ROOT, "Cannot train `%s`: %s", modelName,
+                    e.getMessage()), e);
         } finally {
             if (!done) {
                 if (hasCheckpoint(staging)) {
@@ -252,7 +358,7 @@ final class ErnieTraining {
     /** Where fine-tuning starts: the weights, their tokenizer.json, and how ernie.json names them. */
     private record StartingPoint(Path weights, Path tokenizer, String name) {}
 
-    private StartingPoint startingPoint(ErnieTrainConfig config) {
+    private StartingPoint startingPoint(ErnieTrainConfig.Start config) {
         if (config.init().isEmpty()) {
             if (!BundledMiniLm.available()) {
                 throw invalid("`init`: none given, and the bundled MiniLM is not in the plugins folder; put the jar "
@@ -282,7 +388,7 @@ final class ErnieTraining {
     }
 
     /** {@code tokenizer} in the models folder, else the {@code init} folder's tokenizer.json. */
-    private Path tokenizer(ErnieTrainConfig config, Path init) {
+    private Path tokenizer(ErnieTrainConfig.Start config, Path init) {
         Path tokenizer = config.tokenizer()
                 .map(t -> PluginFolders.inside(db, PluginFolders.Folder.MODELS, t, "tokenizer"))
                 .orElse(init.resolve("tokenizer.json"));
@@ -294,20 +400,27 @@ final class ErnieTraining {
         return tokenizer;
     }
 
-    /** What the model's ernie.json records it was trained on. */
-    private Map<String, Object> training(String procedure, ErnieTrainConfig config, GraphDataset graph) {
+    /**
+     * What the model's ernie.json records it was trained on.
+     *
+     * @param examples whether typing or relation examples were read (not only the corpus)
+     */
+    private Map<String, Object> training(String procedure, DatasetExportConfig graphConfig,
+                                         Map<String, Object> configuration, GraphDataset graph, boolean examples) {
         Map<String, Object> training = new LinkedHashMap<>();
         training.put("procedure", procedure);
         training.put("database", db.databaseName());
-        training.put("documentLabel", config.graph().documentLabel());
-        training.put("transeModel", config.graph().modelName());
-        training.put("relationshipTypes", graph.parameters().relationshipTypes());
+        training.put("documentLabel", graphConfig.documentLabel());
+        training.put("transeModel", graphConfig.modelName());
+        if (examples) {
+            training.put("relationshipTypes", graph.parameters().relationshipTypes());
+        }
         training.put("documents", graph.dataset().documents());
-        config.graph().splitProperty().ifPresent(s -> {
+        graphConfig.splitProperty().ifPresent(s -> {
             training.put("splitProperty", s);
-            training.put("trainSplit", config.graph().trainSplit());
+            training.put("trainSplit", graphConfig.trainSplit());
         });
-        training.put("configuration", config.toMap());
+        training.put("configuration", configuration);
         return training;
     }
 

@@ -1,7 +1,7 @@
 package io.ernieneo4j.plugin.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ernieneo4j.trainer.finetune.FinetuneRun;
+import io.ernieneo4j.trainer.infer.SourceLine;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -23,21 +24,28 @@ import java.util.TreeSet;
  * repeats an unbroken one only on the same examples and schedule, so anything else is refused.
  *
  * @param configuration the configuration, keys sorted
- * @param examples      SHA-256 of the train and dev records, in order
+ * @param examples      SHA-256 of the records read from the graph (train and dev, or the corpus), in order
  */
 record RunRecord(Map<String, Object> configuration, String examples) {
 
     static final String FILE = "run.json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static RunRecord of(ErnieTrainConfig config, FinetuneRun.Examples<?> examples) {
-        Map<String, Object> configuration = new TreeMap<>(config.toMap());
-        configuration.keySet().removeAll(ErnieTrainConfig.RESUME_KEYS);
+    /** Keys that may differ between a terminated run and the call that resumes it. */
+    static final Set<String> RESUME_KEYS = Set.of("resume", "replace", "sudo");
+
+    /**
+     * @param configuration the configuration as given
+     * @param records       the records read from the graph, one list a split, in order
+     */
+    static RunRecord of(Map<String, Object> configuration, List<? extends List<? extends SourceLine<?>>> records) {
+        Map<String, Object> sorted = new TreeMap<>(configuration);
+        sorted.keySet().removeAll(RESUME_KEYS);
         try {
             // written and read back, so that it compares equal to the record read from run.json (numbers, lists)
             @SuppressWarnings("unchecked")
-            Map<String, Object> normalised = JSON.readValue(JSON.writeValueAsBytes(configuration), TreeMap.class);
-            return new RunRecord(normalised, digest(examples));
+            Map<String, Object> normalised = JSON.readValue(JSON.writeValueAsBytes(sorted), TreeMap.class);
+            return new RunRecord(normalised, digest(records));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -81,10 +89,10 @@ record RunRecord(Map<String, Object> configuration, String examples) {
         return value == null ? "unset" : "`" + value + "`";
     }
 
-    private static String digest(FinetuneRun.Examples<?> examples) {
+    private static String digest(List<? extends List<? extends SourceLine<?>>> records) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (var split : List.of(examples.train(), examples.dev())) {
+            for (var split : records) {
                 for (var line : split) {
                     sha.update(JSON.writeValueAsBytes(line.record()));
                 }

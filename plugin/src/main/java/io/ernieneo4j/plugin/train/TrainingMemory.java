@@ -5,6 +5,7 @@ import io.ernieneo4j.trainer.ernie.ActivationMemory;
 import io.ernieneo4j.trainer.ernie.ErnieModel;
 import io.ernieneo4j.trainer.ernie.ErnieTask;
 import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
+import io.ernieneo4j.trainer.pretrain.Pretrainer;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -43,8 +44,25 @@ record TrainingMemory(long parameters, int labels, long examples, long modelStat
 
     static TrainingMemory of(ErnieConfig architecture, ErnieTask task, int labels, long examples, int batchSize,
                              int maxLength) {
-        long parameters = ErnieModel.parameterCount(architecture, task, labels);
-        long activations = ActivationMemory.batchBytes(architecture, batchSize, maxLength);
+        return of(architecture, ErnieModel.parameterCount(architecture, task, labels), labels, examples,
+                ActivationMemory.batchBytes(architecture, batchSize, maxLength), maxLength);
+    }
+
+    /**
+     * Pretraining's: the encoder and its masked-LM and dEA heads; a batch's activations plus the masked-LM logits
+     * over the vocabulary (at most {@code maxPredictions} a text) and their log-softmax.
+     */
+    static TrainingMemory ofPretraining(ErnieConfig architecture, long texts, int batchSize, int maxLength,
+                                        int maxPredictions) {
+        long parameters = ErnieModel.parameterCount(architecture, ErnieTask.ENCODER, 0)
+                + Pretrainer.headParameterCount(architecture);
+        long logits = 2L * batchSize * maxPredictions * architecture.vocabSize() * Float.BYTES;
+        return of(architecture, parameters, 0, texts,
+                ActivationMemory.batchBytes(architecture, batchSize, maxLength) + logits, maxLength);
+    }
+
+    private static TrainingMemory of(ErnieConfig architecture, long parameters, int labels, long examples,
+                                     long activations, int maxLength) {
         long largestParameter = (long) architecture.vocabSize() * architecture.hiddenSize() * Float.BYTES;
         long heap = examples * (4L * Integer.BYTES * maxLength + EXAMPLE_OVERHEAD) + largestParameter;
         Runtime runtime = Runtime.getRuntime();
@@ -76,8 +94,9 @@ record TrainingMemory(long parameters, int labels, long examples, long modelStat
         }
         if (heapBytes > heapAvailable) {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "%s needs %s of heap for its %,d encoded examples and the heap has %s free; lower `trainLimit`, "
-                            + "`devLimit` or `maxLength`, raise server.memory.heap.max_size, or pass `sudo: true`.",
+                    "%s needs %s of heap for its %,d encoded examples and the heap has %s free; lower `maxLength` (or, "
+                            + "fine-tuning, `trainLimit` or `devLimit`), raise server.memory.heap.max_size, or pass "
+                            + "`sudo: true`.",
                     procedure, MemorySize.human(heapBytes), examples, MemorySize.human(heapAvailable)));
         }
     }

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * {@code ernie.type.train} and {@code ernie.relation.train} through Bolt on WordNet's mammal sub-graph with a dozen
+ * {@code ernie.type.train}, {@code ernie.relation.train} and {@code ernie.model.pretrain} through Bolt on WordNet's mammal sub-graph with a dozen
  * aligned documents and a TransE model trained in the database, starting from a tiny random ERNIE folder: each
  * writes a model folder with the training record in its ernie.json, registers the model (ernie.type.stream runs on
  * it), refuses to overwrite a folder without {@code replace}, names the key of bad input and writes nothing then,
@@ -281,6 +281,111 @@ class ErnieTrainProceduresTest extends ClasspathHarness {
         assertThat(bolt.single("CALL ernie.relation.train.estimate('other', {" + SMALL + ", trainLimit: 1})"))
                 .containsEntry("labels", (long) all.size());
         bolt.single("CALL ernie.model.drop('one-example')");
+    }
+
+    @Test
+    @Order(10)
+    @SuppressWarnings("unchecked")
+    void pretrainsAnEncoderThatFineTuningStartsFrom() throws Exception {
+        String pretraining = "documentLabel: 'Document', transeModel: 'kg', init: 'tiny-start', epochs: 2, "
+                + "batchSize: 4, maxLength: 32, device: 'cpu'";
+        Map<String, Object> row = bolt.single("CALL ernie.model.pretrain('encoder', {" + pretraining + "})");
+        assertThat(row).containsEntry("modelName", "encoder").containsEntry("path", "encoder")
+                .containsEntry("texts", 12L).containsEntry("steps", 6L);   // 12 documents, 3 batches an epoch
+        assertThat((Double) row.get("loss")).isPositive().isFinite();
+        assertThat((List<Map<String, Object>>) row.get("history")).hasSize(2)
+                .allSatisfy(epoch -> assertThat((Double) epoch.get("trainLoss")).isPositive());
+        Path folder = models.resolve("encoder");
+        JsonNode manifest = JSON.readTree(folder.resolve("ernie.json").toFile());
+        assertThat(manifest.get("task").asText()).isEqualTo("encoder");
+        assertThat(manifest.at("/training/procedure").asText()).isEqualTo("ernie.model.pretrain");
+        assertThat(manifest.at("/training/transeModel").asText()).isEqualTo("kg");
+        assertThat(JSON.readTree(folder.resolve("metrics.json").toFile()).get("task").asText()).isEqualTo("pretrain");
+        assertThat(folder.resolve("checkpoint")).doesNotExist();
+        assertNoPartialFolder();
+        // stored, not loaded: an encoder has no task to run
+        assertThat(bolt.rows("CALL ernie.model.list() YIELD modelName, task, loaded WHERE modelName = 'encoder' "
+                + "RETURN task, loaded")).containsExactly(Map.of("task", "encoder", "loaded", false));
+
+        // the estimate counts the encoder and its two heads: more than the encoder the folder holds
+        long encoderParameters = bolt.count("CALL ernie.model.list() YIELD modelName, parameters "
+                + "WHERE modelName = 'encoder' RETURN parameters");
+        Map<String, Object> estimate = bolt.single("CALL ernie.model.pretrain.estimate('encoder-2', {"
+                + pretraining + "})");
+        assertThat(estimate).containsEntry("trainExamples", 12L).containsEntry("devExamples", 0L)
+                .containsEntry("batchSize", 4L);
+        assertThat((Long) estimate.get("parameters")).isGreaterThan(encoderParameters);
+        assertThat(models.resolve("encoder-2")).doesNotExist();
+
+        Map<String, Object> tuned = bolt.single("CALL ernie.type.train('typer-pretrained', {"
+                + SMALL.replace("init: 'tiny-start'", "init: 'encoder'") + "})");
+        assertThat(tuned).containsEntry("modelName", "typer-pretrained");
+        assertThat(JSON.readTree(models.resolve("typer-pretrained").resolve("metrics.json").toFile()).get("init")
+                .asText()).isEqualTo("encoder");
+        assertThat(bolt.rows("CALL ernie.type.stream({modelName: 'typer-pretrained', documentLabel: 'Document', "
+                + "threshold: 0.0}) YIELD type RETURN type")).isNotEmpty();
+        bolt.single("CALL ernie.model.drop('typer-pretrained')");
+    }
+
+    @Test
+    @Order(11)
+    @SuppressWarnings("unchecked")
+    void aTerminatedPretrainingResumesToTheUnbrokenResult() throws Exception {
+        String config = "documentLabel: 'Document', transeModel: 'kg', init: 'tiny-start', epochs: 30, "
+                + "batchSize: 2, maxLength: 32, device: 'cpu'";
+        CompletableFuture<Map<String, Object>> stopped = CompletableFuture.supplyAsync(
+                () -> bolt.single("CALL ernie.model.pretrain('pre-stopped', {" + config + "})"));
+        Map<String, Object> progress = awaitProgress("pre-stopped", 3, stopped);
+        assertThat(progress).containsEntry("procedure", "ernie.model.pretrain").containsEntry("epochs", 30L);
+        bolt.rows("SHOW TRANSACTIONS YIELD transactionId, currentQuery "
+                + "WHERE currentQuery CONTAINS 'ernie.model.pretrain(\\'pre-stopped\\'' "
+                + "TERMINATE TRANSACTIONS transactionId YIELD message RETURN message");
+        assertThatThrownBy(stopped::join).hasMessageContaining("terminated");
+        assertThat(models.resolve("pre-stopped")).doesNotExist();
+        assertThat(models.resolve(".pre-stopped.training").resolve("checkpoint").resolve("state.json"))
+                .isRegularFile();
+
+        assertThatThrownBy(() -> bolt.single("CALL ernie.model.pretrain('pre-stopped', {" + config
+                + ", maskProbability: 0.2, resume: true})"))
+                .hasMessageContaining("`resume`").hasMessageContaining("`maskProbability`");
+        Map<String, Object> resumed = bolt.single("CALL ernie.model.pretrain('pre-stopped', {" + config
+                + ", resume: true})");
+        assertThat(models.resolve(".pre-stopped.training")).doesNotExist();
+        Map<String, Object> unbroken = bolt.single("CALL ernie.model.pretrain('pre-unbroken', {" + config + "})");
+        assertThat(resumed.get("steps")).isEqualTo(unbroken.get("steps")).isEqualTo(180L);
+        List<Map<String, Object>> resumedHistory = withoutTimes((List<Map<String, Object>>) resumed.get("history"));
+        List<Map<String, Object>> unbrokenHistory = withoutTimes((List<Map<String, Object>>) unbroken.get("history"));
+        assertThat(resumedHistory).hasSize(30);
+        for (int epoch = 0; epoch < 30; epoch++) {   // losses to float rounding, as for fine-tuning above
+            Map<String, Object> a = new java.util.TreeMap<>(resumedHistory.get(epoch));
+            Map<String, Object> b = new java.util.TreeMap<>(unbrokenHistory.get(epoch));
+            assertThat((Double) a.remove("trainLoss")).as("epoch %d loss", epoch + 1)
+                    .isCloseTo((Double) b.remove("trainLoss"), within(1e-3));
+            assertThat(a).as("epoch %d", epoch + 1).isEqualTo(b);
+        }
+    }
+
+    @Test
+    @Order(12)
+    void pretrainingNamesTheKeyOfBadInputAndIsRefusedWithoutFileWrites() throws Exception {
+        String good = "documentLabel: 'Document', transeModel: 'kg', init: 'tiny-start', maxLength: 32";
+        Map<String, String> calls = Map.of(
+                "CALL ernie.model.pretrain('bad', {transeModel: 'kg'})", "`documentLabel`",
+                "CALL ernie.model.pretrain('bad', {" + good + ", typeProperty: 'lexname'})", "typeProperty",
+                "CALL ernie.model.pretrain('bad', {" + good + ", maskProbability: 1.5})", "`maskProbability`",
+                "CALL ernie.model.pretrain('bad', {" + good.replace("'Document'", "'Nope'") + "})", "`documentLabel`",
+                "CALL ernie.model.pretrain('bad', {" + good.replace("'kg'", "'nope'") + "})", "nope",
+                "CALL ernie.model.pretrain('bad', {" + good + ", resume: true})", "`resume`: no stopped run of `bad`",
+                "CALL ernie.model.pretrain('encoder', {" + good + "})", "`replace: true`");
+        for (var call : calls.entrySet()) {
+            assertThatThrownBy(() -> bolt.single(call.getKey())).as(call.getKey())
+                    .hasMessageContaining(call.getValue());
+        }
+        System.setProperty("ernie.files.write.enabled", "false");
+        assertThatThrownBy(() -> bolt.single("CALL ernie.model.pretrain('bad', {" + good + "})"))
+                .hasMessageContaining("`ernie.model.pretrain` writes or deletes files on the server");
+        assertThat(models.resolve("bad")).doesNotExist();
+        assertNoPartialFolder();
     }
 
     /** Waits, by polling ernie.progress(), until {@code modelName} has taken {@code steps} steps. */

@@ -53,6 +53,8 @@ class SecurityTest extends ClasspathHarness {
                 + "transeModel: 'clock', typeProperty: 'code', init: 'start'})");
         FILE_WRITING.put("ernie.relation.train", "CALL ernie.relation.train('blocked', {documentLabel: 'City', "
                 + "transeModel: 'clock', typeProperty: 'code', init: 'start'})");
+        FILE_WRITING.put("ernie.model.pretrain", "CALL ernie.model.pretrain('blocked', {documentLabel: 'City', "
+                + "transeModel: 'clock', init: 'start'})");
     }
 
     private static Path folders;

@@ -17,6 +17,8 @@ public final class ErnieProcedures {
             "ernie.model.drop",
             "ernie.model.list",
             "ernie.model.load",
+            "ernie.model.pretrain",
+            "ernie.model.pretrain.estimate",
             "ernie.progress",
             "ernie.relation.evaluate",
             "ernie.relation.explain",

@@ -6,30 +6,19 @@ import io.ernieneo4j.trainer.data.DatasetFiles;
 import io.ernieneo4j.trainer.engine.DjlRuntime;
 import io.ernieneo4j.trainer.ernie.DeviceChoice;
 import io.ernieneo4j.trainer.ernie.EntityTable;
-import io.ernieneo4j.trainer.ernie.ErnieModel;
-import io.ernieneo4j.trainer.ernie.ErnieTask;
-import io.ernieneo4j.trainer.ernie.WordPieceTokenizer;
-import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
 import io.ernieneo4j.trainer.ernie.io.BundledMiniLm;
-import io.ernieneo4j.trainer.finetune.StartingWeights;
-import io.ernieneo4j.trainer.infer.EncodedExample;
-import io.ernieneo4j.trainer.infer.ExampleEncoder;
 import io.ernieneo4j.trainer.infer.SourceLine;
 import io.ernieneo4j.trainer.infer.UnknownEntities;
 import io.ernieneo4j.trainer.pretrain.PretrainParameters;
-import io.ernieneo4j.trainer.pretrain.Pretrainer;
+import io.ernieneo4j.trainer.pretrain.PretrainRun;
 import io.ernieneo4j.trainer.run.Termination;
 import io.ernieneo4j.trainer.training.ModelOutput;
 import io.ernieneo4j.trainer.training.TrainingParameters;
-import io.ernieneo4j.trainer.training.TrainingState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code ernie-trainer pretrain}: masked LM + denoising entity auto-encoder over a corpus with aligned entities. */
@@ -144,36 +133,18 @@ final class PretrainCommand implements Callable<Integer> {
                 .optBatchSize(batchSize).optLearningRate(learningRate).optWarmupFraction(warmup)
                 .optWeightDecay(weightDecay).optClipNorm(clipNorm).optPatience(0).optSeed(seed)
                 .optCheckpointSteps(checkpointSteps).build(), maskProbability, maxPredictions, freezePretrained);
-        try (WordPieceTokenizer pieces = WordPieceTokenizer.open(tokenizerJson, maxLength)) {
-            ExampleEncoder encoder = new ExampleEncoder(pieces, null, table,
-                    UnknownEntities.valueOf(unknownEntities.toUpperCase(Locale.ROOT)));
-            List<EncodedExample> texts = encoder.corpus(SourceLine.read(corpus, CorpusDocument.class));
-            ProgressBarListener listener = new ProgressBarListener("pretrain");
-            listener.info(String.format(Locale.ROOT, "pretrain: %d texts; %s", texts.size(), encoder.counts()));
-            Path start = InitOption.of(init);
-            ErnieConfig shape = InitOption.architecture(architecture);
-            try (ErnieModel model = StartingWeights.load(start, shape, ErnieTask.ENCODER, List.of(), chosen, seed)) {
-                TrainingState state = new Pretrainer(model, table, parameters, listener, Termination.ALWAYS)
-                        .fit(texts, new ModelOutput(out, tokenizerJson, maxLength, entities.getFileName().toString()),
-                                resume);
-                Map<String, Object> metrics = new LinkedHashMap<>();
-                metrics.put("task", "pretrain");
-                metrics.put("corpus", corpus.toString());
-                metrics.put("entities", entities.toString());
-                metrics.put("init", start.toString());
-                metrics.put("texts", texts.size());
-                metrics.put("alignment", encoder.counts().toString());
-                metrics.put("parameters", parameters);
-                metrics.put("steps", state.step());
-                metrics.put("history", state.history());
-                DatasetFiles.writeJson(out.resolve("metrics.json"), metrics);
-                TrainingPlot.write(out.resolve("training.png"), "pretrain (MLM + dEA)", null,
-                        state.history());
-                System.out.printf("Pretrained %d steps, last epoch loss %.4f%nWrote %s%n", state.step(),
-                        state.history().isEmpty() ? Double.NaN : state.history().get(state.history().size() - 1)
-                                .trainLoss(), out.toAbsolutePath());
-            }
-        }
+        Path start = InitOption.of(init);
+        PretrainRun.Settings settings = new PretrainRun.Settings(start, InitOption.architecture(architecture),
+                tokenizerJson, maxLength, UnknownEntities.valueOf(unknownEntities.toUpperCase(Locale.ROOT)),
+                parameters, chosen);
+        PretrainRun.Result result = PretrainRun.run(SourceLine.read(corpus, CorpusDocument.class), table, settings,
+                new ModelOutput(out, tokenizerJson, maxLength, entities.getFileName().toString()), resume,
+                new ProgressBarListener("pretrain"), Termination.ALWAYS);
+        DatasetFiles.writeJson(out.resolve("metrics.json"), result.metrics(corpus.toString(), entities.toString(),
+                start.toString(), settings));
+        TrainingPlot.write(out.resolve("training.png"), "pretrain (MLM + dEA)", null, result.state().history());
+        System.out.printf("Pretrained %d steps, last epoch loss %.4f%nWrote %s%n", result.state().step(),
+                result.lastLoss(), out.toAbsolutePath());
         return 0;
     }
 }

@@ -37,6 +37,9 @@ public final class DatasetBuilder {
     /** The parts of a split, in file order. */
     public static final List<String> PARTS = List.of("train", "dev", "test");
 
+    /** The pretraining corpus's file. */
+    public static final String CORPUS = "corpus/corpus.jsonl";
+
     /** An entity's links: the relationship type index of each neighbour its chosen types lead to, and every neighbour. */
     private record Links(Map<String, Integer> outgoing, Set<String> neighbours) {}
 
@@ -64,8 +67,10 @@ public final class DatasetBuilder {
         }
     }
 
-    /** Reads the documents, splits them and builds every file's records. */
-    public Dataset build() {
+    /** The documents kept (those with a mention of an entity the TransE model knows) and the mentions left out. */
+    private record Reading(List<Kept> documents, Map<String, Integer> rows, long mentions, long withoutVector) {}
+
+    private Reading read() {
         Map<String, Integer> rows = new HashMap<>(transe.entities().size() * 2);
         for (int i = 0; i < transe.entities().size(); i++) {
             rows.put(transe.entities().get(i), i);
@@ -74,6 +79,7 @@ public final class DatasetBuilder {
         long withoutVector = 0;
         long mentions = 0;
         for (DatasetGraph.Document document : graph.documents()) {
+            termination.assertRunning();
             List<Mention> kept = new ArrayList<>();
             List<Double> scores = new ArrayList<>();
             for (int k = 0; k < document.mentions().size(); k++) {
@@ -94,6 +100,34 @@ public final class DatasetBuilder {
             throw invalid("None of the %d mentions of the documents is of an entity of TransE model `%s`; train it on "
                     + "the graph the documents mention.", mentions, transe.manifest().name());
         }
+        return new Reading(documents, rows, mentions, withoutVector);
+    }
+
+    /**
+     * The pretraining corpus alone ({@code corpus/corpus.jsonl}): every document with its mentions of entities the
+     * TransE model knows, unsplit (pretraining scores no dev set); no types or relationships are read.
+     */
+    public Dataset corpus() {
+        Reading reading = read();
+        List<CorpusDocument> corpus = new ArrayList<>();
+        Set<Integer> entityRows = new TreeSet<>();
+        for (Kept kept : reading.documents()) {
+            corpus.add(new CorpusDocument(kept.document().id(), kept.document().text(), kept.mentions()));
+            kept.mentions().forEach(m -> entityRows.add(reading.rows().get(m.entity())));
+        }
+        progress.info(String.format(Locale.ROOT, "%d documents, %d mentions (%d without a vector), %d entities",
+                corpus.size(), reading.mentions(), reading.withoutVector(), entityRows.size()));
+        return new Dataset(Map.of(CORPUS, corpus), List.copyOf(entityRows), Map.of("train", (long) corpus.size()),
+                List.of(), List.of(), reading.withoutVector(), 0);
+    }
+
+    /** Reads the documents, splits them and builds every file's records. */
+    public Dataset build() {
+        Reading reading = read();
+        List<Kept> documents = reading.documents();
+        Map<String, Integer> rows = reading.rows();
+        long withoutVector = reading.withoutVector();
+        long mentions = reading.mentions();
 
         int[] part = split(documents.size());
         List<List<TypingExample>> typing = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
@@ -158,7 +192,7 @@ public final class DatasetBuilder {
         for (int p = 0; p < 3; p++) {
             files.put("relation/" + PARTS.get(p) + ".jsonl", relations.get(p));
         }
-        files.put("corpus/corpus.jsonl", corpus);
+        files.put(CORPUS, corpus);
         progress.info(String.format(Locale.ROOT, "%d documents (%s), %d mentions (%d without a vector), "
                         + "%d typing and %d relation examples (%d with labels training lacks left out), %d entities",
                 documents.size(), documentCounts, mentions, withoutVector,

@@ -15,6 +15,7 @@ import io.ernieneo4j.trainer.infer.SourceLine;
 import io.ernieneo4j.trainer.infer.UnknownEntities;
 import io.ernieneo4j.trainer.run.Termination;
 import io.ernieneo4j.trainer.training.ModelOutput;
+import io.ernieneo4j.trainer.training.StartingWeights;
 import io.ernieneo4j.trainer.training.TrainingListener;
 import io.ernieneo4j.trainer.training.TrainingParameters;
 

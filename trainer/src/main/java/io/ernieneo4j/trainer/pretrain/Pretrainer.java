@@ -95,6 +95,16 @@ public final class Pretrainer {
         this.trained = all;
     }
 
+    /**
+     * The parameters of the two heads pretraining adds to an encoder of {@code config}: the masked-LM transform and
+     * per-word bias (its decoder is the tied word table) and the dEA transform.
+     */
+    public static long headParameterCount(ErnieConfig config) {
+        long h = config.hiddenSize();
+        long e = config.entityDim();
+        return (h * h + h) + 2 * h + config.vocabSize() + (h * e + e) + 2 * e;
+    }
+
     /** Every trained parameter by name: the encoder's and the two heads'. */
     public Map<String, Parameter> parameters() {
         return trained;

@@ -20,6 +20,7 @@ import io.ernieneo4j.trainer.infer.UnknownEntities;
 import io.ernieneo4j.trainer.run.Termination;
 import io.ernieneo4j.trainer.training.EpochRecord;
 import io.ernieneo4j.trainer.training.ModelOutput;
+import io.ernieneo4j.trainer.training.StartingWeights;
 import io.ernieneo4j.trainer.training.TrainingListener;
 import io.ernieneo4j.trainer.training.TrainingParameters;
 import io.ernieneo4j.trainer.training.TrainingState;

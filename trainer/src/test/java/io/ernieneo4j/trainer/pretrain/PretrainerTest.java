@@ -11,7 +11,7 @@ import io.ernieneo4j.trainer.ernie.MiniLm;
 import io.ernieneo4j.trainer.ernie.ModelDirectory;
 import io.ernieneo4j.trainer.ernie.WordPieceTokenizer;
 import io.ernieneo4j.trainer.finetune.FinetuneFixture;
-import io.ernieneo4j.trainer.finetune.StartingWeights;
+import io.ernieneo4j.trainer.training.StartingWeights;
 import io.ernieneo4j.trainer.infer.EncodedExample;
 import io.ernieneo4j.trainer.infer.ExampleEncoder;
 import io.ernieneo4j.trainer.infer.SourceLine;
@@ -118,6 +118,18 @@ class PretrainerTest {
         try (ErnieModel typingModel = StartingWeights.load(out, null, ErnieTask.TYPING, List.of("a", "b"),
                 Device.cpu(), 1)) {
             assertEquals(ErnieTask.TYPING, typingModel.task());
+        }
+    }
+
+    @Test
+    void headParameterCountIsWhatTheHeadsHold() throws IOException {
+        try (ErnieModel model = FinetuneFixture.tinyModel(ErnieTask.ENCODER, List.of())) {
+            Pretrainer pretrainer = new Pretrainer(model, entities, parameters(), TrainingListener.NONE,
+                    Termination.ALWAYS);
+            long heads = pretrainer.parameters().entrySet().stream()
+                    .filter(e -> !model.parameters().containsKey(e.getKey()))
+                    .mapToLong(e -> e.getValue().getArray().size()).sum();
+            assertEquals(heads, Pretrainer.headParameterCount(model.config()));
         }
     }
 

@@ -1,4 +1,4 @@
-package io.ernieneo4j.trainer.finetune;
+package io.ernieneo4j.trainer.training;
 
 import ai.djl.Device;
 import ai.djl.nn.Parameter;

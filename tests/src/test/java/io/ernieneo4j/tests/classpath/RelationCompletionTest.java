@@ -1,12 +1,7 @@
 package io.ernieneo4j.tests.classpath;
 
-import ai.djl.Device;
-import io.ernieneo4j.trainer.engine.DjlRuntime;
 import io.ernieneo4j.trainer.ernie.ErnieManifest;
-import io.ernieneo4j.trainer.ernie.ErnieModel;
 import io.ernieneo4j.trainer.ernie.ErnieTask;
-import io.ernieneo4j.trainer.ernie.ModelDirectory;
-import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -14,7 +9,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -83,26 +77,14 @@ class RelationCompletionTest extends ClasspathHarness {
                 + "randomSeed: 3})");
         bolt.single("CALL ernie.transe.train({modelName: 'jobs-all', nodeLabels: ['Person', 'Company', 'City'], "
                 + "dimensions: 16, epochs: 5, concurrency: 1, randomSeed: 3})");
-        Path tokenizer = models.resolve("tokenizer.json");
-        try (InputStream in = RelationCompletionTest.class.getClassLoader()
-                .getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
-            Files.copy(in, tokenizer);
-        }
-        DjlRuntime.start(Path.of("target", "djl-cache"));
-        DjlRuntime.call(() -> {
-            try (ErnieModel relation = ErnieModel.random(ErnieConfig.bert(32, 2, 64, 2), ErnieTask.RELATION,
-                    RELATIONS, Device.cpu(), 17)) {
-                // as finetune records a dataset exported with splitProperty: 'split' (this model learnt nothing)
-                ModelDirectory.save(relation, tokenizer, 64, ErnieManifest.EntityEmbeddings.NONE, Map.of("dataset",
-                        "jobs", "splitProperty", "split", "trainSplit", "train"), models.resolve("jobs-relation"));
-                // and as one fine-tuned on every edge
-                ModelDirectory.save(relation, tokenizer, 64, ErnieManifest.EntityEmbeddings.NONE,
-                        models.resolve("jobs-relation-every-edge"));
-                return null;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        Path tokenizer = TinyErnie.miniLmTokenizer(models.resolve("tokenizer.json"));
+        // as finetune records a dataset exported with splitProperty: 'split' (this model learnt nothing)
+        TinyErnie.save(ErnieTask.RELATION, RELATIONS, 17, tokenizer, ErnieManifest.EntityEmbeddings.NONE,
+                Map.of("dataset", "jobs", "splitProperty", "split", "trainSplit", "train"),
+                models.resolve("jobs-relation"));
+        // and as one fine-tuned on every edge (the same weights)
+        TinyErnie.save(ErnieTask.RELATION, RELATIONS, 17, tokenizer, ErnieManifest.EntityEmbeddings.NONE,
+                models.resolve("jobs-relation-every-edge"));
         bolt.single("CALL ernie.model.load('jobs', {path: 'jobs-relation'})");
         bolt.single("CALL ernie.model.load('jobs-every-edge', {path: 'jobs-relation-every-edge'})");
     }

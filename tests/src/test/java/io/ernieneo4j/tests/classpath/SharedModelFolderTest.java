@@ -1,17 +1,11 @@
 package io.ernieneo4j.tests.classpath;
 
-import ai.djl.Device;
 import io.ernieneo4j.tests.server.EmbeddedNeo4j;
 import io.ernieneo4j.tests.support.Bolt;
-import io.ernieneo4j.trainer.engine.DjlRuntime;
-import io.ernieneo4j.trainer.ernie.ErnieModel;
 import io.ernieneo4j.trainer.ernie.ErnieTask;
-import io.ernieneo4j.trainer.ernie.ModelDirectory;
-import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -74,21 +68,8 @@ class SharedModelFolderTest extends ClasspathHarness {
         bolt.single("CALL ernie.transe.train({modelName: 'shared', dimensions: 100, epochs: 10, concurrency: 1, "
                 + "keyProperty: 'code', nodeLabels: ['City', 'Country', 'Agency', 'State']})");
         bolt.single(DOCUMENT, Map.of("text", TEXT));
-        Path tokenizer = shared.resolve("tokenizer.json");
-        try (InputStream in = SharedModelFolderTest.class.getClassLoader()
-                .getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
-            Files.copy(in, tokenizer);
-        }
-        DjlRuntime.start(Path.of("target", "djl-cache"));
-        DjlRuntime.call(() -> {
-            try (ErnieModel model = ErnieModel.random(ErnieConfig.bert(32, 2, 64, 2), ErnieTask.TYPING, TYPES,
-                    Device.cpu(), 7)) {
-                ModelDirectory.save(model, tokenizer, 64, "shared", shared.resolve("models").resolve("typing"));
-                return null;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        Path tokenizer = TinyErnie.miniLmTokenizer(shared.resolve("tokenizer.json"));
+        TinyErnie.save(ErnieTask.TYPING, TYPES, 7, tokenizer, "shared", shared.resolve("models").resolve("typing"));
         bolt.single("CALL ernie.model.load('typing-on-first', {path: 'typing'})");
         List<Map<String, Object>> first = bolt.rows(String.format(TYPE_STREAM, "typing-on-first"));
         assertThat(first).hasSize(3 * TYPES.size());

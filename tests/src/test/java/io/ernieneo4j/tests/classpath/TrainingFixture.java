@@ -1,17 +1,9 @@
 package io.ernieneo4j.tests.classpath;
 
-import ai.djl.Device;
 import io.ernieneo4j.tests.support.Bolt;
-import io.ernieneo4j.trainer.engine.DjlRuntime;
-import io.ernieneo4j.trainer.ernie.ErnieModel;
 import io.ernieneo4j.trainer.ernie.ErnieTask;
-import io.ernieneo4j.trainer.ernie.ModelDirectory;
-import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -51,20 +43,7 @@ final class TrainingFixture {
 
     /** MiniLM's tokenizer.json in {@code models}, and beside it the folder {@code tiny-start}: a seeded random ERNIE. */
     static void tinyStartingModel(Path models) throws IOException {
-        Path tokenizer = models.resolve("tokenizer.json");
-        try (InputStream in = TrainingFixture.class.getClassLoader()
-                .getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
-            Files.copy(in, tokenizer);
-        }
-        DjlRuntime.start(Path.of("target", "djl-cache"));
-        DjlRuntime.call(() -> {
-            try (ErnieModel model = ErnieModel.random(ErnieConfig.bert(32, 2, 64, 2), ErnieTask.TYPING,
-                    List.of("start"), Device.cpu(), 7)) {
-                ModelDirectory.save(model, tokenizer, 64, "kg", models.resolve("tiny-start"));
-                return null;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        Path tokenizer = TinyErnie.miniLmTokenizer(models.resolve("tokenizer.json"));
+        TinyErnie.save(ErnieTask.TYPING, List.of("start"), 7, tokenizer, "kg", models.resolve("tiny-start"));
     }
 }

@@ -1,18 +1,12 @@
 package io.ernieneo4j.tests.classpath;
 
-import ai.djl.Device;
-import io.ernieneo4j.trainer.engine.DjlRuntime;
 import io.ernieneo4j.trainer.ernie.ErnieManifest;
-import io.ernieneo4j.trainer.ernie.ErnieModel;
 import io.ernieneo4j.trainer.ernie.ErnieTask;
-import io.ernieneo4j.trainer.ernie.ModelDirectory;
-import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
 import io.ernieneo4j.trainer.run.SeededShare;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,22 +62,9 @@ class TypeEvaluateTest extends ClasspathHarness {
                     Map.of("x", x, "y", y, "text", text, "xEnd", 2 + x.length(), "yStart", yStart,
                             "yEnd", yStart + y.length()));
         }
-        Path tokenizer = models.resolve("tokenizer.json");
-        try (InputStream in = TypeEvaluateTest.class.getClassLoader()
-                .getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
-            Files.copy(in, tokenizer);
-        }
-        DjlRuntime.start(Path.of("target", "djl-cache"));
-        DjlRuntime.call(() -> {
-            try (ErnieModel model = ErnieModel.random(ErnieConfig.bert(32, 2, 64, 2), ErnieTask.TYPING, KINDS,
-                    Device.cpu(), 17)) {
-                ModelDirectory.save(model, tokenizer, 64, ErnieManifest.EntityEmbeddings.NONE,
-                        models.resolve("kinds"));
-                return null;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        Path tokenizer = TinyErnie.miniLmTokenizer(models.resolve("tokenizer.json"));
+        TinyErnie.save(ErnieTask.TYPING, KINDS, 17, tokenizer, ErnieManifest.EntityEmbeddings.NONE,
+                models.resolve("kinds"));
         bolt.single("CALL ernie.model.load('kinds', {path: 'kinds'})");
     }
 

@@ -9,6 +9,7 @@ import io.ernieneo4j.plugin.common.TrainingJobs;
 import io.ernieneo4j.plugin.dataset.GraphDataset;
 import io.ernieneo4j.plugin.dataset.DatasetExportConfig;
 import io.ernieneo4j.trainer.data.CorpusDocument;
+import io.ernieneo4j.trainer.data.Folders;
 import io.ernieneo4j.trainer.dataset.DatasetBuilder;
 import io.ernieneo4j.trainer.infer.SourceLine;
 import io.ernieneo4j.trainer.pretrain.PretrainRun;
@@ -315,11 +316,9 @@ final class ErnieTraining {
                 run.write(staging);
             }
             R result = training.trainIn(staging);
-            TransEModelFiles.deleteRecursively(staging.resolve(ModelOutput.CHECKPOINT));
+            Folders.delete(staging.resolve(ModelOutput.CHECKPOINT));
             Files.delete(staging.resolve(RunRecord.FILE));
-            if (Files.exists(target)) {
-                TransEModelFiles.deleteRecursively(target);
-            }
+            Folders.delete(target);
             Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
             done = true;
             return result;
@@ -463,9 +462,7 @@ final class ErnieTraining {
 
     private static void deleteQuietly(Path folder) {
         try {
-            if (Files.exists(folder)) {
-                TransEModelFiles.deleteRecursively(folder);
-            }
+            Folders.delete(folder);
         } catch (IOException e) {
             // the run's own failure is the one to report
         }

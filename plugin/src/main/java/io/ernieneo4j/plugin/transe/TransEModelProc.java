@@ -3,6 +3,7 @@ package io.ernieneo4j.plugin.transe;
 import io.ernieneo4j.plugin.common.ConfigMap;
 import io.ernieneo4j.plugin.common.Neo4jRun;
 import io.ernieneo4j.plugin.common.PluginFolders;
+import io.ernieneo4j.trainer.data.Folders;
 import io.ernieneo4j.trainer.transe.TransEModelFiles;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Transaction;
@@ -67,7 +68,7 @@ public class TransEModelProc {
         TransEModelRegistry.requireExists(dir, modelName);
         try {
             ModelResult dropped = result(TransEModelFiles.readManifest(dir));
-            TransEModelFiles.deleteRecursively(dir);
+            Folders.delete(dir);
             TransEModelRegistry.invalidate(dir);
             return Stream.of(dropped);
         } catch (IOException e) {

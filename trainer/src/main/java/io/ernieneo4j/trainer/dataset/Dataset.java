@@ -1,6 +1,7 @@
 package io.ernieneo4j.trainer.dataset;
 
 import io.ernieneo4j.trainer.data.DatasetFiles;
+import io.ernieneo4j.trainer.data.Folders;
 import io.ernieneo4j.trainer.infer.SourceLine;
 import io.ernieneo4j.trainer.transe.TransEModelFiles;
 
@@ -81,13 +82,13 @@ public record Dataset(Map<String, List<?>> files, List<Integer> entityRows, Map<
             withFiles.put("files", lines);
             DatasetFiles.writeJson(partial.resolve("manifest.json"), withFiles);
             if (Files.exists(folder)) {
-                TransEModelFiles.deleteRecursively(folder);
+                Folders.delete(folder);
             }
             Files.move(partial, folder, StandardCopyOption.ATOMIC_MOVE);
             return lines;
         } finally {
             if (Files.exists(partial)) {
-                TransEModelFiles.deleteRecursively(partial);
+                Folders.delete(partial);
             }
         }
     }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
+import io.ernieneo4j.trainer.data.Folders;
 import io.ernieneo4j.trainer.ernie.ErnieModel;
 import io.ernieneo4j.trainer.ernie.ModelDirectory;
 import io.ernieneo4j.trainer.run.Termination;
@@ -18,11 +19,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The training loop every objective shares (fine-tuning, pretraining): epochs of planned batches, one AdamW step a
@@ -165,24 +164,14 @@ public final class TrainingLoop {
         Path target = output.checkpoint();
         Path directory = target.resolveSibling(target.getFileName() + ".partial");
         Path previous = target.resolveSibling(target.getFileName() + ".previous");
-        deleteIfExists(directory);
+        Folders.delete(directory);
         writeCheckpoint(directory, output, state);
-        deleteIfExists(previous);
+        Folders.delete(previous);
         if (Files.exists(target)) {
             Files.move(target, previous, StandardCopyOption.ATOMIC_MOVE);
         }
         Files.move(directory, target, StandardCopyOption.ATOMIC_MOVE);
-        deleteIfExists(previous);
-    }
-
-    private static void deleteIfExists(Path folder) throws IOException {
-        if (Files.exists(folder)) {
-            try (Stream<Path> paths = Files.walk(folder)) {
-                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(path);
-                }
-            }
-        }
+        Folders.delete(previous);
     }
 
     private void writeCheckpoint(Path directory, ModelOutput output, TrainingState state) throws IOException {

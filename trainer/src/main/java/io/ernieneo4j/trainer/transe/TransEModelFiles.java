@@ -2,6 +2,7 @@ package io.ernieneo4j.trainer.transe;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.ernieneo4j.trainer.data.Folders;
 import io.ernieneo4j.trainer.transe.TransEParameters.Norm;
 
 import java.io.BufferedInputStream;
@@ -108,12 +109,12 @@ public final class TransEModelFiles {
                 }
             }
             if (Files.exists(dir)) {
-                deleteRecursively(dir);
+                Folders.delete(dir);
             }
             Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             if (Files.exists(staging)) {
-                deleteRecursively(staging);
+                Folders.delete(staging);
             }
         }
     }
@@ -368,14 +369,5 @@ public final class TransEModelFiles {
             System.arraycopy(rows[i], 0, flat, i * dim, dim);
         }
         return flat;
-    }
-
-    /** Deletes a model folder (or any folder this class wrote). */
-    public static void deleteRecursively(Path dir) throws IOException {
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -193,15 +193,23 @@ final class Neo4jConnector {
                 + "END AS status, elementId(r) AS edge";
     }
 
-    /** Creates a predicted relationship of {@code type} from {@code event.head} to {@code event.tail} (node ids). */
-    static String createRelationships(String type) {
+    /**
+     * Creates a predicted relationship of {@code type} from {@code event.head} to {@code event.tail} (node ids) with
+     * the event's {@code properties} (the connector hands a nested struct over as null, so they are columns).
+     */
+    static String createRelationships(String type, List<String> properties) {
         return "MATCH (h) WHERE id(h) = event.head MATCH (t) WHERE id(t) = event.tail CREATE (h)-[r:" + name(type)
-                + "]->(t) SET r = event.properties";
+                + "]->(t) " + set(properties);
     }
 
-    /** Writes a predicted relationship's properties again ({@code event.edge}: its elementId). */
-    static String updateRelationships() {
-        return "MATCH ()-[r]->() WHERE elementId(r) = event.edge SET r += event.properties";
+    /** Writes a predicted relationship's {@code properties} again ({@code event.edge}: its elementId). */
+    static String updateRelationships(List<String> properties) {
+        return "MATCH ()-[r]->() WHERE elementId(r) = event.edge " + set(properties);
+    }
+
+    private static String set(List<String> properties) {
+        return properties.stream().map(p -> "r." + name(p) + " = event." + name(p))
+                .collect(Collectors.joining(", ", "SET ", ""));
     }
 
     private String anyLabel() {

@@ -75,27 +75,32 @@ final class RelationWriter {
                 stating.addAll(existing.getOrDefault(form, List.of()));
             }
             RelationProposals.Decision<String> decision = RelationProposals.decide(fact, stating);
-            Row values = values(properties, RelationProposals.properties(proposal, model, now, status));
+            Object[] values = values(properties, RelationProposals.properties(proposal, model, now, status));
             switch (decision.outcome()) {
                 case ALREADY_KNOWN -> known++;
                 case REJECTED -> rejected++;
                 case CREATE -> created.computeIfAbsent(fact.type(), t -> new ArrayList<>())
-                        .add(RowFactory.create(fact.head(), fact.tail(), values));
-                case UPDATE -> updated.add(RowFactory.create(decision.edge(), values));
+                        .add(row(values, fact.head(), fact.tail()));
+                case UPDATE -> updated.add(row(values, decision.edge()));
             }
         }
+        // the properties are the events' own columns, after the nodes or the relationship
+        List<String> keys = List.of(properties.fieldNames());
         StructType createSchema = new StructType().add("head", DataTypes.LongType, false)
-                .add("tail", DataTypes.LongType, false).add("properties", properties, false);
+                .add("tail", DataTypes.LongType, false);
+        StructType updateSchema = new StructType().add("edge", DataTypes.StringType, false);
+        for (var field : properties.fields()) {
+            createSchema = createSchema.add(field);
+            updateSchema = updateSchema.add(field);
+        }
         long createdCount = 0;
         for (Map.Entry<String, List<Row>> type : created.entrySet()) {
             neo4j.write(spark.createDataFrame(type.getValue(), createSchema),
-                    Neo4jConnector.createRelationships(type.getKey()));
+                    Neo4jConnector.createRelationships(type.getKey(), keys));
             createdCount += type.getValue().size();
         }
         if (!updated.isEmpty()) {
-            StructType updateSchema = new StructType().add("edge", DataTypes.StringType, false)
-                    .add("properties", properties, false);
-            neo4j.write(spark.createDataFrame(updated, updateSchema), Neo4jConnector.updateRelationships());
+            neo4j.write(spark.createDataFrame(updated, updateSchema), Neo4jConnector.updateRelationships(keys));
         }
         return new ErnieSparkJob.Relations(examples, tooLong, proposals.proposals().size(), proposals.merged(),
                 createdCount, updated.size(), known, rejected);
@@ -131,7 +136,7 @@ final class RelationWriter {
         return existing;
     }
 
-    /** The struct the properties travel in to the connector, which hands it to Cypher as a map. */
+    /** The columns the properties travel in to the connector. */
     private static StructType schema(Map<String, Object> properties) {
         StructType schema = new StructType();
         for (Map.Entry<String, Object> p : properties.entrySet()) {
@@ -151,11 +156,19 @@ final class RelationWriter {
         };
     }
 
-    private static Row values(StructType schema, Map<String, Object> properties) {
+    private static Object[] values(StructType schema, Map<String, Object> properties) {
         Object[] values = new Object[schema.fields().length];
         for (int i = 0; i < values.length; i++) {
             values[i] = properties.get(schema.fields()[i].name());
         }
-        return RowFactory.create(values);
+        return values;
+    }
+
+    /** An event: {@code first} (the nodes, or the relationship) and then the property values. */
+    private static Row row(Object[] values, Object... first) {
+        Object[] all = new Object[first.length + values.length];
+        System.arraycopy(first, 0, all, 0, first.length);
+        System.arraycopy(values, 0, all, first.length, values.length);
+        return RowFactory.create(all);
     }
 }

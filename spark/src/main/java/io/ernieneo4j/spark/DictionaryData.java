@@ -15,11 +15,14 @@ import java.util.List;
  *
  * @param entries     the entities, in dictionary order
  * @param elementIds  each entity's elementId, by dictionary id: where MENTIONS and types are written
- * @param modelKeys   each entity's key in the ERNIE model's TransE model (its elementId, or its key property's
- *                    value), by dictionary id; null where the entity has no key (no model can know it)
+ * @param nodeIds     each entity's internal node id, by dictionary id: how relations name their nodes (as the
+ *                    plugin's do: a symmetric fact is written from the lower id)
+ * @param modelKeys   each entity's key in the ERNIE typing model's TransE model (its elementId, or its key
+ *                    property's value), by dictionary id; null where the entity has no key (no model can know it)
+ * @param relationKeys the same in the relation model's TransE model
  */
-record DictionaryData(List<DictionaryEntry> entries, String[] elementIds, String[] modelKeys, boolean acronymCase,
-                      double primaryNameWeight) implements Serializable {
+record DictionaryData(List<DictionaryEntry> entries, String[] elementIds, long[] nodeIds, String[] modelKeys,
+                      String[] relationKeys, boolean acronymCase, double primaryNameWeight) implements Serializable {
 
     /** Builds the dictionary; throws when no entity has a name. */
     AlignmentDictionary build(List<String> entityLabels, List<String> nameProperties) {

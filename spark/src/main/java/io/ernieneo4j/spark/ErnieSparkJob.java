@@ -39,12 +39,14 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 
 /**
- * Entity linking and ERNIE typing of a Neo4j database's documents on Apache Spark: what {@code ernie.align.write}
- * and then {@code ernie.type.write} do in one server, spread over a cluster's executors. The driver reads the
+ * Entity linking, ERNIE typing and relation classification of a Neo4j database's documents on Apache Spark: what
+ * {@code ernie.align.write}, {@code ernie.type.write} and {@code ernie.relation.write} do in one server, spread over a
+ * cluster's executors. The driver reads the
  * entity dictionary through Neo4j's Connector for Apache Spark and broadcasts it; each executor builds the
  * dictionary and loads the typing model once per JVM, links and types its partitions of the documents with the
  * trainer's own code, and the results are written back through the connector: the same MENTIONS (replacing a
- * document's earlier ones) and the same type properties, with the same scores, as the plugin writes.
+ * document's earlier ones), the same type properties and the same predicted relationships ({@link RelationWriter}),
+ * with the same scores, as the plugin writes.
  *
  * <p>Every document is linked and typed before anything is written, so that bad input (an empty or overlong
  * text) writes nothing. Writes go through one writer (Neo4j serialises writers to shared entity nodes anyway, and
@@ -68,19 +70,46 @@ public final class ErnieSparkJob {
      * @param dictionaryMillis checking the model's files, reading the dictionary and building it once on the driver
      * @param computeMillis   reading the documents, linking and typing them (executors' dictionary builds and model
      *                        loads included)
-     * @param writeMillis     writing MENTIONS and types
+     * @param writeMillis     writing MENTIONS, types and relations (with the reads that decide relations)
+     * @param relations       what relation classification did; {@link Relations#NONE} without a relation model
      */
     public record Summary(long documents, long mentions, long examples, long examplesTooLong, long entitiesTyped,
                           long dictionarySize, long millis, long dictionaryMillis, long computeMillis,
-                          long writeMillis) {
+                          long writeMillis, Relations relations) {
 
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "ernie-spark: %d documents, %d MENTIONS written, %d mentions typed "
                             + "(%d too long for the model), %d entities typed; dictionary of %d entities; %d ms "
-                            + "(%d reading the dictionary, %d linking and typing, %d writing)",
+                            + "(%d reading the dictionary, %d linking and typing, %d writing)%s",
                     documents, mentions, examples, examplesTooLong, entitiesTyped, dictionarySize, millis,
-                    dictionaryMillis, computeMillis, writeMillis);
+                    dictionaryMillis, computeMillis, writeMillis, relations == Relations.NONE ? "" : "; " + relations);
+        }
+    }
+
+    /**
+     * What relation classification did, counted as ernie.relation.write counts it.
+     *
+     * @param examples      mention pairs given to the relation model
+     * @param tooLong       pairs it could not take (their span longer than its maximum length)
+     * @param predictions   distinct facts predicted over the threshold, each counted once however it was stated
+     * @param merged        predictions merged into another of the same fact (inverse or mirrored)
+     * @param created       relationships created
+     * @param updated       earlier predicted relationships written again
+     * @param alreadyKnown  facts the graph states by a relationship that was not predicted, or an accepted one
+     * @param rejected      facts a curator rejected before ({@code status: 'rejected'})
+     */
+    public record Relations(long examples, long tooLong, long predictions, long merged, long created, long updated,
+                            long alreadyKnown, long rejected) {
+
+        public static final Relations NONE = new Relations(0, 0, 0, 0, 0, 0, 0, 0);
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%d mention pairs classified (%d too long for the model), %d facts "
+                            + "predicted (%d merged): %d relationships created, %d updated, %d already known, "
+                            + "%d rejected", examples, tooLong, predictions, merged, created, updated, alreadyKnown,
+                    rejected);
         }
     }
 
@@ -107,19 +136,42 @@ public final class ErnieSparkJob {
         String modelKeySpec = "elementId";
         if (config.model().isPresent()) {
             Path folder = Path.of(config.model().get());
-            ErnieManifest manifest = manifest(folder);
+            ErnieManifest manifest = manifest(folder, "model");
             if (manifest.task() != ErnieTask.TYPING) {
                 throw new IllegalArgumentException(String.format(Locale.ROOT,
                         "`model`: a `%s` model cannot type entities; name a model fine-tuned for typing.",
                         manifest.task().code()));
             }
             if (manifest.entities().used()) {
-                ExecutorResources.entities(folder, config.transeModel().orElse(null)); // checks folder and dimension
-                modelKeySpec = ExecutorResources.transe(Path.of(config.transeModel().get())).manifest().entityKey();
+                // checks folder and dimension
+                ExecutorResources.entities(folder, config.transeModel().orElse(null), "model", "transeModel");
+                modelKeySpec = ExecutorResources.transe(Path.of(config.transeModel().get()), "transeModel")
+                        .manifest().entityKey();
             }
             temperature = config.temperature().orElseGet(() -> savedTemperature(folder));
         }
-        DictionaryData data = dictionary(neo4j, config, modelKeySpec);
+        String relationKeySpec = "elementId";
+        if (config.relationModel().isPresent()) {
+            Path folder = Path.of(config.relationModel().get());
+            ErnieManifest manifest = manifest(folder, "relationModel");
+            if (manifest.task() != ErnieTask.RELATION) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "`relationModel`: a `%s` model cannot "
+                        + "classify relations; name a model fine-tuned for relation classification.",
+                        manifest.task().code()));
+            }
+            if (manifest.entities().used()) {
+                ExecutorResources.entities(folder, config.relationTranseModel().orElse(null), "relationModel",
+                        "relationTranseModel");
+                relationKeySpec = ExecutorResources.transe(Path.of(config.relationTranseModel().get()),
+                        "relationTranseModel").manifest().entityKey();
+            }
+            if (Files.isRegularFile(folder.resolve("fusion.json"))) {
+                System.err.println("ernie-spark: `relationModel` has a fusion.json (ernie.relation.evaluate's); the "
+                        + "job does not fuse evidence: it writes the text's scores, as ernie.relation.write without "
+                        + "`fusion`.");
+            }
+        }
+        DictionaryData data = dictionary(neo4j, config, modelKeySpec, relationKeySpec);
         AlignmentDictionary checked = data.build(config.entityLabels(), config.nameProperties());
         long dictionaryMillis = millisSince(start);
 
@@ -128,19 +180,21 @@ public final class ErnieSparkJob {
                 : spark.sparkContext().defaultParallelism();
         Broadcast<DictionaryData> broadcast = JavaSparkContext.fromSparkContext(spark.sparkContext())
                 .broadcast(data);
-        Dataset<Row> linked = documents.select("document", "text", "isText").repartition(partitions)
+        Dataset<Row> linked = documents.select("document", "text", "isText", "nodeId").repartition(partitions)
                 .mapPartitions(new DocumentLinker(broadcast, PartitionSettings.of(config, temperature)),
                         Encoders.row(DocumentLinker.SCHEMA))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         try {
             long computeStart = System.nanoTime();
             Row counts = linked.agg(org.apache.spark.sql.functions.count("document"),
-                    sum(size(col("mentions"))), sum(col("examples")), sum(col("examplesTooLong"))).first();
+                    sum(size(col("mentions"))), sum(col("examples")), sum(col("examplesTooLong")),
+                    sum(col("relationExamples")), sum(col("relationExamplesTooLong"))).first();
             long documentCount = counts.getLong(0);
             long computeMillis = millisSince(computeStart);
             if (documentCount == 0) {
                 return new Summary(0, 0, 0, 0, 0, checked.entityCount(), millisSince(start), dictionaryMillis,
-                        computeMillis, 0);
+                        computeMillis, 0, config.relationModel().isPresent() ? new Relations(0, 0, 0, 0, 0, 0, 0, 0)
+                        : Relations.NONE);
             }
             long writeStart = System.nanoTime();
             neo4j.write(linked.select("document", "mentions"), Neo4jConnector.writeMentions());
@@ -150,10 +204,14 @@ public final class ErnieSparkJob {
                 typed = types.count();
                 neo4j.write(types, Neo4jConnector.writeTypes(config.writeProperty()));
             }
+            Relations relations = Relations.NONE;
+            if (config.relationModel().isPresent()) {
+                relations = RelationWriter.write(spark, neo4j, linked, config, counts.getLong(4), counts.getLong(5));
+            }
             // typing's aggregation runs inside the types' count and write: counted as writing
             return new Summary(documentCount, counts.getLong(1), counts.getLong(2), counts.getLong(3), typed,
                     checked.entityCount(), millisSince(start), dictionaryMillis, computeMillis,
-                    millisSince(writeStart));
+                    millisSince(writeStart), relations);
         } finally {
             linked.unpersist();
             broadcast.destroy();
@@ -197,8 +255,10 @@ public final class ErnieSparkJob {
      * The entities as ernie.align.write's dictionary reads them, checked as it checks them: in label order, then by
      * node id; names per property; embeddings as floats.
      */
-    static DictionaryData dictionary(Neo4jConnector neo4j, SparkJobConfig config, String modelKeySpec) {
-        List<Row> entities = new ArrayList<>(neo4j.read(neo4j.entityRows(modelKeySpec)).collectAsList());
+    static DictionaryData dictionary(Neo4jConnector neo4j, SparkJobConfig config, String modelKeySpec,
+                                     String relationKeySpec) {
+        List<Row> entities = new ArrayList<>(neo4j.read(neo4j.entityRows(modelKeySpec, relationKeySpec))
+                .collectAsList());
         entities.sort(Comparator.<Row>comparingLong(r -> r.getAs("labelIndex"))
                 .thenComparingLong(r -> r.getAs("nodeId")));
         Map<Long, Integer> position = new HashMap<>();
@@ -248,23 +308,29 @@ public final class ErnieSparkJob {
         List<DictionaryEntry> entries = new ArrayList<>(n);
         String[] elementIds = new String[n];
         String[] modelKeys = new String[n];
+        String[] relationKeys = new String[n];
+        long[] nodeIds = new long[n];
         for (int i = 0; i < n; i++) {
             Row row = entities.get(i);
             List<List<String>> entityNames = new ArrayList<>();
             for (List<String> property : names.get(i)) entityNames.add(List.copyOf(property));
             entries.add(new DictionaryEntry(i, row.getAs("prior"), List.copyOf(entityNames), embeddings[i]));
             elementIds[i] = row.getAs("elementId");
+            nodeIds[i] = row.getAs("nodeId");
             String key = row.getAs("modelKey");
             modelKeys[i] = key == null || key.isEmpty() ? null : key;
+            String relationKey = row.getAs("relationKey");
+            relationKeys[i] = relationKey == null || relationKey.isEmpty() ? null : relationKey;
         }
-        return new DictionaryData(entries, elementIds, modelKeys, config.acronymCase(), config.primaryNameWeight());
+        return new DictionaryData(entries, elementIds, nodeIds, modelKeys, relationKeys, config.acronymCase(),
+                config.primaryNameWeight());
     }
 
-    private static ErnieManifest manifest(Path folder) {
+    private static ErnieManifest manifest(Path folder, String key) {
         try {
             return ModelDirectory.readManifest(folder);
         } catch (IOException e) {
-            throw new IllegalArgumentException("`model`: cannot read the ERNIE model in `" + folder + "`: "
+            throw new IllegalArgumentException("`" + key + "`: cannot read the ERNIE model in `" + folder + "`: "
                     + e.getMessage(), e);
         }
     }

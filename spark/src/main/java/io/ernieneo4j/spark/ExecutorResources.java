@@ -19,8 +19,8 @@ import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 
 /**
- * What one executor JVM holds for every task it runs: the alignment dictionary and the ERNIE model, each built or
- * loaded once, by the first task that needs it, and shared by the tasks that run at once (the dictionary is
+ * What one executor JVM holds for every task it runs: the alignment dictionary and the ERNIE models (typing,
+ * relations), each built or loaded once, by the first task that needs it, and shared by the tasks that run at once (the dictionary is
  * immutable; model calls take turns on {@code inferenceSlots} permits, as the plugin's inference slots do, because
  * one batch already keeps every intra-op thread busy). Each holds the latest job's only: a long-lived executor
  * that runs another job with another dictionary or model replaces it rather than keeping both.
@@ -30,11 +30,15 @@ final class ExecutorResources {
     /** The dictionary of one run. */
     private record Dictionary(String runId, AlignmentDictionary dictionary) {}
 
-    /** A typing model with its entity vectors and the permits of its model calls. */
-    record Typing(String folder, String transeFolder, InferenceModel model, EntityTable entities, Semaphore slots) {}
+    /** A model with its entity vectors. */
+    record Model(String folder, String transeFolder, InferenceModel model, EntityTable entities) {}
 
     private static Dictionary dictionary;
-    private static Typing typing;
+    private static Model typing;
+    private static Model relation;
+    /** The model calls of every model in this JVM take turns on these: each call uses every intra-op thread. */
+    private static Semaphore slots;
+    private static String slotsRunId;
 
     private ExecutorResources() {}
 
@@ -49,15 +53,39 @@ final class ExecutorResources {
     }
 
     /** The typing model of {@code settings}, loaded (with its TransE vectors) by the first task that asks. */
-    static synchronized Typing typing(PartitionSettings settings) {
-        if (typing != null && typing.folder().equals(settings.model())
-                && java.util.Objects.equals(typing.transeFolder(), settings.transeModel())) {
-            return typing;
-        }
-        if (typing != null) {
-            typing.model().close();
+    static synchronized Model typing(PartitionSettings settings) {
+        if (!loaded(typing, settings.model(), settings.transeModel())) {
+            close(typing);
             typing = null;
+            typing = load(settings, settings.model(), settings.transeModel(), "model", "transeModel");
         }
+        return typing;
+    }
+
+    /** The relation model of {@code settings}, loaded (with its TransE vectors) by the first task that asks. */
+    static synchronized Model relation(PartitionSettings settings) {
+        if (!loaded(relation, settings.relationModel(), settings.relationTranseModel())) {
+            close(relation);
+            relation = null;
+            relation = load(settings, settings.relationModel(), settings.relationTranseModel(), "relationModel",
+                    "relationTranseModel");
+        }
+        return relation;
+    }
+
+    private static boolean loaded(Model model, String folder, String transeFolder) {
+        return model != null && model.folder().equals(folder)
+                && java.util.Objects.equals(model.transeFolder(), transeFolder);
+    }
+
+    private static void close(Model model) {
+        if (model != null) {
+            model.model().close();
+        }
+    }
+
+    private static Model load(PartitionSettings settings, String modelFolder, String transeFolder, String key,
+                              String transeKey) {
         int threads = settings.inferenceThreads() > 0 ? settings.inferenceThreads()
                 : Runtime.getRuntime().availableProcessors();
         Path cache = settings.djlCache() != null ? Path.of(settings.djlCache())
@@ -65,31 +93,40 @@ final class ExecutorResources {
                         System.getenv().getOrDefault(DjlRuntime.CACHE_DIR_ENV,
                                 Path.of(System.getProperty("java.io.tmpdir"), "ernie-djl").toString())));
         DjlRuntime.start(cache, threads);
-        Path folder = Path.of(settings.model());
-        EntityTable entities = entities(folder, settings.transeModel());
+        Path folder = Path.of(modelFolder);
+        EntityTable entities = entities(folder, transeFolder, key, transeKey);
         InferenceModel model = DjlRuntime.call(() -> {
             try {
                 return EngineChoice.load(folder, new EngineChoice.Request(ErnieInference.PYTORCH, "auto",
                         EngineChoice.GraphPlace.TEMPORARY, threads));
             } catch (IOException e) {
-                throw new UncheckedIOException("Cannot load the ERNIE model in `" + folder + "` (`model`): "
+                throw new UncheckedIOException("Cannot load the ERNIE model in `" + folder + "` (`" + key + "`): "
                         + e.getMessage(), e);
             }
         });
-        typing = new Typing(settings.model(), settings.transeModel(), model, entities, new Semaphore(settings.inferenceSlots(), true));
-        return typing;
+        return new Model(modelFolder, transeFolder, model, entities);
+    }
+
+    /** The permits of this run's model calls, typing and relations alike ({@code inferenceSlots}). */
+    static synchronized Semaphore slots(PartitionSettings settings) {
+        if (slots == null || !settings.runId().equals(slotsRunId)) {
+            slots = new Semaphore(settings.inferenceSlots(), true);
+            slotsRunId = settings.runId();
+        }
+        return slots;
     }
 
     /**
      * The vectors of the TransE model the ERNIE model was trained with, as ernie.model.load reads them; null for a
-     * model trained without entities. Also the driver's check of the folders before any task runs.
+     * model trained without entities. Also the driver's check of the folders before any task runs; errors name
+     * {@code key} (the model folder's configuration key) and {@code transeKey} (the TransE folder's).
      */
-    static EntityTable entities(Path folder, String transeFolder) {
+    static EntityTable entities(Path folder, String transeFolder, String key, String transeKey) {
         ErnieManifest manifest;
         try {
             manifest = ModelDirectory.readManifest(folder);
         } catch (IOException e) {
-            throw new IllegalArgumentException("`model`: cannot read the ERNIE model in `" + folder + "`: "
+            throw new IllegalArgumentException("`" + key + "`: cannot read the ERNIE model in `" + folder + "`: "
                     + e.getMessage(), e);
         }
         if (!manifest.entities().used()) {
@@ -97,15 +134,15 @@ final class ExecutorResources {
         }
         if (transeFolder == null) {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "`transeModel`: the ERNIE model in `%s` reads the vectors of TransE model `%s`; name its folder "
-                            + "(e.g. <ernie.dir.transe>/<database>/transe/%s).", folder,
+                    "`%s`: the ERNIE model in `%s` reads the vectors of TransE model `%s`; name its folder "
+                            + "(e.g. <ernie.dir.transe>/<database>/transe/%s).", transeKey, folder,
                     manifest.entities().transeModel(), manifest.entities().transeModel()));
         }
-        TransEModelFiles.NamedModel transe = transe(Path.of(transeFolder));
+        TransEModelFiles.NamedModel transe = transe(Path.of(transeFolder), transeKey);
         if (transe.model().dimensions() != manifest.entities().dimension()) {
             throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "`transeModel`: the ERNIE model expects %d-d entity vectors, but the TransE model in `%s` has %d "
-                            + "dimensions.", manifest.entities().dimension(), transeFolder,
+                    "`%s`: the ERNIE model expects %d-d entity vectors, but the TransE model in `%s` has %d "
+                            + "dimensions.", transeKey, manifest.entities().dimension(), transeFolder,
                     transe.model().dimensions()));
         }
         float[][] vectors = new float[transe.entities().size()][];
@@ -115,14 +152,14 @@ final class ExecutorResources {
         return EntityTable.of(transe.entities(), vectors);
     }
 
-    static TransEModelFiles.NamedModel transe(Path folder) {
+    static TransEModelFiles.NamedModel transe(Path folder, String key) {
         if (!Files.isDirectory(folder)) {
-            throw new IllegalArgumentException("`transeModel`: `" + folder + "` is not a folder.");
+            throw new IllegalArgumentException("`" + key + "`: `" + folder + "` is not a folder.");
         }
         try {
             return TransEModelFiles.read(folder);
         } catch (IOException e) {
-            throw new IllegalArgumentException("`transeModel`: cannot read the TransE model in `" + folder + "`: "
+            throw new IllegalArgumentException("`" + key + "`: cannot read the TransE model in `" + folder + "`: "
                     + e.getMessage(), e);
         }
     }

@@ -108,9 +108,11 @@ final class Neo4jConnector {
                 + "END", p);
     }
 
-    String entityRows(String modelKeySpec) {
+    /** @param relationKeySpec the relation model's key spec, the typing model's the other */
+    String entityRows(String modelKeySpec, String relationKeySpec) {
         return entities() + "RETURN id(n) AS nodeId, labelIndex, elementId(n) AS elementId, " + prior()
-                + " AS prior, " + priorValid() + " AS priorValid, " + key(modelKeySpec) + " AS modelKey";
+                + " AS prior, " + priorValid() + " AS priorValid, " + key(modelKeySpec) + " AS modelKey, "
+                + key(relationKeySpec) + " AS relationKey";
     }
 
     /** One row per name: the name property's index, the name's position in it, and whether it is text at all. */
@@ -139,7 +141,8 @@ final class Neo4jConnector {
     String documents() {
         String t = "d." + name(config.textProperty());
         return String.format(Locale.ROOT, "MATCH (d:%s) WHERE %s IS NOT NULL%s RETURN elementId(d) AS document, "
-                        + "CASE WHEN %2$s IS :: STRING THEN %2$s ELSE '' END AS text, %2$s IS :: STRING AS isText",
+                        + "CASE WHEN %2$s IS :: STRING THEN %2$s ELSE '' END AS text, %2$s IS :: STRING AS isText, "
+                        + "id(d) AS nodeId",
                 name(config.documentLabel()), t,
                 config.onlyNew() ? " AND NOT EXISTS { (d)-[:MENTIONS]->() }" : "");
     }
@@ -157,6 +160,56 @@ final class Neo4jConnector {
     static String writeTypes(String property) {
         return "MATCH (n) WHERE elementId(n) = event.entity SET n." + name(property) + " = event.types, n."
                 + name(property + "Scores") + " = event.scores, n." + name(property + "Model") + " = event.model";
+    }
+
+    /** An edge that counts for the graph's conventions: neither MENTIONS nor predicted. */
+    private static String stated(String r) {
+        return String.format(Locale.ROOT, "type(%1$s) <> 'MENTIONS' AND NOT coalesce(%1$s.predicted = true, false)", r);
+    }
+
+    /** How many edges each type has, as {@code RelationConventions} counts them ({@code type}, {@code edges}). */
+    static String conventionTotals() {
+        return "MATCH ()-[r]->() WHERE " + stated("r") + " RETURN type(r) AS type, count(r) AS edges";
+    }
+
+    /**
+     * How often an edge of one type comes back as another ({@code type}, {@code reverse}, {@code edges}); two MATCH
+     * clauses, so that a self-loop is its own reverse, as the plugin counts it.
+     */
+    static String conventionReverses() {
+        return "MATCH (a)-[r]->(b) WHERE " + stated("r") + " MATCH (b)-[back]->(a) WHERE " + stated("back")
+                + " RETURN type(r) AS type, type(back) AS reverse, count(*) AS edges";
+    }
+
+    /**
+     * The relationships of {@code types}, predicted or not, as ernie.relation.write checks them: {@code head},
+     * {@code type}, {@code tail} (node ids), {@code predicted}, {@code status} (null unless a string), {@code edge}
+     * (elementId).
+     */
+    static String relationships(List<String> types) {
+        String list = types.stream().map(Neo4jConnector::literal).collect(Collectors.joining(", ", "[", "]"));
+        return "MATCH (h)-[r]->(t) WHERE type(r) IN " + list + " RETURN id(h) AS head, type(r) AS type, id(t) AS tail, "
+                + "coalesce(r.predicted = true, false) AS predicted, CASE WHEN r.status IS :: STRING THEN r.status "
+                + "END AS status, elementId(r) AS edge";
+    }
+
+    /**
+     * Creates a predicted relationship of {@code type} from {@code event.head} to {@code event.tail} (node ids) with
+     * the event's {@code properties} (the connector hands a nested struct over as null, so they are columns).
+     */
+    static String createRelationships(String type, List<String> properties) {
+        return "MATCH (h) WHERE id(h) = event.head MATCH (t) WHERE id(t) = event.tail CREATE (h)-[r:" + name(type)
+                + "]->(t) " + set(properties);
+    }
+
+    /** Writes a predicted relationship's {@code properties} again ({@code event.edge}: its elementId). */
+    static String updateRelationships(List<String> properties) {
+        return "MATCH ()-[r]->() WHERE elementId(r) = event.edge " + set(properties);
+    }
+
+    private static String set(List<String> properties) {
+        return properties.stream().map(p -> "r." + name(p) + " = event." + name(p))
+                .collect(Collectors.joining(", ", "SET ", ""));
     }
 
     private String anyLabel() {

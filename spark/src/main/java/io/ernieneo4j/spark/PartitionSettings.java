@@ -14,12 +14,15 @@ import java.util.List;
  * @param model       the ERNIE typing model folder, or null to link only
  * @param transeModel the TransE model folder, or null
  * @param temperature the calibration temperature, or NaN for the model's own probabilities
+ * @param relationModel the ERNIE relation model folder, or null to classify no relations
+ * @param relationTranseModel its TransE model folder, or null
  */
 record PartitionSettings(String runId, List<String> entityLabels, List<String> nameProperties, int minLength, boolean stopWords,
                          double minScore, double contextWeight, int maxCandidates,
                          AlignParameters.Inflection inflection, int maxTextLength, String textProperty,
                          String model, String transeModel, double threshold, double minLinkScore, int batchSize,
-                         double temperature, int inferenceSlots, int inferenceThreads, String djlCache)
+                         double temperature, int inferenceSlots, int inferenceThreads, String djlCache,
+                         String relationModel, String relationTranseModel, double relationThreshold)
         implements Serializable {
 
     static PartitionSettings of(SparkJobConfig config, double temperature) {
@@ -28,7 +31,9 @@ record PartitionSettings(String runId, List<String> entityLabels, List<String> n
                 a.minLength(), a.stopWords(), a.minScore(), a.contextWeight(), a.maxCandidates(), a.inflection(),
                 config.maxTextLength(), config.textProperty(), config.model().orElse(null),
                 config.transeModel().orElse(null), config.threshold(), config.minLinkScore(), config.batchSize(),
-                temperature, config.inferenceSlots(), config.inferenceThreads(), config.djlCache().orElse(null));
+                temperature, config.inferenceSlots(), config.inferenceThreads(), config.djlCache().orElse(null),
+                config.relationModel().orElse(null), config.relationTranseModel().orElse(null),
+                config.relationThreshold());
     }
 
     AlignParameters align() {
@@ -37,5 +42,9 @@ record PartitionSettings(String runId, List<String> entityLabels, List<String> n
 
     boolean typing() {
         return model != null;
+    }
+
+    boolean relations() {
+        return relationModel != null;
     }
 }

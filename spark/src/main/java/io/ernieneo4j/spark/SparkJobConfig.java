@@ -13,7 +13,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * What the Spark job does, with the keys and defaults of {@code ernie.align.write} and {@code ernie.type.write}, so
+ * What the Spark job does, with the keys and defaults of {@code ernie.align.write} and {@code ernie.type.write} (and
+ * of {@code ernie.relation.write}, prefixed {@code relation} where typing has the same key), so
  * that a configuration moves between the plugin and the job unchanged. Given as {@code --key value} pairs on the
  * {@code spark-submit} line, or as a map by a caller that uses the job as a library. Unknown keys, missing required
  * ones and values out of range are refused before Spark reads anything, naming the key.
@@ -42,8 +43,9 @@ import java.util.TreeSet;
  *                          model's name; default the model folder's name
  * @param writeProperty     the entity property the types go to (also {@code Scores} and {@code Model} after it)
  * @param threshold         types scored under this are not written
- * @param minLinkScore      mentions linked with a lower score are neither typed nor fed in as entities
- * @param batchSize         examples per model call
+ * @param minLinkScore      mentions linked with a lower score are neither typed, nor paired for relations, nor fed
+ *                          in as entities
+ * @param batchSize         examples per model call (typing and relations)
  * @param temperature       a calibration temperature (ernie.type.evaluate's), or empty for the one saved with the
  *                          model ({@code calibration.json}), if any
  * @param partitions        Spark partitions the documents are spread over; 0: Spark's default parallelism
@@ -51,6 +53,15 @@ import java.util.TreeSet;
  * @param inferenceThreads  PyTorch's intra-op threads per executor JVM; 0: one per core
  * @param djlCache          where DJL unpacks its natives on each executor, or empty for ernie.dir.djl / a
  *                          temporary folder
+ * @param relationModel     an ERNIE relation model folder (as the trainer or ernie.relation.train wrote it), or empty
+ *                          to classify no relations; every executor must be able to read it
+ * @param relationTranseModel the folder of the TransE model the relation model was trained with, or empty for a
+ *                          model trained without entities
+ * @param relationModelName what the written relationships' {@code model} records, as ernie.relation.write records
+ *                          the loaded model's name; default the relation model folder's name
+ * @param relationThreshold relations scored under this are not written (ernie.relation.write's {@code threshold})
+ * @param relationStatus    a review state written on each created or updated relationship
+ *                          (ernie.relation.write's {@code status}), or empty
  */
 public record SparkJobConfig(String url, String user, String password, String database, String documentLabel,
                              String textProperty, boolean onlyNew, int maxTextLength, List<String> entityLabels,
@@ -59,7 +70,10 @@ public record SparkJobConfig(String url, String user, String password, String da
                              AlignParameters align, Optional<String> model, Optional<String> transeModel,
                              Optional<String> modelName, String writeProperty, double threshold,
                              double minLinkScore, int batchSize, Optional<Double> temperature, int partitions,
-                             int inferenceSlots, int inferenceThreads, Optional<String> djlCache) {
+                             int inferenceSlots, int inferenceThreads, Optional<String> djlCache,
+                             Optional<String> relationModel, Optional<String> relationTranseModel,
+                             Optional<String> relationModelName, double relationThreshold,
+                             Optional<String> relationStatus) {
 
     /** ernie.align.write's limit on one text. */
     public static final int DEFAULT_MAX_TEXT_LENGTH = 1_000_000;
@@ -73,7 +87,8 @@ public record SparkJobConfig(String url, String user, String password, String da
             "acronymCase", "primaryNameWeight", "minLength", "stopWords", "minScore", "contextWeight",
             "maxCandidates", "inflection", "model", "transeModel", "modelName", "writeProperty", "threshold",
             "minLinkScore", "batchSize", "temperature", "partitions", "inferenceSlots", "inferenceThreads",
-            "djlCache");
+            "djlCache", "relationModel", "relationTranseModel", "relationModelName", "relationThreshold",
+            "relationStatus");
 
     /** From {@code --key value} pairs, as spark-submit passes the arguments after the jar. */
     public static SparkJobConfig fromArguments(String... arguments) {
@@ -112,11 +127,24 @@ public record SparkJobConfig(String url, String user, String password, String da
                         Arrays.stream(AlignParameters.Inflection.values())
                                 .map(i -> i.name().toLowerCase(Locale.ROOT)).toList()).toUpperCase(Locale.ROOT)));
         Optional<String> model = v.optional("model");
-        for (String typingKey : List.of("transeModel", "modelName", "writeProperty", "threshold", "minLinkScore",
-                "batchSize", "temperature", "inferenceSlots", "inferenceThreads")) {
+        Optional<String> relationModel = v.optional("relationModel");
+        for (String typingKey : List.of("transeModel", "modelName", "writeProperty", "threshold", "temperature")) {
             if (model.isEmpty() && values.containsKey(typingKey)) {
                 throw new IllegalArgumentException(String.format(Locale.ROOT,
                         "`%s` is a typing setting: name the ERNIE typing model folder in `model`.", typingKey));
+            }
+        }
+        for (String relationKey : List.of("relationTranseModel", "relationModelName", "relationThreshold",
+                "relationStatus")) {
+            if (relationModel.isEmpty() && values.containsKey(relationKey)) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "`%s` is a relation setting: name the "
+                        + "ERNIE relation model folder in `relationModel`.", relationKey));
+            }
+        }
+        for (String modelKey : List.of("minLinkScore", "batchSize", "inferenceSlots", "inferenceThreads")) {
+            if (model.isEmpty() && relationModel.isEmpty() && values.containsKey(modelKey)) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "`%s` is a model setting: name an ERNIE "
+                        + "typing model folder in `model` or a relation model folder in `relationModel`.", modelKey));
             }
         }
         Optional<Double> temperature = v.optional("temperature").map(t -> v.decimal("temperature", 1.0, 0.01, 100.0));
@@ -132,7 +160,9 @@ public record SparkJobConfig(String url, String user, String password, String da
                 v.decimal("threshold", DEFAULT_THRESHOLD, 0.0, 1.0), v.decimal("minLinkScore", 0.0, 0.0, 1.0),
                 v.integer("batchSize", DEFAULT_BATCH_SIZE, 1, 4096), temperature,
                 v.integer("partitions", 0, 0, 1_000_000), v.integer("inferenceSlots", 1, 1, 64),
-                v.integer("inferenceThreads", 0, 0, 1_024), v.optional("djlCache"));
+                v.integer("inferenceThreads", 0, 0, 1_024), v.optional("djlCache"), relationModel,
+                v.optional("relationTranseModel"), v.optional("relationModelName"),
+                v.decimal("relationThreshold", DEFAULT_THRESHOLD, 0.0, 1.0), v.optional("relationStatus"));
         v.rejectUnknown();
         return config;
     }
@@ -140,6 +170,12 @@ public record SparkJobConfig(String url, String user, String password, String da
     /** The name {@code <writeProperty>Model} records: {@code modelName}, else the model folder's own name. */
     public String recordedModelName() {
         return modelName.orElseGet(() -> java.nio.file.Path.of(model.orElseThrow()).getFileName().toString());
+    }
+
+    /** What the relationships' {@code model} records: {@code relationModelName}, else the folder's own name. */
+    public String recordedRelationModelName() {
+        return relationModelName.orElseGet(() -> java.nio.file.Path.of(relationModel.orElseThrow()).getFileName()
+                .toString());
     }
 
     /** Reads typed values out of the string map, each error naming its key. */

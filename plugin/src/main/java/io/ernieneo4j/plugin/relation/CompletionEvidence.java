@@ -2,6 +2,9 @@ package io.ernieneo4j.plugin.relation;
 
 import io.ernieneo4j.plugin.common.EntityKey;
 import io.ernieneo4j.trainer.completion.EvidenceFusion;
+import io.ernieneo4j.trainer.completion.RelationConventions;
+import io.ernieneo4j.trainer.completion.RelationProposals.Sentence;
+import io.ernieneo4j.trainer.completion.RelationProposals;
 import io.ernieneo4j.trainer.completion.TextEvidence;
 import io.ernieneo4j.trainer.completion.TypeConstraints;
 import io.ernieneo4j.trainer.run.Termination;
@@ -36,9 +39,6 @@ import java.util.stream.Collectors;
 final class CompletionEvidence {
 
     private static final int CHECK_EVERY = 10_000;
-
-    /** The sentence that speaks most for a fact, its offsets oriented as the fact is written (head first). */
-    record Sentence(long documentId, int headStart, int headEnd, int tailStart, int tailEnd, double probability) {}
 
     /** What the text says about one fact: the aggregate and the sentences that speak most for it. */
     static final class FactText {
@@ -133,13 +133,13 @@ final class CompletionEvidence {
      * and what each source said: {@code textScore} (the aggregated probability), {@code graphScore} (TransE's
      * {@code -distance}; absent without a vector), {@code typeScore} (the type density), {@code sentences}.
      */
-    List<RelationClassification.Proposal> proposals(EvidenceFusion fusion, double threshold) {
-        List<RelationClassification.Proposal> proposals = new ArrayList<>();
+    List<RelationProposals.Proposal> proposals(EvidenceFusion fusion, double threshold) {
+        List<RelationProposals.Proposal> proposals = new ArrayList<>();
         facts.forEach((fact, text) -> {
             EvidenceFusion.Candidate candidate = candidate(fact);
             double probability = fusion.probability(candidate);
             if (probability >= threshold) {
-                proposals.add(new RelationClassification.Proposal(fact, probability, text.best(), sources(fact)));
+                proposals.add(new RelationProposals.Proposal(fact, probability, text.best(), sources(fact)));
             }
         });
         return proposals;

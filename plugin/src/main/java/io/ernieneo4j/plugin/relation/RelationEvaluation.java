@@ -5,6 +5,7 @@ import io.ernieneo4j.plugin.model.MentionPrediction;
 import io.ernieneo4j.plugin.transe.TransEModelRegistry;
 import io.ernieneo4j.trainer.completion.EvidenceFusion;
 import io.ernieneo4j.trainer.completion.RankingMetrics;
+import io.ernieneo4j.trainer.completion.RelationConventions;
 import io.ernieneo4j.trainer.ernie.ErnieManifest;
 import io.ernieneo4j.trainer.run.SeededShare;
 import io.ernieneo4j.trainer.transe.TransEModelFiles;
@@ -62,7 +63,7 @@ final class RelationEvaluation {
         }
         List<EvidenceFusion.Source> sources = config.evidence().stream()
                 .filter(s -> transe != null || s != EvidenceFusion.Source.GRAPH).toList();
-        RelationConventions conventions = RelationConventions.learn(tx, prediction.termination());
+        RelationConventions conventions = GraphConventions.learn(tx, prediction.termination());
         MentionPrediction.Run<RelationEvidence.PairScores> run = prediction.run(config.documents(),
                 RelationEvidence.TASK);
         String splitProperty = config.splitProperty();

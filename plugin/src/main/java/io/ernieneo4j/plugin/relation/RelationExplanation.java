@@ -4,6 +4,8 @@ import io.ernieneo4j.plugin.model.DocumentMentions;
 import io.ernieneo4j.plugin.model.ErnieModelCatalog;
 import io.ernieneo4j.plugin.model.MentionPrediction;
 import io.ernieneo4j.trainer.completion.EvidenceFusion;
+import io.ernieneo4j.trainer.completion.RelationConventions;
+import io.ernieneo4j.trainer.completion.RelationProposals.Sentence;
 import org.neo4j.graphdb.Direction;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Label;
@@ -44,7 +46,7 @@ final class RelationExplanation {
         List<String> labels = ErnieModelCatalog.use(db.databaseName(), request.modelName(),
                 loaded -> loaded.loaded().manifest().labels());
         Set<String> relationTypes = CompletionEvidence.relationTypes(labels, List.of());
-        RelationConventions conventions = RelationConventions.learn(tx, prediction.termination());
+        RelationConventions conventions = GraphConventions.learn(tx, prediction.termination());
         RelationConventions.Fact fact = conventions.canonical(head.getId(), type, tail.getId());
         Set<String> forms = new LinkedHashSet<>();
         conventions.statements(fact).forEach(f -> forms.add(f.type()));
@@ -65,7 +67,7 @@ final class RelationExplanation {
         List<Map<String, Object>> sentences = new ArrayList<>();
         CompletionEvidence.FactText text = evidence.facts().get(fact);
         if (text != null) {
-            for (CompletionEvidence.Sentence s : text.top) {
+            for (Sentence s : text.top) {
                 Map<String, Object> sentence = new LinkedHashMap<>();
                 sentence.put("document", s.documentId());
                 sentence.put("text", tx.getNodeById(s.documentId()).getProperty(request.textProperty(), null));

@@ -2,11 +2,13 @@ package io.ernieneo4j.plugin.relation;
 
 import io.ernieneo4j.plugin.common.ConfigMap;
 import io.ernieneo4j.plugin.common.NodeArguments;
-import io.ernieneo4j.plugin.model.ErnieModelCatalog;
 import io.ernieneo4j.plugin.model.DocumentMentions;
+import io.ernieneo4j.plugin.model.ErnieModelCatalog;
 import io.ernieneo4j.plugin.model.MentionEstimate;
 import io.ernieneo4j.plugin.model.MentionPrediction;
 import io.ernieneo4j.plugin.model.SavedScoring;
+import io.ernieneo4j.trainer.completion.RelationConventions;
+import io.ernieneo4j.trainer.completion.RelationProposals;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Transaction;
 import org.neo4j.logging.Log;
@@ -77,9 +79,9 @@ public class RelationProc {
         String status = config.optionalString("status").orElse(null);
         Optional<FittedFusion> fitted = fusion(config, request.modelName());
         MentionPrediction prediction = prediction("ernie.relation.write");
-        RelationConventions conventions = RelationConventions.learn(tx, prediction.termination());
+        RelationConventions conventions = GraphConventions.learn(tx, prediction.termination());
         log.info("ernie.relation.write: %s", conventions.describe());
-        RelationClassification.Proposals proposals;
+        RelationProposals.Proposals proposals;
         MentionPrediction.Run<?> run;
         if (fitted.isPresent()) {
             List<String> labels = ErnieModelCatalog.use(db.databaseName(), request.modelName(),
@@ -88,12 +90,13 @@ public class RelationProc {
             CompletionEvidence evidence = CompletionEvidence.collect(tx, prediction.termination(), pairs.rows(),
                     labels, CompletionEvidence.relationTypes(labels, List.of()), conventions, fitted, r -> true);
             // every fact is scored once from all its forms: nothing is merged
-            proposals = new RelationClassification.Proposals(
+            proposals = new RelationProposals.Proposals(
                     evidence.proposals(fitted.get().fusion(), request.threshold()), 0);
             run = pairs;
         } else {
             MentionPrediction.Run<RelationResult> rows = prediction.run(request, RelationClassification.TASK);
-            proposals = RelationClassification.proposals(rows.rows(), conventions);
+            proposals = RelationProposals.of(rows.rows().stream().map(RelationResult::prediction).toList(),
+                    conventions);
             run = rows;
         }
         long writeStart = System.nanoTime();
@@ -195,7 +198,14 @@ public class RelationProc {
             @Description("Start of the head mention.") long headStart,
             @Description("End of the head mention.") long headEnd,
             @Description("Start of the tail mention.") long tailStart,
-            @Description("End of the tail mention.") long tailEnd) {}
+            @Description("End of the tail mention.") long tailEnd) {
+
+        /** The row as the trainer's proposals read it. */
+        RelationProposals.Prediction prediction() {
+            return new RelationProposals.Prediction(documentId, headNodeId, relation, tailNodeId, score,
+                    (int) headStart, (int) headEnd, (int) tailStart, (int) tailEnd);
+        }
+    }
 
     public record ExplainResult(
             @Description("The fact's head as the graph would state it.") long headNodeId,

@@ -41,34 +41,11 @@ import static org.assertj.core.api.Assertions.within;
 class SparkJobTest extends ClasspathHarness {
 
     private static final List<String> TYPES = List.of("LOC", "ORG", "PER");
-    private static final String ENTITIES = """
-            CREATE (dc:Entity {name: 'Washington, D.C.', aliases: ['DC']}),
-                   (wa:Entity {name: 'Washington', aliases: ['Washington State']}),
-                   (gw:Entity {name: 'George Washington'}),
-                   (us:Entity {name: 'United States', aliases: ['US', 'USA', 'America']}),
-                   (potomac:Entity {name: 'Potomac River'}),
-                   (mp:Entity {name: 'Mercury (planet)'}),
-                   (me:Entity {name: 'Mercury (element)', aliases: ['quicksilver', 'Hg']}),
-                   (sun:Entity {name: 'Sun'}),
-                   (moon:Entity {name: 'Moon', aliases: ['Luna']}),
-                   (nasa:Entity {name: 'NASA', aliases: ['National Aeronautics and Space Administration']}),
-                   (gas:Entity {name: 'GAS', aliases: ['Get Away Special']}),
-                   (:Entity {name: 'gas'}),
-                   (jaguar:Entity {name: 'Jaguar', aliases: ['Panthera onca']}),
-                   (cars:Entity {name: 'Jaguar Cars', aliases: ['Jaguar', 'Jaguar Land Rover']}),
-                   (tata:Entity {name: 'Tata Motors'}),
-                   (uk:Entity {name: 'United Kingdom', aliases: ['UK', 'Britain']}),
-                   (amazon:Entity {name: 'Amazon rainforest'}),
-                   (apollo:Entity {name: 'Apollo 11'}),
-                   (saturn:Entity {name: 'Saturn V'}),
-                   (florida:Entity {name: 'Florida'}),
-                   (armstrong:Entity {name: 'Neil Armstrong'}),
-                   (dc)-[:CAPITAL_OF]->(us), (dc)-[:ON]->(potomac), (wa)-[:PART_OF]->(us), (gw)-[:PRESIDENT_OF]->(us),
-                   (florida)-[:PART_OF]->(us), (nasa)-[:AGENCY_OF]->(us), (mp)-[:ORBITS]->(sun),
-                   (apollo)-[:OPERATED_BY]->(nasa), (apollo)-[:LAUNCHED_ON]->(saturn), (apollo)-[:LANDED_ON]->(moon),
-                   (apollo)-[:LAUNCHED_FROM]->(florida), (armstrong)-[:CREW_OF]->(apollo), (gas)-[:RUN_BY]->(nasa),
-                   (jaguar)-[:LIVES_IN]->(amazon), (cars)-[:OWNED_BY]->(tata), (cars)-[:BASED_IN]->(uk)
-            RETURN 1""";
+    /**
+     * The relation model's labels: an inverse pair and a symmetric type the relations test adds to the graph; no
+     * {@code no_relation}, which a random model may predict for every pair.
+     */
+    private static final List<String> RELATIONS = List.of("HAS_PART", "NEAR", "PART_OF");
     private static final List<String> TEXTS = List.of(
             "Apollo 11 left Florida on a Saturn V; NASA flew the crew home to Washington, D.C. and the US.",
             "Mercury (planet) is closest to the Sun. Mercury, unlike Mercury (element), is not a metal; quicksilver is.",
@@ -95,7 +72,7 @@ class SparkJobTest extends ClasspathHarness {
         transeModels = Files.createTempDirectory("transe-models");
         System.setProperty("ernie.dir.models", models.toString());
         System.setProperty("ernie.dir.transe", transeModels.toString());
-        bolt.single(ENTITIES);
+        bolt.single(NamedEntityGraph.ENTITIES);
         bolt.single("CALL ernie.transe.train({modelName: 'entities', nodeLabels: ['Entity'], dimensions: 100, "
                 + "epochs: 20, concurrency: 1, writeProperty: 'transe'})");
         for (String text : TEXTS) {
@@ -109,8 +86,11 @@ class SparkJobTest extends ClasspathHarness {
         DjlRuntime.start(Path.of("target", "djl-cache"));
         DjlRuntime.call(() -> {
             try (ErnieModel model = ErnieModel.random(ErnieConfig.bert(32, 2, 64, 2), ErnieTask.TYPING, TYPES,
-                    Device.cpu(), 7)) {
+                    Device.cpu(), 7);
+                 ErnieModel relation = ErnieModel.random(ErnieConfig.bert(32, 2, 64, 2), ErnieTask.RELATION,
+                         RELATIONS, Device.cpu(), 11)) {
                 ModelDirectory.save(model, tokenizer, 64, "entities", models.resolve("tiny-typing"));
+                ModelDirectory.save(relation, tokenizer, 64, "entities", models.resolve("tiny-relation"));
                 return null;
             } catch (Exception e) {
                 throw new IllegalStateException(e);
@@ -121,7 +101,8 @@ class SparkJobTest extends ClasspathHarness {
     @AfterAll
     static void clearSettings() throws Exception {
         // the registry of loaded models is the JVM's: another test class's server must not find this one's
-        bolt.rows("CALL ernie.model.list() YIELD modelName, loaded WHERE loaded AND modelName = 'spark-tiny' "
+        bolt.rows("CALL ernie.model.list() YIELD modelName, loaded "
+                + "WHERE loaded AND modelName IN ['spark-tiny', 'spark-relation'] "
                 + "CALL ernie.model.drop(modelName) YIELD modelName AS dropped RETURN dropped");
         System.clearProperty("ernie.dir.models");
         System.clearProperty("ernie.dir.transe");
@@ -212,6 +193,21 @@ class SparkJobTest extends ClasspathHarness {
         assertThatThrownBy(() -> SparkJobConfig.from(Map.of("url", "bolt://127.0.0.1:1", "documentLabel", "D",
                 "textProperty", "text", "entityLabels", "Entity", "threshold", "0.5")))
                 .hasMessageContaining("`threshold` is a typing setting: name the ERNIE typing model folder in `model`");
+        assertThatThrownBy(() -> SparkJobConfig.from(Map.of("url", "bolt://127.0.0.1:1", "documentLabel", "D",
+                "textProperty", "text", "entityLabels", "Entity", "relationThreshold", "0.5")))
+                .hasMessageContaining("`relationThreshold` is a relation setting: name the ERNIE relation model "
+                        + "folder in `relationModel`");
+        assertThatThrownBy(() -> SparkJobConfig.from(Map.of("url", "bolt://127.0.0.1:1", "documentLabel", "D",
+                "textProperty", "text", "entityLabels", "Entity", "relationModel", "m", "relationThreshold", "1.5")))
+                .hasMessageContaining("Value for `relationThreshold` was `1.5`, but must be a number within the "
+                        + "range [0.0, 1.0]");
+        assertThatThrownBy(() -> SparkJobConfig.from(Map.of("url", "bolt://127.0.0.1:1", "documentLabel", "D",
+                "textProperty", "text", "entityLabels", "Entity", "relationModel", "m", "relationTreshold", "0.5")))
+                .hasMessageContaining("Unexpected configuration key: `relationTreshold` (did you mean "
+                        + "`relationThreshold`?)");
+        assertThatThrownBy(() -> SparkJobConfig.from(Map.of("url", "bolt://127.0.0.1:1", "documentLabel", "D",
+                "textProperty", "text", "entityLabels", "Entity", "batchSize", "8")))
+                .hasMessageContaining("`batchSize` is a model setting");
         // and through spark-submit's arguments: the job exits with the message, having read nothing
         Map<String, String> options = jobOptions();
         options.put("transeModel", transeModels.resolve("nothing-here").toString());
@@ -232,6 +228,111 @@ class SparkJobTest extends ClasspathHarness {
         assertThat(failed.exitCode()).isNotZero();
         assertThat(failed.output()).contains("`text` of node", "must not be empty");
         assertThat(bolt.count("MATCH (:BadDoc)-[m:MENTIONS]->() RETURN count(m)")).isZero();
+    }
+
+    private static final String RELATION_THRESHOLD = "0.0";
+    /** Every predicted relationship, named by its nodes and its evidence's text (the two writers' documents differ). */
+    private static final String PREDICTED = "MATCH (h)-[r {predicted: true}]->(t) MATCH (d) WHERE id(d) = r.evidence "
+            + "RETURN elementId(h) AS head, type(r) AS type, elementId(t) AS tail, r.score AS score, r.model AS model, "
+            + "d.text AS evidence, r.headStart AS headStart, r.headEnd AS headEnd, r.tailStart AS tailStart, "
+            + "r.tailEnd AS tailEnd, r.status AS status, h.name + ' ' + type(r) + ' ' + t.name AS fact "
+            + "ORDER BY head, type, tail";
+    private static final String PLUGIN_RELATIONS = "CALL ernie.relation.write({modelName: 'spark-relation', "
+            + "documentLabel: 'PluginDoc', threshold: " + RELATION_THRESHOLD + ", batchSize: 4}) "
+            + "YIELD predictions, factsMerged, relationshipsCreated, relationshipsUpdated, alreadyKnown, rejected, "
+            + "examples, examplesTooLong RETURN *";
+
+    /** The job's options for relations alone: the linking settings, this server, the relation model. */
+    private static Map<String, String> relationOptions() {
+        Map<String, String> options = new LinkedHashMap<>(LINKING);
+        options.put("url", server.boltUri().toString());
+        options.put("documentLabel", "SparkDoc");
+        options.put("textProperty", "text");
+        options.put("relationModel", models.resolve("tiny-relation").toString());
+        options.put("relationTranseModel", transeModels.resolve("neo4j").resolve("transe").resolve("entities")
+                .toString());
+        options.put("relationModelName", "spark-relation");
+        options.put("relationThreshold", RELATION_THRESHOLD);
+        options.put("batchSize", "4");
+        return options;
+    }
+
+    @Test
+    @Order(5)
+    void classifiesRelationsAsThePluginsWriteDoes() throws Exception {
+        // an inverse pair (PART_OF/HAS_PART, tied: HAS_PART is written) and a symmetric type (NEAR), learnt from
+        // the graph; both writers link again on the graph with them
+        bolt.single("MATCH (us:Entity {name: 'United States'}), (wa:Entity {name: 'Washington'}), "
+                + "(fl:Entity {name: 'Florida'}), (dc:Entity {name: 'Washington, D.C.'}), "
+                + "(potomac:Entity {name: 'Potomac River'}) CREATE (us)-[:HAS_PART]->(wa), (us)-[:HAS_PART]->(fl), "
+                + "(dc)-[:NEAR]->(potomac), (potomac)-[:NEAR]->(dc) RETURN 1");
+        bolt.single(ALIGN);
+        bolt.single("CALL ernie.model.load('spark-relation', {path: 'tiny-relation'})");
+        Map<String, Object> plugin = bolt.single(PLUGIN_RELATIONS);
+        List<Map<String, Object>> written = bolt.rows(PREDICTED);
+        System.out.printf("ernie.relation.write: %s; %s%n", plugin, written.stream().map(r -> r.get("fact")).toList());
+        assertThat(written).hasSize(((Long) plugin.get("relationshipsCreated")).intValue()).isNotEmpty();
+        // the job must find the same facts itself: the plugin's go
+        bolt.single("MATCH ()-[r {predicted: true}]->() DELETE r RETURN count(r)");
+
+        SparkJob.Result job = SparkJob.run(2, relationOptions(), workingDir.resolve("spark-run-5"), 300);
+        assertThat(job.exitCode()).as(SparkJob.tail(job.output())).isZero();
+        SparkJob.Relations relations = job.relations();
+        System.out.println("Spark job: " + relations);
+        assertThat(relations).isNotNull();
+        assertThat(relations.examples()).isEqualTo(plugin.get("examples"));
+        assertThat(relations.tooLong()).isEqualTo(plugin.get("examplesTooLong"));
+        assertThat(relations.predictions()).isEqualTo(plugin.get("predictions"));
+        assertThat(relations.merged()).isEqualTo(plugin.get("factsMerged"));
+        assertThat(relations.alreadyKnown()).isEqualTo(plugin.get("alreadyKnown"));
+        assertThat(relations.created()).isEqualTo(plugin.get("relationshipsCreated"));
+        assertSameRelationships(bolt.rows(PREDICTED), written);
+
+        // a rerun writes the same relationships again rather than adding any
+        SparkJob.Result again = SparkJob.run(1, relationOptions(), workingDir.resolve("spark-run-6"), 300);
+        assertThat(again.exitCode()).as(SparkJob.tail(again.output())).isZero();
+        assertThat(again.relations().created()).isZero();
+        assertThat(again.relations().updated()).isEqualTo(written.size());
+        assertSameRelationships(bolt.rows(PREDICTED), written);
+
+        // a curator rejects one and accepts another: the job leaves both alone, as the plugin does
+        bolt.single("MATCH ()-[r {predicted: true}]->() WITH r ORDER BY elementId(r) LIMIT 1 "
+                + "SET r.status = 'rejected' RETURN count(r)");
+        if (written.size() > 1) {
+            bolt.single("MATCH ()-[r {predicted: true}]->() WHERE r.status IS NULL WITH r ORDER BY elementId(r) "
+                    + "LIMIT 1 SET r.status = 'accepted' RETURN count(r)");
+        }
+        long accepted = written.size() > 1 ? 1 : 0;
+        Map<String, String> withStatus = relationOptions();
+        withStatus.put("relationStatus", "candidate");
+        SparkJob.Result reviewed = SparkJob.run(1, withStatus, workingDir.resolve("spark-run-7"), 300);
+        assertThat(reviewed.exitCode()).as(SparkJob.tail(reviewed.output())).isZero();
+        assertThat(reviewed.relations()).isEqualTo(new SparkJob.Relations(relations.examples(), relations.tooLong(),
+                relations.predictions(), relations.merged(), 0, written.size() - 1 - accepted,
+                relations.alreadyKnown() + accepted, 1));
+        assertThat(bolt.count("MATCH ()-[r {predicted: true, status: 'candidate'}]->() RETURN count(r)"))
+                .isEqualTo(written.size() - 1 - accepted);
+        Map<String, Object> pluginAgain = bolt.single(PLUGIN_RELATIONS);
+        assertThat(pluginAgain).containsEntry("relationshipsCreated", 0L).containsEntry("rejected", 1L)
+                .containsEntry("relationshipsUpdated", written.size() - 1 - accepted)
+                .containsEntry("alreadyKnown", relations.alreadyKnown() + accepted);
+        assertThat(bolt.count("MATCH ()-[r {predicted: true}]->() RETURN count(r)")).isEqualTo(written.size());
+    }
+
+    /** The same relationships between the same nodes, with the same properties (scores to 1e-5). */
+    private static void assertSameRelationships(List<Map<String, Object>> actual, List<Map<String, Object>> expected) {
+        assertThat(actual).extracting(r -> r.get("fact")).containsExactlyElementsOf(
+                expected.stream().map(r -> r.get("fact")).toList());
+        for (int i = 0; i < expected.size(); i++) {
+            Map<String, Object> a = actual.get(i);
+            Map<String, Object> e = expected.get(i);
+            for (String key : List.of("head", "type", "tail", "model", "evidence", "headStart", "headEnd",
+                    "tailStart", "tailEnd")) {
+                assertThat(a.get(key)).as("%s of %s", key, e.get("fact")).isEqualTo(e.get(key));
+            }
+            assertThat((Double) a.get("score")).as("score of %s", e.get("fact"))
+                    .isCloseTo((Double) e.get("score"), within(1e-5));
+        }
     }
 
     /**

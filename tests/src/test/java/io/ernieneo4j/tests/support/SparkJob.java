@@ -27,10 +27,23 @@ public final class SparkJob {
             + "(\\d+) mentions typed \\((\\d+) too long for the model\\), (\\d+) entities typed; dictionary of (\\d+) "
             + "entities; (\\d+) ms \\((\\d+) reading the dictionary, (\\d+) linking and typing, (\\d+) writing\\)");
 
-    /** What the job printed: its summary's numbers, and its output for failures. */
+    private static final Pattern RELATIONS = Pattern.compile("; (\\d+) mention pairs classified \\((\\d+) too long "
+            + "for the model\\), (\\d+) facts predicted \\((\\d+) merged\\): (\\d+) relationships created, (\\d+) "
+            + "updated, (\\d+) already known, (\\d+) rejected");
+
+    /**
+     * What the job printed: its summary's numbers, and its output for failures.
+     *
+     * @param relations its relation classification's numbers; null when it ran without a relation model
+     */
     public record Result(int exitCode, String output, long documents, long mentions, long examples, long tooLong,
                          long entitiesTyped, long dictionarySize, long millis, long dictionaryMillis,
-                         long computeMillis, long writeMillis) {
+                         long computeMillis, long writeMillis, Relations relations) {
+    }
+
+    /** The summary's relation part, as ernie.relation.write's columns count. */
+    public record Relations(long examples, long tooLong, long predictions, long merged, long created, long updated,
+                            long alreadyKnown, long rejected) {
     }
 
     /**
@@ -124,12 +137,17 @@ public final class SparkJob {
         String printed = Files.readString(output);
         Matcher m = SUMMARY.matcher(printed);
         if (process.exitValue() != 0 || !m.find()) {
-            return new Result(process.exitValue(), printed, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
+            return new Result(process.exitValue(), printed, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, null);
         }
+        Matcher r = RELATIONS.matcher(printed);
+        Relations relations = !r.find(m.end()) || r.start() != m.end() ? null
+                : new Relations(Long.parseLong(r.group(1)), Long.parseLong(r.group(2)), Long.parseLong(r.group(3)),
+                Long.parseLong(r.group(4)), Long.parseLong(r.group(5)), Long.parseLong(r.group(6)),
+                Long.parseLong(r.group(7)), Long.parseLong(r.group(8)));
         return new Result(0, printed, Long.parseLong(m.group(1)), Long.parseLong(m.group(2)),
                 Long.parseLong(m.group(3)), Long.parseLong(m.group(4)), Long.parseLong(m.group(5)),
                 Long.parseLong(m.group(6)), Long.parseLong(m.group(7)), Long.parseLong(m.group(8)),
-                Long.parseLong(m.group(9)), Long.parseLong(m.group(10)));
+                Long.parseLong(m.group(9)), Long.parseLong(m.group(10)), relations);
     }
 
     /**
@@ -150,7 +168,10 @@ public final class SparkJob {
     /** The last lines of a long output, for a failure message. */
     public static String tail(String output) {
         String[] lines = output.split("\n");
-        return String.join("\n", java.util.Arrays.copyOfRange(lines, Math.max(0, lines.length - 60), lines.length));
+        // the first exceptions' own lines: a long stack trace pushes them out of the tail
+        List<String> causes = java.util.Arrays.stream(lines).filter(l -> l.contains("Exception: ")).limit(5).toList();
+        return String.join("\n", causes) + "\n...\n"
+                + String.join("\n", java.util.Arrays.copyOfRange(lines, Math.max(0, lines.length - 60), lines.length));
     }
 
     /** An argument as a java argument file wants it: quoted, backslashes and quotes escaped. */

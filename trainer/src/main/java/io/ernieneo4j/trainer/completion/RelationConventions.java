@@ -1,12 +1,4 @@
-package io.ernieneo4j.plugin.relation;
-
-import io.ernieneo4j.trainer.run.Termination;
-import org.neo4j.graphdb.Direction;
-import org.neo4j.graphdb.Node;
-import org.neo4j.graphdb.Relationship;
-import org.neo4j.graphdb.RelationshipType;
-import org.neo4j.graphdb.ResourceIterable;
-import org.neo4j.graphdb.Transaction;
+package io.ernieneo4j.trainer.completion;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,16 +13,16 @@ import java.util.TreeSet;
  * and the other way round (WordNet's hypernym and hyponym), and a type is symmetric when its edges (almost) always
  * come back ({@code similar to}). A fact one of these states twice is written once: in the pair's canonical type
  * (the one with more edges; on a tie, the first by name), and a symmetric fact from the lower node id. Predicted
- * edges ({@code predicted: true}) do not count.
+ * edges ({@code predicted: true}) do not count. Neo4j-free: the plugin counts the edges in its transaction, the Spark
+ * job through the connector, and both decide here.
  */
-final class RelationConventions {
+public final class RelationConventions {
 
     /** The share of a type's edges whose reverse must be there for the pair (or the symmetry) to hold. */
-    static final double AGREEMENT = 0.9;
-    private static final int CHECK_EVERY = 10_000;
+    public static final double AGREEMENT = 0.9;
 
     /** A fact as written: {@code (head)-[:type]->(tail)}. */
-    record Fact(long head, String type, long tail) {}
+    public record Fact(long head, String type, long tail) {}
 
     private final Map<String, String> partner;
     private final Set<String> inverted;
@@ -43,44 +35,14 @@ final class RelationConventions {
     }
 
     /**
-     * Counts, over every relationship type but {@code MENTIONS}, how often each edge comes back as each type; one
-     * pass over the nodes.
+     * The conventions that the counts of a graph's edges show.
+     *
+     * @param total how many edges (not predicted, not {@code MENTIONS}) each type has
+     * @param back  for each type {@code A} and type {@code B}: how many pairs of an {@code (x)-[:A]->(y)} edge and a
+     *              {@code (y)-[:B]->(x)} edge there are (a self-loop is its own reverse); also not predicted, not
+     *              {@code MENTIONS}
      */
-    @SuppressWarnings("deprecation") // internal node ids, within this transaction
-    static RelationConventions learn(Transaction tx, Termination termination) {
-        List<RelationshipType> types = new ArrayList<>();
-        tx.getAllRelationshipTypesInUse().forEach(t -> {
-            if (!t.name().equals("MENTIONS")) {
-                types.add(t);
-            }
-        });
-        RelationshipType[] wanted = types.toArray(RelationshipType[]::new);
-        Map<String, Long> total = new HashMap<>();
-        Map<String, Map<String, Long>> back = new HashMap<>();
-        long nodes = 0;
-        try (ResourceIterable<Node> all = tx.getAllNodes()) {
-            for (Node node : all) {
-                if (++nodes % CHECK_EVERY == 0) {
-                    termination.assertRunning();
-                }
-                Map<Long, List<String>> incoming = new HashMap<>();
-                for (Relationship r : node.getRelationships(Direction.INCOMING, wanted)) {
-                    if (!isPredicted(r)) {
-                        incoming.computeIfAbsent(r.getStartNodeId(), k -> new ArrayList<>(2)).add(r.getType().name());
-                    }
-                }
-                for (Relationship r : node.getRelationships(Direction.OUTGOING, wanted)) {
-                    if (isPredicted(r)) {
-                        continue;
-                    }
-                    String type = r.getType().name();
-                    total.merge(type, 1L, Long::sum);
-                    for (String reverse : incoming.getOrDefault(r.getEndNodeId(), List.of())) {
-                        back.computeIfAbsent(type, k -> new HashMap<>()).merge(reverse, 1L, Long::sum);
-                    }
-                }
-            }
-        }
+    public static RelationConventions of(Map<String, Long> total, Map<String, Map<String, Long>> back) {
         Map<String, String> partner = new HashMap<>();
         Set<String> inverted = new TreeSet<>();
         Set<String> symmetric = new TreeSet<>();
@@ -109,7 +71,7 @@ final class RelationConventions {
     }
 
     /** The fact as the graph states it. */
-    Fact canonical(long head, String type, long tail) {
+    public Fact canonical(long head, String type, long tail) {
         if (inverted.contains(type)) {
             return new Fact(tail, partner.get(type), head);
         }
@@ -120,7 +82,7 @@ final class RelationConventions {
     }
 
     /** Every way the graph may state a canonical fact: itself, its inverse, its mirror. */
-    List<Fact> statements(Fact canonical) {
+    public List<Fact> statements(Fact canonical) {
         List<Fact> forms = new ArrayList<>(2);
         forms.add(canonical);
         String inverse = partner.get(canonical.type());
@@ -134,7 +96,7 @@ final class RelationConventions {
     }
 
     /** Inverse pairs, canonical type first, and symmetric types, for the log. */
-    String describe() {
+    public String describe() {
         List<String> pairs = new ArrayList<>();
         for (String written : inverted) {
             pairs.add(partner.get(written) + "/" + written);
@@ -142,7 +104,4 @@ final class RelationConventions {
         return "inverse pairs " + pairs + ", symmetric " + symmetric;
     }
 
-    private static boolean isPredicted(Relationship r) {
-        return Boolean.TRUE.equals(r.getProperty("predicted", false));
-    }
 }

@@ -75,6 +75,17 @@ class DemoCheckQueryTest extends ClasspathHarness {
         assertThat((Double) evaluated.get("linkingAccuracy"))
                 .isCloseTo(Math.round(1000.0 * (goldMentions - relinked) / goldMentions) / 1000.0, within(1e-9));
         assertThat((List<?>) evaluated.get("mostFrequentErrors")).isNotEmpty().hasSizeLessThanOrEqualTo(5);
+
+        // the definitions' headwords: each definition's first mention is then its own synset, a gold link
+        Map<String, Object> headwords = bolt.single(before.get(indexOf(before, "AS headwordGoldLinks")));
+        long definitions = bolt.count("MATCH (t:Text {kind: 'definition'}) RETURN count(t)");
+        assertThat((Long) headwords.get("headwordGoldLinks")).isGreaterThan(definitions / 2);
+        assertThat(bolt.count("MATCH (t:Text {kind: 'definition'})-[m:MENTIONS {start: 0}]->(s:Synset) "
+                + "MATCH (own:Synset {id: split(t.id, '#')[0]}) "
+                + "WHERE any(lemma IN s.lemmas WHERE lemma IN own.lemmas) AND NOT (s = own AND m.score = 1.0) "
+                + "RETURN count(m)")).as("headwords not linked to their own synset").isZero();
+        assertThat(bolt.single(before.get(indexOf(before, "AS headwordGoldLinks"))))
+                .as("idempotent").containsEntry("headwordGoldLinks", 0L);
     }
 
     private static int indexOf(List<String> statements, String text) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 
 import ai.djl.Device;
 import io.ernieneo4j.trainer.engine.DjlRuntime;
+import io.ernieneo4j.trainer.ernie.DeviceChoice;
 import io.ernieneo4j.trainer.ernie.ErnieModel;
 import io.ernieneo4j.trainer.ernie.WordPieceTokenizer;
 import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
@@ -17,7 +18,9 @@ import io.ernieneo4j.trainer.run.Termination;
 import io.ernieneo4j.trainer.training.EpochRecord;
 import io.ernieneo4j.trainer.training.TrainingParameters;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,22 +49,25 @@ final class FinetuneLinkingCommand implements Callable<Integer> {
     static final long SPLIT_SEED = 42;
     static final String SUMMARY = "finetune-linking.json";
 
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "The model folder to write.")
     Path out;
 
     @Option(names = "--train-examples", defaultValue = "0",
-            description = "Use the training sentences of the first this many training examples of the split "
+            description = "Train on the mentions of the first this many training sentences of the split "
                     + "(synsets in shuffled order), 0 = all (default: ${DEFAULT-VALUE}).")
     int trainExamples;
 
-    @Option(names = "--dev-examples", defaultValue = "0",
+    @Option(names = "--dev-examples", defaultValue = "1500",
             description = "Score dev on the first this many dev sentences, 0 = all (default: ${DEFAULT-VALUE}).")
     int devExamples;
 
-    @Option(names = "--steps", defaultValue = "1200", description = "Optimiser steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "270", description = "Optimiser steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--rounds", defaultValue = "4",
+    @Option(names = "--rounds", defaultValue = "3",
             description = "Dev evaluations, evenly spaced; the best-scoring encoder is kept (default: "
                     + "${DEFAULT-VALUE}).")
     int rounds;
@@ -78,7 +84,7 @@ final class FinetuneLinkingCommand implements Callable<Integer> {
             description = "Word pieces a training text is cut to (default: ${DEFAULT-VALUE}).")
     int maxLength;
 
-    @Option(names = "--learning-rate", defaultValue = "3e-5",
+    @Option(names = "--learning-rate", defaultValue = "5e-5",
             description = "Peak AdamW learning rate (default: ${DEFAULT-VALUE}).")
     float learningRate;
 
@@ -95,7 +101,7 @@ final class FinetuneLinkingCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     boolean trainDescriptions;
 
-    @Option(names = "--frozen-layers", defaultValue = "0",
+    @Option(names = "--frozen-layers", defaultValue = "3",
             description = "-1 trains every weight; 0 keeps the embeddings as they are, N the embeddings and the first "
                     + "N of the 6 layers (cheaper steps) (default: ${DEFAULT-VALUE}).")
     int frozenLayers;
@@ -108,6 +114,9 @@ final class FinetuneLinkingCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42",
             description = "Seeds batch order and dropout (default: ${DEFAULT-VALUE}).")
     long seed;
+
+    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE}).")
+    String device;
 
     @Option(names = "--keep-checkpoint", description = "Keep checkpoint/ (model and optimiser state) in the folder.")
     boolean keepCheckpoint;
@@ -131,9 +140,10 @@ final class FinetuneLinkingCommand implements Callable<Integer> {
         Path onnx = BundledMiniLm.onnx();
         Path tokenizerJson = BundledMiniLm.tokenizerJson();
         DjlRuntime.start(Path.of("target", "djl-cache"));
+        Device on = DjlRuntime.call(() -> DeviceChoice.resolve(device));
         LinkingFinetuner.Result result = DjlRuntime.call(() -> {
             try (OnnxCheckpoint checkpoint = OnnxCheckpoint.open(onnx);
-                 ErnieModel model = ErnieModel.fromCheckpoint(ErnieConfig.miniLm().plainBert(), Device.cpu(),
+                 ErnieModel model = ErnieModel.fromCheckpoint(ErnieConfig.miniLm().plainBert(), on,
                          checkpoint, name -> name.startsWith("pooler."), 42);
                  WordPieceTokenizer tokenizer = WordPieceTokenizer.open(tokenizerJson, LinkingModelFiles.MAX_LENGTH)) {
                 return new LinkingFinetuner(model, tokenizer, parameters, new ProgressBarListener("finetune-linking"),
@@ -148,6 +158,8 @@ final class FinetuneLinkingCommand implements Callable<Integer> {
         }
         int stepsTaken = result.state().step();
         Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("command", "./ernie.sh trainer "
+                + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
         summary.put("trainMentions", train.size());
         summary.put("devMentions", dev.size());
         summary.put("steps", stepsTaken);
@@ -157,6 +169,7 @@ final class FinetuneLinkingCommand implements Callable<Integer> {
         summary.put("loadAverageAtStart", loadAtStart);
         summary.put("loadAverageAtEnd", loadAverage());
         summary.put("threads", DjlRuntime.started().orElseThrow().threads());
+        summary.put("device", on.toString());
         Map<String, Object> used = new LinkedHashMap<>();
         used.put("steps", steps);
         used.put("rounds", rounds);

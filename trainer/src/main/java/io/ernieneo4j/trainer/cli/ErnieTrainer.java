@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         description = "Trains and evaluates ERNIE and builds its datasets, without Neo4j.",
         subcommands = {DatasetsCommand.class, TransECommand.class, TransEEvaluateCommand.class, PretrainCommand.class,
                 FinetuneCommand.class, EvaluateCommand.class, ExportOnnxCommand.class, CheckDeviceCommand.class,
-                LinkingModelCommand.class, CommandLine.HelpCommand.class})
+                LinkingModelCommand.class, FinetuneLinkingCommand.class, CommandLine.HelpCommand.class})
 public final class ErnieTrainer {
 
     public static void main(String[] args) {

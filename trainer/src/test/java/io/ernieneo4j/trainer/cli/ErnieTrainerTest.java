@@ -91,6 +91,14 @@ class ErnieTrainerTest {
     }
 
     @Test
+    void finetuneLinkingRefusesBadSettingsBeforeReadingWordNet(@TempDir Path out) {
+        String folder = out.resolve("linker").toString();
+        assertThat(ErnieTrainer.run("finetune-linking", "--out", folder, "--steps", "2", "--rounds", "3")).isEqualTo(2);
+        assertThat(ErnieTrainer.run("finetune-linking", "--out", folder, "--frozen-layers", "-2")).isEqualTo(2);
+        assertThat(out.resolve("linker")).doesNotExist();
+    }
+
+    @Test
     void badOptionsExitWithAUsageError() {
         assertThat(ErnieTrainer.run("datasets", "wordnet")).isEqualTo(2); // --out missing
         assertThat(ErnieTrainer.run("datasets", "wordnet", "--out", "x", "--min-per-class", "0")).isEqualTo(2);

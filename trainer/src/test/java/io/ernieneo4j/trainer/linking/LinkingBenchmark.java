@@ -20,6 +20,13 @@ import io.ernieneo4j.trainer.wordnet.WordNet;
 import io.ernieneo4j.trainer.wordnet.WordNetDatasets;
 import io.ernieneo4j.trainer.wordnet.WordNetRelation;
 
+import ai.djl.Device;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ernieneo4j.trainer.ernie.ModelDirectory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,10 +56,13 @@ import java.util.TreeSet;
  * once) and ambiguous mentions per second (each sentence encoded once, then its cosines to the cached description
  * vectors), on DJL's CPU with the thread count and load average recorded.
  *
- * <p>{@code ./ernie.sh benchmark LinkingBenchmark [devExamples] [testExamples] [hypernyms]}: the first that many
- * examples of each set (synsets in shuffled order), 0 for all (the default); {@code hypernyms} 1 adds the names of
- * a candidate's hypernyms to its description ({@code "...: definition (a kind of canine, canid)"}), the neighbours'
- * names the linking issue asks about (results in {@code linking-hypernyms.json}).
+ * <p>{@code ./ernie.sh benchmark LinkingBenchmark [devExamples] [testExamples] [hypernyms] [model]}: the first
+ * that many examples of each set (synsets in shuffled order), 0 for all (the default); {@code hypernyms} 1 adds the
+ * names of a candidate's hypernyms to its description ({@code "...: definition (a kind of canine, canid)"}), the
+ * neighbours' names the linking issue asks about (results in {@code linking-hypernyms.json}); {@code model}, a
+ * linking model folder (e.g. from {@code ./ernie.sh trainer finetune-linking}), is measured the same way after the
+ * bundled MiniLM, its figures under {@code finetuned.}, with its run's {@code finetune-linking.json} (results in
+ * {@code linking-finetuned.json}).
  */
 public final class LinkingBenchmark {
 
@@ -110,10 +120,12 @@ public final class LinkingBenchmark {
         int devLimit = args.length > 0 ? Integer.parseInt(args[0]) : 0;
         int testLimit = args.length > 1 ? Integer.parseInt(args[1]) : 0;
         boolean hypernyms = args.length > 2 && args[2].equals("1");
+        Path modelFolder = args.length > 3 ? Path.of(args[3]) : null;
         long started = System.nanoTime();
-        BenchmarkResults report = new BenchmarkResults(hypernyms ? "linking-hypernyms" : "linking",
+        BenchmarkResults report = new BenchmarkResults(modelFolder != null ? "linking-finetuned"
+                : hypernyms ? "linking-hypernyms" : "linking",
                 String.format(Locale.ROOT, "./ernie.sh benchmark LinkingBenchmark %d %d%s", devLimit, testLimit,
-                        hypernyms ? " 1" : ""));
+                        modelFolder != null ? (hypernyms ? " 1 " : " 0 ") + modelFolder : hypernyms ? " 1" : ""));
         report.put("loadAverageAtStart", BenchmarkResults.loadAverage());
 
         WordNet wordNet = WordNet.load();
@@ -197,96 +209,20 @@ public final class LinkingBenchmark {
         List<String> descriptions = ids.stream().map(id -> synsets.get((int) (long) id))
                 .map(s -> describe(s) + (hypernymNames.containsKey(s.id())
                         ? " (a kind of " + String.join(", ", hypernymNames.get(s.id())) + ")" : "")).toList();
-        Map<Long, float[]> descriptionVectors = new LinkedHashMap<>();
-        double descriptionSeconds;
-        double mentionSeconds = 0;
+        double[] seconds;
         int threads;
         try (ErnieModel model = MiniLm.plainBert();
              WordPieceTokenizer tokenizer = WordPieceTokenizer.open(MiniLm.tokenizerJson(), 128)) {
             threads = DjlRuntime.started().orElseThrow().threads();
-            TextEncoder encoder = new TextEncoder(model, tokenizer);
-            encoder.encode(descriptions.subList(0, Math.min(256, descriptions.size()))); // warm-up
-            long start = System.nanoTime();
-            float[][] vectors = encoder.encode(descriptions);
-            descriptionSeconds = (System.nanoTime() - start) / 1e9;
-            for (int i = 0; i < ids.size(); i++) {
-                descriptionVectors.put(ids.get(i), vectors[i]);
-            }
-            // each text once, with the spans of its ambiguous mentions
-            for (Evaluated set : sets) {
-                start = System.nanoTime();
-                Map<String, List<Integer>> mentionsByText = new LinkedHashMap<>();
-                for (int i = 0; i < set.ambiguous.size(); i++) {
-                    mentionsByText.computeIfAbsent(set.ambiguous.get(i).text(), t -> new ArrayList<>()).add(i);
-                }
-                List<TextEncoder.SpanRequest> requests = new ArrayList<>();
-                for (Map.Entry<String, List<Integer>> e : mentionsByText.entrySet()) {
-                    requests.add(new TextEncoder.SpanRequest(e.getKey(), e.getValue().stream()
-                            .map(i -> new int[] {set.ambiguous.get(i).start(), set.ambiguous.get(i).end()})
-                            .toArray(int[][]::new)));
-                }
-                List<TextEncoder.Encoded> encoded = encoder.encodeWithSpans(requests);
-                set.sentenceSimilarities = new double[set.ambiguous.size()][];
-                set.spanSimilarities = new double[set.ambiguous.size()][];
-                int r = 0;
-                for (List<Integer> mentions : mentionsByText.values()) {
-                    TextEncoder.Encoded e = encoded.get(r++);
-                    for (int s = 0; s < mentions.size(); s++) {
-                        Found f = set.ambiguous.get(mentions.get(s));
-                        double[] sentence = new double[f.candidates().length];
-                        double[] span = new double[f.candidates().length];
-                        for (int k = 0; k < sentence.length; k++) {
-                            float[] d = descriptionVectors.get(f.candidates()[k]);
-                            sentence[k] = TextEncoder.dot(e.text(), d);
-                            span[k] = TextEncoder.dot(e.spans()[s], d);
-                        }
-                        set.sentenceSimilarities[mentions.get(s)] = sentence;
-                        set.spanSimilarities[mentions.get(s)] = span;
-                    }
-                }
-                mentionSeconds += (System.nanoTime() - start) / 1e9;
-            }
+            seconds = measure(new TextEncoder(model, tokenizer), ids, descriptions, sets);
         }
+        double descriptionSeconds = seconds[0];
+        double mentionSeconds = seconds[1];
 
-        // the fit on the development set
-        List<SenseScorer.Choice> devChoices = devSet.choices();
-        SenseScorer fitted = SenseScorer.fit(devChoices);
-        SenseScorer similarity = new SenseScorer(1, 0);
-        report.put("fit.devChoices", devChoices.size())
-                .put("fit.alpha", round(fitted.alpha()))
-                .put("fit.beta", round(fitted.beta()))
-                .put("fit.devMeanLogLikelihood", round(fitted.meanLogLikelihood(devChoices)))
-                .put("fit.devMeanLogLikelihoodPrior", round(SenseScorer.PRIOR.meanLogLikelihood(devChoices)));
-
-        for (String name : List.of("dev", "test")) {
-            Evaluated set = name.equals("dev") ? devSet : testSet;
-            int ambiguous = set.ambiguous.size();
-            int found = set.found.size();
-            long unambiguousRight = set.unambiguousRight();
-            int prior = set.ambiguousRight(SenseScorer.PRIOR, false);
-            int cosine = set.ambiguousRight(similarity, false);
-            int span = set.ambiguousRight(similarity, true);
-            int combined = set.ambiguousRight(fitted, false);
-            report.put(name + ".mentionRecall", round((double) found / set.examples))
-                    .put(name + ".found", found)
-                    .put(name + ".ambiguous", ambiguous)
-                    .put(name + ".ambiguousGoldInCandidates",
-                            round((double) set.ambiguous.stream().filter(f -> f.gold() >= 0).count() / ambiguous))
-                    .put(name + ".ambiguous.accuracyPrior", round((double) prior / ambiguous))
-                    .put(name + ".ambiguous.accuracySimilarity", round((double) cosine / ambiguous))
-                    .put(name + ".ambiguous.accuracySpanSimilarity", round((double) span / ambiguous))
-                    .put(name + ".ambiguous.accuracyCombined" + (name.equals("dev") ? "InSample" : ""),
-                            round((double) combined / ambiguous))
-                    .put(name + ".overall.accuracyPrior", round((double) (unambiguousRight + prior) / found))
-                    .put(name + ".overall.accuracySimilarity", round((double) (unambiguousRight + cosine) / found))
-                    .put(name + ".overall.accuracyCombined" + (name.equals("dev") ? "InSample" : ""),
-                            round((double) (unambiguousRight + combined) / found));
+        fitAndReport(report, "", devSet, testSet);
+        if (modelFolder != null) {
+            finetuned(report, modelFolder, ids, descriptions, sets);
         }
-        List<SenseScorer.Choice> testChoices = testSet.choices();
-        report.put("test.ambiguous.meanLogLikelihoodCombined", round(fitted.meanLogLikelihood(testChoices)))
-                .put("test.ambiguous.meanLogLikelihoodPrior", round(SenseScorer.PRIOR.meanLogLikelihood(testChoices)))
-                .put("test.ambiguous.calibrationErrorCombined", round(calibrationError(fitted, testSet)))
-                .put("test.ambiguous.calibrationErrorPrior", round(calibrationError(SenseScorer.PRIOR, testSet)));
 
         int mentions = devSet.ambiguous.size() + testSet.ambiguous.size();
         report.put("descriptions", ids.size())
@@ -298,6 +234,148 @@ public final class LinkingBenchmark {
                 .put("loadAverageAtEnd", BenchmarkResults.loadAverage())
                 .put("totalSeconds", round1((System.nanoTime() - started) / 1e9));
         report.write();
+    }
+
+    /**
+     * Encodes every description once and each set's texts once with {@code encoder}, and fills each set's
+     * similarities; returns the seconds spent on descriptions and on mentions.
+     */
+    private static double[] measure(TextEncoder encoder, List<Long> ids, List<String> descriptions,
+                                    List<Evaluated> sets) {
+        Map<Long, float[]> descriptionVectors = new LinkedHashMap<>();
+        double descriptionSeconds;
+        double mentionSeconds = 0;
+        encoder.encode(descriptions.subList(0, Math.min(256, descriptions.size()))); // warm-up
+        long start = System.nanoTime();
+        float[][] vectors = encoder.encode(descriptions);
+        descriptionSeconds = (System.nanoTime() - start) / 1e9;
+        for (int i = 0; i < ids.size(); i++) {
+            descriptionVectors.put(ids.get(i), vectors[i]);
+        }
+        // each text once, with the spans of its ambiguous mentions
+        for (Evaluated set : sets) {
+            start = System.nanoTime();
+            Map<String, List<Integer>> mentionsByText = new LinkedHashMap<>();
+            for (int i = 0; i < set.ambiguous.size(); i++) {
+                mentionsByText.computeIfAbsent(set.ambiguous.get(i).text(), t -> new ArrayList<>()).add(i);
+            }
+            List<TextEncoder.SpanRequest> requests = new ArrayList<>();
+            for (Map.Entry<String, List<Integer>> e : mentionsByText.entrySet()) {
+                requests.add(new TextEncoder.SpanRequest(e.getKey(), e.getValue().stream()
+                        .map(i -> new int[] {set.ambiguous.get(i).start(), set.ambiguous.get(i).end()})
+                        .toArray(int[][]::new)));
+            }
+            List<TextEncoder.Encoded> encoded = encoder.encodeWithSpans(requests);
+            set.sentenceSimilarities = new double[set.ambiguous.size()][];
+            set.spanSimilarities = new double[set.ambiguous.size()][];
+            int r = 0;
+            for (List<Integer> mentions : mentionsByText.values()) {
+                TextEncoder.Encoded e = encoded.get(r++);
+                for (int s = 0; s < mentions.size(); s++) {
+                    Found f = set.ambiguous.get(mentions.get(s));
+                    double[] sentence = new double[f.candidates().length];
+                    double[] span = new double[f.candidates().length];
+                    for (int k = 0; k < sentence.length; k++) {
+                        float[] d = descriptionVectors.get(f.candidates()[k]);
+                        sentence[k] = TextEncoder.dot(e.text(), d);
+                        span[k] = TextEncoder.dot(e.spans()[s], d);
+                    }
+                    set.sentenceSimilarities[mentions.get(s)] = sentence;
+                    set.spanSimilarities[mentions.get(s)] = span;
+                }
+            }
+            mentionSeconds += (System.nanoTime() - start) / 1e9;
+        }
+        return new double[] {descriptionSeconds, mentionSeconds};
+    }
+
+    /** Fits the weights on dev and reports dev and test under keys that start with {@code prefix}. */
+    private static SenseScorer fitAndReport(BenchmarkResults report, String prefix, Evaluated devSet,
+                                            Evaluated testSet) {
+        // the fit on the development set
+        List<SenseScorer.Choice> devChoices = devSet.choices();
+        SenseScorer fitted = SenseScorer.fit(devChoices);
+        SenseScorer similarity = new SenseScorer(1, 0);
+        report.put(prefix + "fit.devChoices", devChoices.size())
+                .put(prefix + "fit.alpha", round(fitted.alpha()))
+                .put(prefix + "fit.beta", round(fitted.beta()))
+                .put(prefix + "fit.devMeanLogLikelihood", round(fitted.meanLogLikelihood(devChoices)))
+                .put(prefix + "fit.devMeanLogLikelihoodPrior",
+                        round(SenseScorer.PRIOR.meanLogLikelihood(devChoices)));
+
+        for (String name : List.of("dev", "test")) {
+            Evaluated set = name.equals("dev") ? devSet : testSet;
+            int ambiguous = set.ambiguous.size();
+            int found = set.found.size();
+            long unambiguousRight = set.unambiguousRight();
+            int prior = set.ambiguousRight(SenseScorer.PRIOR, false);
+            int cosine = set.ambiguousRight(similarity, false);
+            int span = set.ambiguousRight(similarity, true);
+            int combined = set.ambiguousRight(fitted, false);
+            report.put(prefix + name + ".mentionRecall", round((double) found / set.examples))
+                    .put(prefix + name + ".found", found)
+                    .put(prefix + name + ".ambiguous", ambiguous)
+                    .put(prefix + name + ".ambiguousGoldInCandidates",
+                            round((double) set.ambiguous.stream().filter(f -> f.gold() >= 0).count() / ambiguous))
+                    .put(prefix + name + ".ambiguous.accuracyPrior", round((double) prior / ambiguous))
+                    .put(prefix + name + ".ambiguous.accuracySimilarity", round((double) cosine / ambiguous))
+                    .put(prefix + name + ".ambiguous.accuracySpanSimilarity", round((double) span / ambiguous))
+                    .put(prefix + name + ".ambiguous.accuracyCombined" + (name.equals("dev") ? "InSample" : ""),
+                            round((double) combined / ambiguous))
+                    .put(prefix + name + ".overall.accuracyPrior",
+                            round((double) (unambiguousRight + prior) / found))
+                    .put(prefix + name + ".overall.accuracySimilarity",
+                            round((double) (unambiguousRight + cosine) / found))
+                    .put(prefix + name + ".overall.accuracyCombined" + (name.equals("dev") ? "InSample" : ""),
+                            round((double) (unambiguousRight + combined) / found));
+        }
+        List<SenseScorer.Choice> testChoices = testSet.choices();
+        report.put(prefix + "test.ambiguous.meanLogLikelihoodCombined",
+                        round(fitted.meanLogLikelihood(testChoices)))
+                .put(prefix + "test.ambiguous.meanLogLikelihoodPrior",
+                        round(SenseScorer.PRIOR.meanLogLikelihood(testChoices)))
+                .put(prefix + "test.ambiguous.calibrationErrorCombined", round(calibrationError(fitted, testSet)))
+                .put(prefix + "test.ambiguous.calibrationErrorPrior",
+                        round(calibrationError(SenseScorer.PRIOR, testSet)));
+
+        return fitted;
+    }
+
+    /**
+     * The same protocol for a linking model folder (e.g. from {@code ./ernie.sh trainer finetune-linking}): its
+     * encoder's similarities, weights fitted on dev as above, under {@code finetuned.}; the test accuracy with the
+     * folder's own {@code linking.json} weights; and the run's {@code finetune-linking.json}, when there is one.
+     */
+    private static void finetuned(BenchmarkResults report, Path folder, List<Long> ids, List<String> descriptions,
+                                  List<Evaluated> sets) throws Exception {
+        double[] seconds;
+        try (ModelDirectory.Loaded model = DjlRuntime.call(() -> {
+            try {
+                return ModelDirectory.load(folder, Device.cpu());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        })) {
+            seconds = measure(new TextEncoder(model.model(), model.tokenizer()), ids, descriptions, sets);
+        }
+        SenseScorer shipped = LinkingModelFiles.read(folder).orElseThrow();
+        fitAndReport(report, "finetuned.", sets.get(0), sets.get(1));
+        Evaluated testSet = sets.get(1);
+        int right = testSet.ambiguousRight(shipped, false);
+        report.put("finetuned.model", folder.toString())
+                .put("finetuned.shipped.alpha", round(shipped.alpha()))
+                .put("finetuned.shipped.beta", round(shipped.beta()))
+                .put("finetuned.test.ambiguous.accuracyShippedWeights",
+                        round((double) right / testSet.ambiguous.size()))
+                .put("finetuned.test.overall.accuracyShippedWeights",
+                        round((double) (testSet.unambiguousRight() + right) / testSet.found.size()))
+                .put("finetuned.descriptionVectorsPerSecond", round1(ids.size() / seconds[0]));
+        Path summary = folder.resolve("finetune-linking.json");
+        if (Files.isRegularFile(summary)) {
+            Map<String, Object> run = new ObjectMapper().readValue(summary.toFile(),
+                    new TypeReference<Map<String, Object>>() {});
+            run.forEach((key, value) -> report.put("finetuned.training." + key, value));
+        }
     }
 
     /** A synset's description: its lemmas, then its gloss. */

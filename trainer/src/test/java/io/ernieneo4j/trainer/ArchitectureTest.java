@@ -46,14 +46,14 @@ class ArchitectureTest {
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
                 .whereLayer("finetune").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("pretrain").mayOnlyBeAccessedByLayers("cli")
-                .whereLayer("training").mayOnlyBeAccessedByLayers("finetune", "pretrain", "cli")
+                .whereLayer("training").mayOnlyBeAccessedByLayers("finetune", "pretrain", "linking", "cli")
                 .whereLayer("dataset").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("infer").mayOnlyBeAccessedByLayers("dataset", "training", "finetune", "pretrain", "calibration",
                         "cli")
                 .whereLayer("model").mayOnlyBeAccessedByLayers("infer", "training", "finetune", "pretrain", "linking",
                         "cli")
                 .whereLayer("linking").mayOnlyBeAccessedByLayers("cli")
-                .whereLayer("linking").mayOnlyAccessLayers("model", "align", "foundations")
+                .whereLayer("linking").mayOnlyAccessLayers("model", "align", "training", "foundations")
                 .whereLayer("completion").mayNotBeAccessedByAnyLayer()
                 .whereLayer("completion").mayOnlyAccessLayers("align", "foundations")
                 .whereLayer("calibration").mayNotBeAccessedByAnyLayer()

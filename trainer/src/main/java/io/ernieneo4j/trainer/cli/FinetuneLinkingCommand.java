@@ -13,7 +13,6 @@ import io.ernieneo4j.trainer.ernie.io.BundledMiniLm;
 import io.ernieneo4j.trainer.ernie.io.OnnxCheckpoint;
 import io.ernieneo4j.trainer.linking.LinkingFinetuner;
 import io.ernieneo4j.trainer.linking.LinkingModelFiles;
-import io.ernieneo4j.trainer.linking.WordNetSenseExamples;
 import io.ernieneo4j.trainer.run.Termination;
 import io.ernieneo4j.trainer.training.EpochRecord;
 import io.ernieneo4j.trainer.training.TrainingParameters;
@@ -130,8 +129,8 @@ final class FinetuneLinkingCommand implements Callable<Integer> {
                 maxLength, scale, trainDescriptions, frozenLayers);
         double loadAtStart = loadAverage();
         WordNetSenseExamples wordNet = WordNetSenseExamples.load(SPLIT_SEED);
-        List<LinkingFinetuner.Example> train = LinkingFinetuner.examples(wordNet, wordNet.train(trainExamples));
-        List<LinkingFinetuner.Example> dev = LinkingFinetuner.examples(wordNet, wordNet.dev(devExamples));
+        List<LinkingFinetuner.Example> train = wordNet.finetuningExamples(wordNet.train(trainExamples));
+        List<LinkingFinetuner.Example> dev = wordNet.finetuningExamples(wordNet.dev(devExamples));
         System.out.printf(Locale.ROOT, "%d training mentions, %d dev mentions (ambiguous, gold among the "
                 + "candidates).%n", train.size(), dev.size());
         Map<String, Object> source = new LinkedHashMap<>();

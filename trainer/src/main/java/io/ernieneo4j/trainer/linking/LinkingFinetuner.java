@@ -415,21 +415,6 @@ public final class LinkingFinetuner {
         }
     }
 
-    /** A set's ambiguous mentions whose gold is a candidate, as examples, with WordNet's descriptions. */
-    public static List<Example> examples(WordNetSenseExamples wordNet, WordNetSenseExamples.Set set) {
-        List<Example> examples = new ArrayList<>();
-        for (WordNetSenseExamples.Mention m : set.ambiguous()) {
-            if (m.gold() >= 0) {
-                List<String> descriptions = new ArrayList<>(m.candidates().length);
-                for (long id : m.candidates()) {
-                    descriptions.add(wordNet.describe(id));
-                }
-                examples.add(new Example(m.text(), descriptions, m.logPriors(), m.gold()));
-            }
-        }
-        return examples;
-    }
-
     /** Where {@link #fit} writes: the model folder, its tokenizer, what the examples came from. */
     public static ModelOutput output(Path directory, Path tokenizerJson, Map<String, Object> training) {
         return new ModelOutput(directory, tokenizerJson, LinkingModelFiles.MAX_LENGTH,

@@ -1,36 +1,25 @@
 package io.ernieneo4j.trainer.linking;
 
-import io.ernieneo4j.trainer.align.AlignParameters;
+import ai.djl.Device;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ernieneo4j.trainer.align.CalibrationError;
-import io.ernieneo4j.trainer.align.Aligner;
-import io.ernieneo4j.trainer.align.AlignmentDictionary;
-import io.ernieneo4j.trainer.align.LinkedMention;
-import io.ernieneo4j.trainer.data.CorpusDocument;
-import io.ernieneo4j.trainer.data.Split;
-import io.ernieneo4j.trainer.data.Mention;
+import io.ernieneo4j.trainer.cli.WordNetSenseExamples;
 import io.ernieneo4j.trainer.engine.DjlRuntime;
 import io.ernieneo4j.trainer.ernie.BenchmarkResults;
 import io.ernieneo4j.trainer.ernie.ErnieModel;
 import io.ernieneo4j.trainer.ernie.MiniLm;
-import io.ernieneo4j.trainer.ernie.WordPieceTokenizer;
-import io.ernieneo4j.trainer.wordnet.Morphology;
-import io.ernieneo4j.trainer.wordnet.Pointer;
-import io.ernieneo4j.trainer.wordnet.Synset;
-import io.ernieneo4j.trainer.wordnet.WordNet;
-import io.ernieneo4j.trainer.wordnet.WordNetDatasets;
-import io.ernieneo4j.trainer.wordnet.WordNetRelation;
-
-import ai.djl.Device;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ernieneo4j.trainer.ernie.ModelDirectory;
+import io.ernieneo4j.trainer.ernie.WordPieceTokenizer;
+import io.ernieneo4j.trainer.wordnet.Pointer;
+import io.ernieneo4j.trainer.wordnet.WordNet;
+import io.ernieneo4j.trainer.wordnet.WordNetRelation;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.function.Function;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
@@ -70,30 +59,25 @@ public final class LinkingBenchmark {
 
     private LinkingBenchmark() {}
 
-    /** A found mention of an example's gold span: its candidates, and which one is gold (-1: none). */
-    private record Found(String text, int start, int end, long[] candidates, double[] logPriors, int gold) {
-        boolean ambiguous() {
-            return candidates.length > 1;
-        }
-    }
-
     /** One set's examples, the found gold spans among them, and the similarities of the ambiguous ones. */
     private static final class Evaluated {
         final int examples;
-        final List<Found> found = new ArrayList<>();
-        final List<Found> ambiguous = new ArrayList<>();
+        final List<WordNetSenseExamples.Mention> found;
+        final List<WordNetSenseExamples.Mention> ambiguous;
         double[][] sentenceSimilarities;
         double[][] spanSimilarities;
 
-        Evaluated(int examples) {
-            this.examples = examples;
+        Evaluated(WordNetSenseExamples.Set set) {
+            this.examples = set.examples();
+            this.found = set.found();
+            this.ambiguous = set.ambiguous();
         }
 
         /** Of the ambiguous mentions whose gold synset is a candidate: the fitting data. */
         List<SenseScorer.Choice> choices() {
             List<SenseScorer.Choice> choices = new ArrayList<>();
             for (int i = 0; i < ambiguous.size(); i++) {
-                Found f = ambiguous.get(i);
+                WordNetSenseExamples.Mention f = ambiguous.get(i);
                 if (f.gold() >= 0) {
                     choices.add(new SenseScorer.Choice(f.logPriors(), sentenceSimilarities[i], f.gold()));
                 }
@@ -128,63 +112,14 @@ public final class LinkingBenchmark {
                         modelFolder != null ? (hypernyms ? " 1 " : " 0 ") + modelFolder : hypernyms ? " 1" : ""));
         report.put("loadAverageAtStart", BenchmarkResults.loadAverage());
 
-        WordNet wordNet = WordNet.load();
-        Morphology morphology = Morphology.load();
-        List<Synset> synsets = new ArrayList<>(wordNet.synsets().values());
-        Map<String, Integer> index = new LinkedHashMap<>();
-        AlignmentDictionary.Builder builder = AlignmentDictionary.builder(morphology);
-        for (int i = 0; i < synsets.size(); i++) {
-            Synset s = synsets.get(i);
-            index.put(s.id(), i);
-            int entity = builder.entity(i, s.frequency());
-            // the first lemma primary, as `nameProperties: 'lemmas'` reads them, with the default primaryNameWeight
-            for (int k = 0; k < s.lemmas().size(); k++) {
-                builder.name(entity, s.lemmas().get(k), k == 0);
-            }
-        }
-        Aligner aligner = new Aligner(builder.build(), new AlignParameters(1, true, 0, 0, 1000,
-                AlignParameters.Inflection.ALL));
-
         // the split of AlignBenchmark
-        record Example(String synset, String text, Mention gold) {}
-        Split<CorpusDocument> split = new WordNetDatasets(wordNet, morphology).exampleSentences(SEED);
-        Function<CorpusDocument, Example> example = d -> new Example(d.entities().get(0).entity(), d.text(),
-                d.entities().get(0));
-        List<Example> devAll = split.dev().stream().map(example).toList();
-        List<Example> testAll = split.test().stream().map(example).toList();
-        List<Example> dev = devLimit > 0 && devLimit < devAll.size() ? devAll.subList(0, devLimit) : devAll;
-        List<Example> test = testLimit > 0 && testLimit < testAll.size() ? testAll.subList(0, testLimit) : testAll;
-        report.put("devExamplesInSplit", devAll.size())
-                .put("testExamplesInSplit", testAll.size())
-                .put("devExamples", dev.size())
-                .put("testExamples", test.size());
-
-        List<Evaluated> sets = new ArrayList<>();
-        for (List<Example> examples : List.of(dev, test)) {
-            Evaluated set = new Evaluated(examples.size());
-            for (Example x : examples) {
-                long gold = index.get(x.synset());
-                for (LinkedMention m : aligner.align(x.text())) {
-                    if (m.start() == x.gold().start() && m.end() == x.gold().end()) {
-                        int n = m.candidates().size();
-                        long[] ids = new long[n];
-                        double[] logPriors = new double[n];
-                        int goldIndex = -1;
-                        for (int k = 0; k < n; k++) {
-                            ids[k] = m.candidates().get(k).entityId();
-                            logPriors[k] = Math.log(m.candidates().get(k).prior());
-                            goldIndex = ids[k] == gold && goldIndex < 0 ? k : goldIndex;
-                        }
-                        Found f = new Found(x.text(), m.start(), m.end(), ids, logPriors, goldIndex);
-                        set.found.add(f);
-                        if (f.ambiguous()) {
-                            set.ambiguous.add(f);
-                        }
-                    }
-                }
-            }
-            sets.add(set);
-        }
+        WordNetSenseExamples examples = WordNetSenseExamples.load(SEED);
+        int[] sizes = examples.sizes();
+        List<Evaluated> sets = List.of(new Evaluated(examples.dev(devLimit)), new Evaluated(examples.test(testLimit)));
+        report.put("devExamplesInSplit", sizes[1])
+                .put("testExamplesInSplit", sizes[2])
+                .put("devExamples", sets.get(0).examples)
+                .put("testExamples", sets.get(1).examples);
         Evaluated devSet = sets.get(0);
         Evaluated testSet = sets.get(1);
 
@@ -198,6 +133,7 @@ public final class LinkingBenchmark {
         List<Long> ids = new ArrayList<>(candidateIds);
         Map<String, List<String>> hypernymNames = new LinkedHashMap<>();
         if (hypernyms) {
+            WordNet wordNet = WordNet.load();
             for (Pointer p : wordNet.pointers()) {
                 if (p.relation() == WordNetRelation.HYPERNYM || p.relation() == WordNetRelation.INSTANCE_HYPERNYM) {
                     hypernymNames.computeIfAbsent(p.source(), k -> new ArrayList<>())
@@ -206,8 +142,8 @@ public final class LinkingBenchmark {
             }
         }
         report.put("descriptions.hypernyms", hypernyms);
-        List<String> descriptions = ids.stream().map(id -> synsets.get((int) (long) id))
-                .map(s -> describe(s) + (hypernymNames.containsKey(s.id())
+        List<String> descriptions = ids.stream().map(examples::synset)
+                .map(s -> WordNetSenseExamples.describe(s) + (hypernymNames.containsKey(s.id())
                         ? " (a kind of " + String.join(", ", hypernymNames.get(s.id())) + ")" : "")).toList();
         double[] seconds;
         int threads;
@@ -272,7 +208,7 @@ public final class LinkingBenchmark {
             for (List<Integer> mentions : mentionsByText.values()) {
                 TextEncoder.Encoded e = encoded.get(r++);
                 for (int s = 0; s < mentions.size(); s++) {
-                    Found f = set.ambiguous.get(mentions.get(s));
+                    WordNetSenseExamples.Mention f = set.ambiguous.get(mentions.get(s));
                     double[] sentence = new double[f.candidates().length];
                     double[] span = new double[f.candidates().length];
                     for (int k = 0; k < sentence.length; k++) {
@@ -378,11 +314,6 @@ public final class LinkingBenchmark {
         }
     }
 
-    /** A synset's description: its lemmas, then its gloss. */
-    static String describe(Synset s) {
-        return String.join(", ", s.lemmas()).replace('_', ' ') + ": " + s.definition();
-    }
-
     /**
      * The expected calibration error of the top candidate's probability over the set's ambiguous mentions: in 10
      * equal-width bins of that probability, the gap between the mean probability and the share right, weighed by the
@@ -391,7 +322,7 @@ public final class LinkingBenchmark {
     private static double calibrationError(SenseScorer scorer, Evaluated set) {
         CalibrationError error = new CalibrationError();
         for (int i = 0; i < set.ambiguous.size(); i++) {
-            Found f = set.ambiguous.get(i);
+            WordNetSenseExamples.Mention f = set.ambiguous.get(i);
             double[] p = scorer.probabilities(f.logPriors(), set.sentenceSimilarities[i]);
             int best = scorer.best(f.logPriors(), set.sentenceSimilarities[i]);
             error.add(p[best], best == f.gold());

@@ -1,4 +1,4 @@
-package io.ernieneo4j.trainer.linking;
+package io.ernieneo4j.trainer.cli;
 
 import io.ernieneo4j.trainer.align.AlignParameters;
 import io.ernieneo4j.trainer.align.Aligner;
@@ -6,6 +6,7 @@ import io.ernieneo4j.trainer.align.AlignmentDictionary;
 import io.ernieneo4j.trainer.align.LinkedMention;
 import io.ernieneo4j.trainer.data.CorpusDocument;
 import io.ernieneo4j.trainer.data.Split;
+import io.ernieneo4j.trainer.linking.LinkingFinetuner;
 import io.ernieneo4j.trainer.wordnet.Morphology;
 import io.ernieneo4j.trainer.wordnet.Synset;
 import io.ernieneo4j.trainer.wordnet.WordNet;
@@ -106,8 +107,23 @@ public final class WordNetSenseExamples {
         return describe(synset(entityId));
     }
 
-    static String describe(Synset s) {
+    public static String describe(Synset s) {
         return String.join(", ", s.lemmas()).replace('_', ' ') + ": " + s.definition();
+    }
+
+    /** A set's ambiguous mentions whose gold is a candidate, as fine-tuning examples, with WordNet's descriptions. */
+    public List<LinkingFinetuner.Example> finetuningExamples(Set set) {
+        List<LinkingFinetuner.Example> examples = new ArrayList<>();
+        for (Mention m : set.ambiguous()) {
+            if (m.gold() >= 0) {
+                List<String> descriptions = new ArrayList<>(m.candidates().length);
+                for (long id : m.candidates()) {
+                    descriptions.add(describe(id));
+                }
+                examples.add(new LinkingFinetuner.Example(m.text(), descriptions, m.logPriors(), m.gold()));
+            }
+        }
+        return examples;
     }
 
     /** The first {@code limit} sentences (0: all) and the gold spans found among them. */

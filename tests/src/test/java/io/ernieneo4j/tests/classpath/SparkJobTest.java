@@ -1,13 +1,8 @@
 package io.ernieneo4j.tests.classpath;
 
-import ai.djl.Device;
 import io.ernieneo4j.spark.SparkJobConfig;
 import io.ernieneo4j.tests.support.SparkJob;
-import io.ernieneo4j.trainer.engine.DjlRuntime;
-import io.ernieneo4j.trainer.ernie.ErnieModel;
 import io.ernieneo4j.trainer.ernie.ErnieTask;
-import io.ernieneo4j.trainer.ernie.ModelDirectory;
-import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -15,7 +10,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -78,31 +72,19 @@ class SparkJobTest extends ClasspathHarness {
         for (String text : TEXTS) {
             bolt.single("CREATE (:PluginDoc {text: $text}), (:SparkDoc {text: $text}) RETURN 1", Map.of("text", text));
         }
-        Path tokenizer = models.resolve("tokenizer.json");
-        try (InputStream in = SparkJobTest.class.getClassLoader()
-                .getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
-            Files.copy(in, tokenizer);
-        }
-        DjlRuntime.start(Path.of("target", "djl-cache"));
-        DjlRuntime.call(() -> {
-            try (ErnieModel model = ErnieModel.random(ErnieConfig.bert(32, 2, 64, 2), ErnieTask.TYPING, TYPES,
-                    Device.cpu(), 7);
-                 ErnieModel relation = ErnieModel.random(ErnieConfig.bert(32, 2, 64, 2), ErnieTask.RELATION,
-                         RELATIONS, Device.cpu(), 11)) {
-                ModelDirectory.save(model, tokenizer, 64, "entities", models.resolve("tiny-typing"));
-                ModelDirectory.save(relation, tokenizer, 64, "entities", models.resolve("tiny-relation"));
-                return null;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        Path tokenizer = TinyErnie.miniLmTokenizer(models.resolve("tokenizer.json"));
+        TinyErnie.save(ErnieTask.TYPING, TYPES, 7, tokenizer, "entities", models.resolve("tiny-typing"));
+        TinyErnie.save(ErnieTask.RELATION, RELATIONS, 11, tokenizer, "entities", models.resolve("tiny-relation"));
+        // one label: every pair gets it, so what is written shows the graph's convention for an inverse pair
+        TinyErnie.save(ErnieTask.RELATION, List.of("PART_OF"), 5, tokenizer, "entities",
+                models.resolve("only-part-of"));
     }
 
     @AfterAll
     static void clearSettings() throws Exception {
         // the registry of loaded models is the JVM's: another test class's server must not find this one's
         bolt.rows("CALL ernie.model.list() YIELD modelName, loaded "
-                + "WHERE loaded AND modelName IN ['spark-tiny', 'spark-relation'] "
+                + "WHERE loaded AND modelName IN ['spark-tiny', 'spark-relation', 'spark-part-of'] "
                 + "CALL ernie.model.drop(modelName) YIELD modelName AS dropped RETURN dropped");
         System.clearProperty("ernie.dir.models");
         System.clearProperty("ernie.dir.transe");
@@ -237,10 +219,14 @@ class SparkJobTest extends ClasspathHarness {
             + "d.text AS evidence, r.headStart AS headStart, r.headEnd AS headEnd, r.tailStart AS tailStart, "
             + "r.tailEnd AS tailEnd, r.status AS status, h.name + ' ' + type(r) + ' ' + t.name AS fact "
             + "ORDER BY head, type, tail";
-    private static final String PLUGIN_RELATIONS = "CALL ernie.relation.write({modelName: 'spark-relation', "
-            + "documentLabel: 'PluginDoc', threshold: " + RELATION_THRESHOLD + ", batchSize: 4}) "
-            + "YIELD predictions, factsMerged, relationshipsCreated, relationshipsUpdated, alreadyKnown, rejected, "
-            + "examples, examplesTooLong RETURN *";
+    private static final String PLUGIN_RELATIONS = pluginRelations("spark-relation");
+
+    private static String pluginRelations(String modelName) {
+        return "CALL ernie.relation.write({modelName: '" + modelName + "', "
+                + "documentLabel: 'PluginDoc', threshold: " + RELATION_THRESHOLD + ", batchSize: 4}) "
+                + "YIELD predictions, factsMerged, relationshipsCreated, relationshipsUpdated, alreadyKnown, rejected, "
+                + "examples, examplesTooLong RETURN *";
+    }
 
     /** The job's options for relations alone: the linking settings, this server, the relation model. */
     private static Map<String, String> relationOptions() {
@@ -260,7 +246,7 @@ class SparkJobTest extends ClasspathHarness {
     @Test
     @Order(5)
     void classifiesRelationsAsThePluginsWriteDoes() throws Exception {
-        // an inverse pair (PART_OF/HAS_PART, tied: HAS_PART is written) and a symmetric type (NEAR), learnt from
+        // an inverse pair (PART_OF/HAS_PART) and a symmetric type (NEAR), learnt from
         // the graph; both writers link again on the graph with them
         bolt.single("MATCH (us:Entity {name: 'United States'}), (wa:Entity {name: 'Washington'}), "
                 + "(fl:Entity {name: 'Florida'}), (dc:Entity {name: 'Washington, D.C.'}), "
@@ -317,6 +303,31 @@ class SparkJobTest extends ClasspathHarness {
                 .containsEntry("relationshipsUpdated", written.size() - 1 - accepted)
                 .containsEntry("alreadyKnown", relations.alreadyKnown() + accepted);
         assertThat(bolt.count("MATCH ()-[r {predicted: true}]->() RETURN count(r)")).isEqualTo(written.size());
+    }
+
+    @Test
+    @Order(6)
+    void writesAnInverseTypeInTheGraphsConventionAndLeavesKnownFactsAlone() throws Exception {
+        // after @Order(5): the HAS_PART edges it added, the mentions of both document labels
+        bolt.single("MATCH ()-[r {predicted: true}]->() DELETE r RETURN count(r)");
+        bolt.single("CALL ernie.model.load('spark-part-of', {path: 'only-part-of'})");
+        Map<String, Object> plugin = bolt.single(pluginRelations("spark-part-of"));
+        List<Map<String, Object>> written = bolt.rows(PREDICTED);
+        System.out.printf("ernie.relation.write, PART_OF only: %s; %s%n", plugin,
+                written.stream().map(r -> r.get("fact")).toList());
+        // Washington and Florida are known parts of the United States; every fact is written in one form
+        assertThat((Long) plugin.get("alreadyKnown")).isPositive();
+        assertThat(written).isNotEmpty().extracting(r -> r.get("type")).containsOnly(written.getFirst().get("type"));
+        bolt.single("MATCH ()-[r {predicted: true}]->() DELETE r RETURN count(r)");
+
+        Map<String, String> options = relationOptions();
+        options.put("relationModel", models.resolve("only-part-of").toString());
+        options.put("relationModelName", "spark-part-of");
+        SparkJob.Result job = SparkJob.run(1, options, workingDir.resolve("spark-run-8"), 300);
+        assertThat(job.exitCode()).as(SparkJob.tail(job.output())).isZero();
+        assertThat(job.relations().alreadyKnown()).isEqualTo(plugin.get("alreadyKnown"));
+        assertThat(job.relations().created()).isEqualTo(plugin.get("relationshipsCreated"));
+        assertSameRelationships(bolt.rows(PREDICTED), written);
     }
 
     /** The same relationships between the same nodes, with the same properties (scores to 1e-5). */

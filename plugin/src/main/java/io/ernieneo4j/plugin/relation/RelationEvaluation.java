@@ -57,6 +57,7 @@ final class RelationEvaluation {
         ErnieManifest manifest = ErnieModelCatalog.use(db.databaseName(), config.documents().modelName(),
                 loaded -> loaded.loaded().manifest());
         Set<String> relationTypes = CompletionEvidence.relationTypes(manifest.labels(), config.relationshipTypes());
+        CompletionEvidence.requirePredicted("transitiveTypes", config.transitiveTypes(), manifest.labels());
         TransEModelFiles.NamedModel transe = transe(config, manifest);
         if (config.evidence().contains(EvidenceFusion.Source.TEXT)) {
             requireHeldOutLabels(config, manifest);
@@ -64,6 +65,7 @@ final class RelationEvaluation {
         List<EvidenceFusion.Source> sources = config.evidence().stream()
                 .filter(s -> transe != null || s != EvidenceFusion.Source.GRAPH).toList();
         RelationConventions conventions = GraphConventions.learn(tx, prediction.termination());
+        TransitiveChains chains = new TransitiveChains(tx, conventions, config.transitiveTypes());
         MentionPrediction.Run<RelationEvidence.PairScores> run = prediction.run(config.documents(),
                 RelationEvidence.TASK);
         String splitProperty = config.splitProperty();
@@ -77,9 +79,15 @@ final class RelationEvaluation {
         List<EvidenceFusion.Candidate> test = new ArrayList<>();
         List<Boolean> testTruth = new ArrayList<>();
         long known = 0;
+        long byChain = 0;
         Set<RelationConventions.Fact> testFactsMentioned = new HashSet<>();
         for (RelationConventions.Fact fact : evidence.facts().keySet()) {
             Optional<String> split = statedSplit(fact, conventions, config);
+            boolean direct = split.isPresent();
+            if (!direct) {
+                split = chainSplit(fact, chains, config);
+                if (split.isPresent()) byChain++;
+            }
             boolean stated = split.isPresent();
             Role role = !stated ? (SeededShare.contains(pairId(fact), config.seed(), config.devFraction())
                     ? Role.DEV : Role.TEST)
@@ -94,7 +102,7 @@ final class RelationEvaluation {
                 case TEST -> {
                     test.add(evidence.candidate(fact));
                     testTruth.add(stated);
-                    if (stated) testFactsMentioned.add(fact);
+                    if (direct) testFactsMentioned.add(fact);
                 }
             }
         }
@@ -129,9 +137,11 @@ final class RelationEvaluation {
             row.putAll(RankingMetrics.of(scores, truth, threshold, config.precisionAtK()).toMap());
             byType.add(row);
         }
-        Map<String, Object> fusion = new FittedFusion(fused, config.typeProperty(), transe).toMap();
-        log.info("ernie.relation.evaluate: %d candidates (%d dev, %d test), %d known facts left out, %s",
-                evidence.facts().size(), dev.size(), test.size(), known, conventions.describe());
+        Map<String, Object> fusion = new FittedFusion(fused, config.typeProperty(), transe,
+                config.transitiveTypes()).toMap();
+        log.info("ernie.relation.evaluate: %d candidates (%d dev, %d test), %d known facts left out, %d facts "
+                        + "stated by a chain of a transitive type, %s", evidence.facts().size(), dev.size(), test.size(),
+                known, byChain, conventions.describe());
         return new RelationProc.EvaluateResult(evidence.facts().size(), dev.size(), count(devLabels), test.size(),
                 count(testLabels), known, testFacts, testFactsMentioned.size(), bySource, byType, fusion,
                 run.documents(), run.examples(), run.tooLong(), (System.nanoTime() - start) / 1_000_000,
@@ -220,6 +230,27 @@ final class RelationEvaluation {
             }
         }
         return stated;
+    }
+
+    /**
+     * The split of a fact of a transitive type that a chain of edges states (none when none does): the training split
+     * when training edges alone do, else dev when dev and training edges do, else test.
+     */
+    private static Optional<String> chainSplit(RelationConventions.Fact fact, TransitiveChains chains,
+                                               CompletionConfig config) {
+        if (chains.isEmpty()) {
+            return Optional.empty();
+        }
+        String property = config.splitProperty();
+        for (String upTo : List.of(config.trainSplit(), config.devSplit(), config.testSplit())) {
+            Set<String> excluded = upTo.equals(config.trainSplit()) ? Set.of(config.devSplit(), config.testSplit())
+                    : upTo.equals(config.devSplit()) ? Set.of(config.testSplit()) : Set.of();
+            if (chains.implied(fact, r -> !GraphConventions.isPredicted(r)
+                    && !excluded.contains(String.valueOf(r.getProperty(property, ""))))) {
+                return Optional.of(upTo);
+            }
+        }
+        return Optional.empty();
     }
 
     /** Whether an edge joins a pair that a held-out edge joins (itself included), in either direction. */

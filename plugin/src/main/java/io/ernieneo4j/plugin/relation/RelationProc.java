@@ -67,12 +67,14 @@ public class RelationProc {
             + "`threshold`, with `textScore`, `graphScore`, `typeScore` and `sentences` as well. Inverse and "
             + "symmetric types are learned from the graph, so a fact is written once, in the type with more edges. "
             + "Facts the graph states by a relationship that was not predicted, or by a predicted one with `status: "
-            + "'accepted'`, are left alone; a predicted one with `status: 'rejected'` is never proposed again. "
-            + "Idempotent.")
+            + "'accepted'`, are left alone, and so are those a chain of such edges of a `transitiveTypes` type "
+            + "implies; a predicted one with `status: 'rejected'` is never proposed again. Idempotent.")
     public Stream<WriteResult> write(
             @Name(value = "configuration", description = "As ernie.relation.stream, and `fusion` (the map "
                     + "ernie.relation.evaluate returns; default: the one saved with the model by its `save: true`, "
-                    + "if any), `status` (a review state written on each edge, e.g. 'candidate').")
+                    + "if any), `status` (a review state written on each edge, e.g. 'candidate'), `transitiveTypes` "
+                    + "(relationship types whose chains state facts, e.g. hypernymy; default: the fusion's, else "
+                    + "none).")
             Map<String, Object> configuration) {
         ConfigMap config = ConfigMap.of(configuration, WRITE_KEYS);
         DocumentMentions request = DocumentMentions.from(config, tx);
@@ -81,11 +83,16 @@ public class RelationProc {
         MentionPrediction prediction = prediction("ernie.relation.write");
         RelationConventions conventions = GraphConventions.learn(tx, prediction.termination());
         log.info("ernie.relation.write: %s", conventions.describe());
+        List<String> labels = ErnieModelCatalog.use(db.databaseName(), request.modelName(),
+                loaded -> loaded.loaded().manifest().labels());
+        List<String> transitiveTypes = config.stringList("transitiveTypes");
+        CompletionEvidence.requirePredicted("transitiveTypes", transitiveTypes, labels);
+        if (transitiveTypes.isEmpty() && fitted.isPresent()) {
+            transitiveTypes = fitted.get().transitiveTypes();
+        }
         RelationProposals.Proposals proposals;
         MentionPrediction.Run<?> run;
         if (fitted.isPresent()) {
-            List<String> labels = ErnieModelCatalog.use(db.databaseName(), request.modelName(),
-                    loaded -> loaded.loaded().manifest().labels());
             MentionPrediction.Run<RelationEvidence.PairScores> pairs = prediction.run(request, RelationEvidence.TASK);
             CompletionEvidence evidence = CompletionEvidence.collect(tx, prediction.termination(), pairs.rows(),
                     labels, CompletionEvidence.relationTypes(labels, List.of()), conventions, fitted, r -> true);
@@ -101,14 +108,15 @@ public class RelationProc {
         }
         long writeStart = System.nanoTime();
         RelationClassification.Written written = RelationClassification.write(db, prediction.termination(),
-                proposals, request.modelName(), conventions, status);
+                proposals, request.modelName(), conventions, transitiveTypes, status);
         return Stream.of(new WriteResult(written.predictions(), written.merged(), written.created(), written.updated(),
                 written.alreadyKnown(), written.rejected(), run.documents(), run.examples(), run.tooLong(),
                 run.mentionsWithoutVector(), run.computeMillis(), (System.nanoTime() - writeStart) / 1_000_000,
                 config.toMap()));
     }
 
-    private static final java.util.Set<String> WRITE_KEYS = DocumentMentions.keysWith("fusion", "status");
+    private static final java.util.Set<String> WRITE_KEYS = DocumentMentions.keysWith("fusion", "status",
+            "transitiveTypes");
 
     @Procedure(name = "ernie.relation.write.estimate", mode = Mode.READ)
     @Description("Estimates the memory ernie.relation.write needs for a configuration and a loaded model, before "
@@ -125,7 +133,8 @@ public class RelationProc {
     @Description("Held-out evaluation of knowledge-graph completion from the documents: every fact they suggest (two "
             + "co-mentioned entities and a relationship type the model predicts) is a candidate, true when an edge of "
             + "the dev or test split states it, false when the graph does not state it; facts that training edges "
-            + "state are left out. Each source of evidence (`text`: the relation model over every sentence that "
+            + "state are left out. For `transitiveTypes`, a chain of edges of the type in the fact's direction "
+            + "states it too (known when training edges alone form one). Each source of evidence (`text`: the relation model over every sentence that "
             + "mentions both; `graph`: TransE; `types`: which node types each relationship type connects, learned "
             + "from training edges) and their fusion are fitted on dev, which calibrates them, and ranked on test: "
             + "average precision (PR-AUC), P@K, precision and recall at `threshold`, calibration error, per "
@@ -136,7 +145,8 @@ public class RelationProc {
     public Stream<EvaluateResult> evaluate(
             @Name(value = "configuration", description = "As ernie.relation.stream, and `transeModel` (the relation "
                     + "model's), `typeProperty` (node labels), `evidence` (['text', 'graph', 'types']), "
-                    + "`textAggregation` ('max' or 'noisyOr'), `relationshipTypes` (the model's), `splitProperty` "
+                    + "`textAggregation` ('max' or 'noisyOr'), `relationshipTypes` (the model's), `transitiveTypes` "
+                    + "([]), `splitProperty` "
                     + "('split'), `trainSplit` ('train'), `devSplit` ('dev'), `testSplit` ('test'), `precisionAtK` "
                     + "([100, 500]), `devFraction` (0.5, of the false candidates), `seed` (42), `save` (false).")
             Map<String, Object> configuration) {

@@ -55,6 +55,11 @@ public record DocumentMentions(String modelName, String documentLabel, String te
         public long nodeId(String entity) {
             return entityNodeIds.get(entity);
         }
+
+        /** The linker's score of one of the document's mentions. */
+        public double score(Mention mention) {
+            return scores.get(mentions.indexOf(mention));
+        }
     }
 
     /** What a document weighs before it is read: its text's length and its {@code MENTIONS}, at any score. */

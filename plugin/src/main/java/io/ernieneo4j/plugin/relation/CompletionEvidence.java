@@ -29,12 +29,13 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
- * The evidence for every candidate fact the documents suggest, from the three sources {@link EvidenceFusion} weighs:
+ * The evidence for every candidate fact the documents suggest, from the four sources {@link EvidenceFusion} weighs:
  * the relation model's probability of each relationship type for each mention pair, aggregated per fact over every
  * sentence that mentions both entities in either order (an inverse type's or a symmetric type's reading counts for
  * the same fact, {@link RelationConventions}); TransE's {@code -|h + r - t|} for the fact in any form its model
- * knows; and the {@link TypeConstraints} density of the fact's relationship type between its nodes' types, learned
- * from the graph's edges. A node's type is the value of {@code typeProperty}, or its labels.
+ * knows; the {@link TypeConstraints} density of the fact's relationship type between its nodes' types, learned
+ * from the graph's edges; and the linker's scores of the two mentions, the best pair of them. A node's type is the
+ * value of {@code typeProperty}, or its labels.
  */
 final class CompletionEvidence {
 
@@ -45,6 +46,8 @@ final class CompletionEvidence {
         static final int KEPT = 3;
         final TextEvidence text = new TextEvidence();
         final List<Sentence> top = new ArrayList<>(KEPT + 1);
+        /** The best product of the two mentions' linker scores over the fact's sentences. */
+        double links;
 
         Sentence best() {
             return top.getFirst();
@@ -100,6 +103,7 @@ final class CompletionEvidence {
                 RelationConventions.Fact fact = conventions.canonical(row.headNodeId(), type, row.tailNodeId());
                 FactText text = facts.computeIfAbsent(fact, f -> new FactText());
                 text.text.add(p);
+                text.links = Math.max(text.links, row.linkScore());
                 boolean reversed = fact.head() != row.headNodeId();
                 text.offer(reversed
                         ? new Sentence(row.documentId(), row.tailStart(), row.tailEnd(), row.headStart(),
@@ -131,7 +135,8 @@ final class CompletionEvidence {
     /**
      * The facts whose fused probability reaches {@code threshold}, each with the sentence that speaks most for it
      * and what each source said: {@code textScore} (the aggregated probability), {@code graphScore} (TransE's
-     * {@code -distance}; absent without a vector), {@code typeScore} (the type density), {@code sentences}.
+     * {@code -distance}; absent without a vector), {@code typeScore} (the type density), {@code linkScore} (the
+     * best product of the mentions' linker scores), {@code sentences}.
      */
     List<RelationProposals.Proposal> proposals(EvidenceFusion fusion, double threshold) {
         List<RelationProposals.Proposal> proposals = new ArrayList<>();
@@ -147,7 +152,8 @@ final class CompletionEvidence {
 
     /**
      * What each source says of a fact, as written on its edge: {@code textScore}, {@code graphScore} (absent without
-     * a TransE vector), {@code typeScore} and {@code sentences}.
+     * a TransE vector), {@code typeScore}, {@code linkScore} (absent when no sentence mentions both) and
+     * {@code sentences}.
      */
     Map<String, Object> sources(RelationConventions.Fact fact) {
         EvidenceFusion.Candidate candidate = candidate(fact);
@@ -156,6 +162,7 @@ final class CompletionEvidence {
         sources.put("textScore", candidate.text());
         if (Double.isFinite(candidate.graph())) sources.put("graphScore", candidate.graph());
         sources.put("typeScore", candidate.types());
+        if (Double.isFinite(candidate.links())) sources.put("linkScore", candidate.links());
         sources.put("sentences", text == null ? 0L : (long) text.text.sentences());
         return sources;
     }
@@ -165,7 +172,8 @@ final class CompletionEvidence {
         FactText text = facts.get(fact);
         double graph = transe == null ? Double.NaN : transe.score(conventions.statements(fact));
         double types = constraints.density(nodeTypes.of(fact.head()), fact.type(), nodeTypes.of(fact.tail()));
-        return new EvidenceFusion.Candidate(fact.type(), text == null ? 0 : text.text.value(aggregation), graph, types);
+        return new EvidenceFusion.Candidate(fact.type(), text == null ? 0 : text.text.value(aggregation), graph, types,
+                text == null ? Double.NaN : text.links);
     }
 
     /**

@@ -11,9 +11,12 @@ import io.ernieneo4j.trainer.data.RelationExample;
  */
 final class RelationEvidence {
 
-    /** One mention pair: where it is and what the model gives each label (the model's label order). */
+    /**
+     * One mention pair: where it is, what the model gives each label (the model's label order), and the linker's
+     * score of the head mention times the tail mention's.
+     */
     record PairScores(long documentId, long headNodeId, long tailNodeId, float[] probabilities, int headStart,
-                      int headEnd, int tailStart, int tailEnd) {}
+                      int headEnd, int tailStart, int tailEnd, double linkScore) {}
 
     /** Relation classification with every pair's scores as a row (its record and a few labels' probabilities). */
     static final MentionPrediction.Task<RelationExample, PairScores> TASK = MentionPrediction.Task.eachPrediction(
@@ -21,8 +24,9 @@ final class RelationEvidence {
                 Mention h = prediction.example().head();
                 Mention t = prediction.example().tail();
                 return new PairScores(document.id(), document.nodeId(h.entity()), document.nodeId(t.entity()),
-                        prediction.probabilities(), h.start(), h.end(), t.start(), t.end());
-            }, 96 + 16 + 4 * 16);
+                        prediction.probabilities(), h.start(), h.end(), t.start(), t.end(),
+                        document.score(h) * document.score(t));
+            }, 104 + 16 + 4 * 16);
 
     private RelationEvidence() {}
 }

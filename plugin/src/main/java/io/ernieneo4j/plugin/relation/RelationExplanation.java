@@ -81,7 +81,8 @@ final class RelationExplanation {
         }
         return new RelationProc.ExplainResult(fact.head(), fact.type(), fact.tail(), score, fusion != null,
                 (double) sources.get("textScore"), (Double) sources.get("graphScore"),
-                fusion != null ? (Double) sources.get("typeScore") : null, documents.size(),
+                fusion != null ? (Double) sources.get("typeScore") : null, (Double) sources.get("linkScore"),
+                documents.size(),
                 (long) sources.get("sentences"), sentences, statements(fact, conventions));
     }
 

@@ -63,9 +63,9 @@ public class RelationProc {
             + "(the node id of the document that speaks most for it), `headStart`, `headEnd`, `tailStart`, "
             + "`tailEnd` (the mentions' character offsets there), `predictedAt` and, when given, `status`. With a "
             + "`fusion` from ernie.relation.evaluate, every fact the documents suggest is scored by the fused, "
-            + "calibrated probability of its text (all sentences), TransE and type evidence, written when it reaches "
-            + "`threshold`, with `textScore`, `graphScore`, `typeScore` and `sentences` as well. Inverse and "
-            + "symmetric types are learned from the graph, so a fact is written once, in the type with more edges. "
+            + "calibrated probability of its text (all sentences), TransE, type and link evidence, written when it reaches "
+            + "`threshold`, with `textScore`, `graphScore`, `typeScore`, `linkScore` and `sentences` as well. Inverse "
+            + "and symmetric types are learned from the graph, so a fact is written once, in the type with more edges. "
             + "Facts the graph states by a relationship that was not predicted, or by a predicted one with `status: "
             + "'accepted'`, are left alone, and so are those a chain of such edges of a `transitiveTypes` type "
             + "implies; a predicted one with `status: 'rejected'` is never proposed again. Idempotent.")
@@ -134,9 +134,10 @@ public class RelationProc {
             + "co-mentioned entities and a relationship type the model predicts) is a candidate, true when an edge of "
             + "the dev or test split states it, false when the graph does not state it; facts that training edges "
             + "state are left out. For `transitiveTypes`, a chain of edges of the type in the fact's direction "
-            + "states it too (known when training edges alone form one). Each source of evidence (`text`: the relation model over every sentence that "
-            + "mentions both; `graph`: TransE; `types`: which node types each relationship type connects, learned "
-            + "from training edges) and their fusion are fitted on dev, which calibrates them, and ranked on test: "
+            + "states it too (known when training edges alone form one). Each source of evidence (`text`: the "
+            + "relation model over every sentence that mentions both; `graph`: TransE; `types`: which node types each "
+            + "relationship type connects, learned from training edges; `links`: the linker's scores of the two "
+            + "mentions) and their fusion are fitted on dev, which calibrates them, and ranked on test: "
             + "average precision (PR-AUC), P@K, precision and recall at `threshold`, calibration error, per "
             + "relationship type. Returns the fitted `fusion` for ernie.relation.write; with `save: true` it is also "
             + "saved in the model's folder (fusion.json), which write and explain then use by default (refused when "
@@ -144,7 +145,7 @@ public class RelationProc {
             + "more than `trainSplit` is refused. Writes nothing.")
     public Stream<EvaluateResult> evaluate(
             @Name(value = "configuration", description = "As ernie.relation.stream, and `transeModel` (the relation "
-                    + "model's), `typeProperty` (node labels), `evidence` (['text', 'graph', 'types']), "
+                    + "model's), `typeProperty` (node labels), `evidence` (['text', 'graph', 'types', 'links']), "
                     + "`textAggregation` ('max' or 'noisyOr'), `relationshipTypes` (the model's), `transitiveTypes` "
                     + "([]), `splitProperty` "
                     + "('split'), `trainSplit` ('train'), `devSplit` ('dev'), `testSplit` ('test'), `precisionAtK` "
@@ -228,6 +229,8 @@ public class RelationProc {
             @Description("TransE's -distance; null without `fusion`'s graph evidence or a vector.") Double graphScore,
             @Description("The type density of the relation between the nodes' types; null without `fusion`.")
             Double typeScore,
+            @Description("The linker's score of the head mention times the tail mention's, the best over the "
+                    + "sentences; null when no document mentions both.") Double linkScore,
             @Description("Documents that mention both nodes.") long documents,
             @Description("Mention pairs of the two read.") long sentences,
             @Description("The sentences that speak most for the fact: `document`, `text`, `headStart`, `headEnd`, "

@@ -132,7 +132,7 @@ class RelationCompletionTest extends ClasspathHarness {
         assertThat((long) result.get("devCandidates") + (long) result.get("testCandidates") + 24L).isEqualTo(distinct);
 
         Map<String, Map<String, Object>> bySource = (Map<String, Map<String, Object>>) result.get("bySource");
-        assertThat(bySource).containsOnlyKeys("text", "graph", "types", "fused");
+        assertThat(bySource).containsOnlyKeys("text", "graph", "types", "links", "fused");
         double types = (double) bySource.get("types").get("averagePrecision");
         double text = (double) bySource.get("text").get("averagePrecision");
         // the labels rule out a company working for a person, a city living in anything, ...: only the
@@ -147,9 +147,9 @@ class RelationCompletionTest extends ClasspathHarness {
         assertThat(byType).extracting(m -> m.get("positives")).containsExactly(6L, 6L);
 
         Map<String, Object> fusion = (Map<String, Object>) result.get("fusion");
-        assertThat(fusion).containsEntry("evidence", List.of("text", "graph", "types"))
+        assertThat(fusion).containsEntry("evidence", List.of("text", "graph", "types", "links"))
                 .containsEntry("transeModel", "jobs-train").containsEntry("textAggregation", "max");
-        assertThat((Map<String, Object>) fusion.get("weights")).containsOnlyKeys("text", "graph", "types");
+        assertThat((Map<String, Object>) fusion.get("weights")).containsOnlyKeys("text", "graph", "types", "links");
     }
 
     @Test
@@ -168,7 +168,7 @@ class RelationCompletionTest extends ClasspathHarness {
                 .hasMessageContaining("TransE model `jobs-all` was trained on every relationship (no `splitProperty`)")
                 .hasMessageContaining("splitProperty: 'split', trainSplit: 'train'");
         assertThatThrownBy(() -> bolt.single(EVALUATE.replace("seed: 7", "evidence: ['text', 'vibes']")))
-                .hasMessageContaining("Value for `evidence` was `vibes`, but must be one of [text, graph, types]");
+                .hasMessageContaining("Value for `evidence` was `vibes`, but must be one of [text, graph, types, links]");
         assertThatThrownBy(() -> bolt.single(EVALUATE.replace("seed: 7", "relationshipTypes: ['OWNS']")))
                 .hasMessageContaining("`relationshipTypes` names `OWNS`, which the relation model does not predict");
         assertThatThrownBy(() -> bolt.single(EVALUATE.replace("seed: 7", "devSplit: 'test'")))
@@ -193,13 +193,15 @@ class RelationCompletionTest extends ClasspathHarness {
                 MATCH (h)-[r {predicted: true}]->(t)
                 RETURN labels(h)[0] AS head, type(r) AS type, labels(t)[0] AS tail, r.score AS score,
                        r.status AS status, r.textScore AS text, r.graphScore AS graph, r.typeScore AS types,
-                       r.sentences AS sentences, r.evidence AS evidence, r.headStart AS headStart""");
+                       r.sentences AS sentences, r.evidence AS evidence, r.headStart AS headStart,
+                       r.linkScore AS links""");
         assertThat(edges).hasSize(((Long) written.get("relationshipsCreated")).intValue());
         for (Map<String, Object> edge : edges) {
             String shape = edge.get("head") + " " + edge.get("type") + " " + edge.get("tail");
             assertThat(shape).isIn("Person WORKS_FOR Company", "Person LIVES_IN City");
             assertThat((double) edge.get("score")).isGreaterThanOrEqualTo(0.3);
-            assertThat(edge).containsEntry("status", "candidate").containsKeys("text", "graph", "types", "evidence");
+            assertThat(edge).containsEntry("status", "candidate").containsKeys("text", "graph", "types", "evidence")
+                    .containsEntry("links", 1.0); // every mention here was linked with score 1.0
             assertThat((long) edge.get("sentences")).isPositive();
         }
         // a curator rejects one; it is not proposed again, and a second write changes nothing else
@@ -222,9 +224,10 @@ class RelationCompletionTest extends ClasspathHarness {
                 + "MATCH (p:Person {name: 'PersonA'}), (c:Company {name: 'Company0'}) "
                 + "CALL ernie.relation.explain(p, 'WORKS_FOR', c, {modelName: 'jobs', documentLabel: 'Document', "
                 + "fusion: fusion}) YIELD headNodeId, relationshipType, tailNodeId, score, fused, textScore, "
-                + "graphScore, typeScore, documents, sentences, evidence, statedBy "
+                + "graphScore, typeScore, linkScore, documents, sentences, evidence, statedBy "
                 + "RETURN *, id(p) AS person, id(c) AS company");
         assertThat(explained).containsEntry("relationshipType", "WORKS_FOR").containsEntry("fused", true)
+                .containsEntry("linkScore", 1.0)
                 .containsEntry("documents", 1L).containsEntry("sentences", 1L)
                 .containsEntry("headNodeId", explained.get("person")).containsEntry("tailNodeId", explained.get("company"));
         assertThat((double) explained.get("score")).isBetween(0.0, 1.0);

@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * PART_OF one of 2 countries, and one document per town naming the town, its country and the other country. No edge
  * joins a town to a country, so without `transitiveTypes` every town-country fact is a false candidate; with it, a
  * fact whose chain runs through training edges only is known, and one through a dev or test edge is a positive of
- * that split. By construction 4 of the 12 are known, 4 dev and 4 test positives. The relation model is a small
+ * that split. By construction 4 of the 12 are known, 4 dev and 4 test positives. The linker was less sure of the
+ * other country (0.5 or 0.8), which each written edge carries as its `linkScore`. The relation model is a small
  * random-weight ERNIE model: what is tested is which facts count, not what the model learnt.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -44,8 +45,9 @@ class TransitiveCompletionTest extends ClasspathHarness {
             String text = "Town" + (char) ('A' + j) + " lies in Country" + country + ", near Country" + (1 - country)
                     + ".";
             // the town's own edge: Town A test, Town B dev; the regions' edges: Region2 dev, Region3 test
+            // the linker was less sure of the other country: 0.5 in even towns' documents, 0.8 in odd ones'
             towns.add(Map.of("name", "Town" + (char) ('A' + j), "region", region, "country", country, "text", text,
-                    "split", j == 0 ? "test" : j == 1 ? "dev" : "train"));
+                    "split", j == 0 ? "test" : j == 1 ? "dev" : "train", "otherScore", j % 2 == 0 ? 0.5 : 0.8));
         }
         bolt.single("""
                 UNWIND range(0, 1) AS c CREATE (:Country {name: 'Country' + c})
@@ -63,7 +65,7 @@ class TransitiveCompletionTest extends ClasspathHarness {
                        (d:Note {text: t.text}),
                        (d)-[:MENTIONS {start: 0, end: size(t.name), score: 1.0}]->(town),
                        (d)-[:MENTIONS {start: size(t.name) + 9, end: size(t.name) + 17, score: 1.0}]->(country),
-                       (d)-[:MENTIONS {start: size(t.name) + 24, end: size(t.name) + 32, score: 1.0}]->(other)
+                       (d)-[:MENTIONS {start: size(t.name) + 24, end: size(t.name) + 32, score: t.otherScore}]->(other)
                 RETURN count(*)""", Map.of("towns", towns));
         Path tokenizer = TinyErnie.miniLmTokenizer(models.resolve("tokenizer.json"));
         TinyErnie.save(ErnieTask.RELATION, List.of("PART_OF", "no_relation"), 5, tokenizer,
@@ -122,6 +124,11 @@ class TransitiveCompletionTest extends ClasspathHarness {
                 .containsEntry("relationshipsCreated", TOWNS * 3L + 2);
         assertThat(bolt.single("MATCH (t:Town)-[r:PART_OF {predicted: true}]->(c:Country) "
                 + "WHERE (t)-[:PART_OF]->(:Region)-[:PART_OF]->(c) RETURN count(r) AS n")).containsEntry("n", 0L);
+        // each edge carries the linker's scores of its mentions: the best pair over the documents
+        assertThat(bolt.single("MATCH (:Town {name: 'TownA'})-[r:PART_OF]->(:Country {name: 'Country1'}) "
+                + "RETURN r.linkScore AS links")).containsEntry("links", 0.5);
+        assertThat(bolt.single("MATCH (:Country {name: 'Country0'})-[r:PART_OF]->(:Country {name: 'Country1'}) "
+                + "RETURN r.linkScore AS links")).containsEntry("links", 0.8);
         // Town A is in Country0. Its predicted edge to Country1, deleted, comes back on the next write; once a curator
         // accepts "Country0 PART_OF Country1", a chain of curated edges states it and the write leaves it alone
         String rewrite = String.format(EVALUATE, ", transitiveTypes: ['PART_OF']") + " YIELD fusion "

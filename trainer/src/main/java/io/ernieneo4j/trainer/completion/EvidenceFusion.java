@@ -9,10 +9,11 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The probability that a candidate fact {@code (head, relation, tail)} is true, from up to three sources of evidence:
+ * The probability that a candidate fact {@code (head, relation, tail)} is true, from up to four sources of evidence:
  * the text ({@link Source#TEXT}, the relation model's probability aggregated over every sentence that mentions both),
- * the graph ({@link Source#GRAPH}, TransE's plausibility {@code -|h + r - t|}) and the types ({@link Source#TYPES},
- * the {@link TypeConstraints} density). A logistic regression over the standardised features with one intercept per
+ * the graph ({@link Source#GRAPH}, TransE's plausibility {@code -|h + r - t|}), the types ({@link Source#TYPES},
+ * the {@link TypeConstraints} density) and the links ({@link Source#LINKS}, how sure the linker was that the
+ * sentences name these two entities: a fact read about the wrong sense of a word is not a fact). A logistic regression over the standardised features with one intercept per
  * relationship type (shrunk towards a shared one), fitted by maximum likelihood on labelled candidates that no
  * source was trained on: the fit weighs the sources and calibrates the result in one step (Platt scaling when one
  * source is used), so a probability of 0.9 is right about 90% of the time on data like the fitting data.
@@ -34,7 +35,7 @@ public record EvidenceFusion(List<Source> sources, String textAggregation, Map<S
 
     /** A source of evidence, by the name a configuration uses. */
     public enum Source {
-        TEXT("text"), GRAPH("graph"), TYPES("types");
+        TEXT("text"), GRAPH("graph"), TYPES("types"), LINKS("links");
 
         private final String key;
 
@@ -53,7 +54,12 @@ public record EvidenceFusion(List<Source> sources, String textAggregation, Map<S
                 }
             }
             throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "Value for `evidence` was `%s`, but must be one of [text, graph, types].", key));
+                    "Value for `evidence` was `%s`, but must be one of %s.", key, keys()));
+        }
+
+        /** Every source's key, in order: {@code [text, graph, types, links]}. */
+        public static String keys() {
+            return java.util.Arrays.stream(values()).map(Source::key).toList().toString();
         }
     }
 
@@ -63,14 +69,22 @@ public record EvidenceFusion(List<Source> sources, String textAggregation, Map<S
      * @param text  the aggregated probability of the relation in the text, in [0, 1]
      * @param graph TransE's {@code -distance}, NaN when TransE has no vector for it
      * @param types the type density, in (0, 1]
+     * @param links the linker's score of the head mention times the tail mention's, the best over the fact's
+     *              sentences, in [0, 1]; NaN when no sentence mentions both
      */
-    public record Candidate(String relation, double text, double graph, double types) {
+    public record Candidate(String relation, double text, double graph, double types, double links) {
+
+        /** A candidate no sentence's links speak for or against. */
+        public Candidate(String relation, double text, double graph, double types) {
+            this(relation, text, graph, types, Double.NaN);
+        }
 
         double feature(Source source) {
             return switch (source) {
                 case TEXT -> logit(text);
                 case GRAPH -> graph;
                 case TYPES -> Math.log(Math.max(types, 1e-300));
+                case LINKS -> Math.log(Math.max(links, 1e-6));
             };
         }
     }
@@ -83,7 +97,7 @@ public record EvidenceFusion(List<Source> sources, String textAggregation, Map<S
 
     public EvidenceFusion {
         if (sources.isEmpty()) {
-            throw new IllegalArgumentException("`evidence` must name at least one of [text, graph, types].");
+            throw new IllegalArgumentException("`evidence` must name at least one of " + Source.keys() + ".");
         }
         sources = List.copyOf(new TreeSet<>(sources));
         means = Map.copyOf(means);
@@ -235,7 +249,7 @@ public record EvidenceFusion(List<Source> sources, String textAggregation, Map<S
     public static EvidenceFusion fromMap(Map<?, ?> map) {
         Object evidence = map.get("evidence");
         if (!(evidence instanceof List<?> list) || list.isEmpty()) {
-            throw invalid("evidence", "a non-empty list of [text, graph, types]");
+            throw invalid("evidence", "a non-empty list of " + Source.keys());
         }
         List<Source> sources = list.stream().map(x -> Source.of(String.valueOf(x))).toList();
         Object aggregation = map.get("textAggregation");

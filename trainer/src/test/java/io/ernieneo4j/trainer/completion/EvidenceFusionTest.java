@@ -85,6 +85,37 @@ class EvidenceFusionTest {
     }
 
     @Test
+    void aFactReadAboutAWronglyLinkedMentionCountsForLessByItsLinkScores() {
+        // the text reads a relation between the words; the fact is about the linked entities, right only when both
+        // links are, which the linker's calibrated scores give the odds of
+        List<Sample> samples = new ArrayList<>();
+        for (long seed : new long[] {6, 7}) {
+            Random random = new Random(seed);
+            List<Candidate> candidates = new ArrayList<>();
+            boolean[] truth = new boolean[4000];
+            for (int i = 0; i < truth.length; i++) {
+                double textLogit = random.nextGaussian();
+                double links = 0.05 + 0.95 * random.nextDouble();
+                boolean related = random.nextDouble() < 1 / (1 + Math.exp(-(-1 + 1.5 * textLogit)));
+                truth[i] = related && random.nextDouble() < links;
+                candidates.add(new Candidate("A", 1 / (1 + Math.exp(-textLogit)), Double.NaN, 1.0, links));
+            }
+            samples.add(new Sample(candidates, truth));
+        }
+        Sample dev = samples.get(0);
+        Sample test = samples.get(1);
+        EvidenceFusion text = EvidenceFusion.fit(List.of(Source.TEXT), "max", dev.candidates(), dev.truth());
+        EvidenceFusion withLinks = EvidenceFusion.fit(List.of(Source.TEXT, Source.LINKS), "max", dev.candidates(),
+                dev.truth());
+        RankingMetrics alone = RankingMetrics.of(scores(text, test.candidates()), test.truth(), 0.5, List.of(100));
+        RankingMetrics fused = RankingMetrics.of(scores(withLinks, test.candidates()), test.truth(), 0.5, List.of(100));
+        assertThat(withLinks.weights().get(Source.LINKS)).isPositive();
+        assertThat(fused.averagePrecision()).isGreaterThan(alone.averagePrecision() + 0.05);
+        assertThat(fused.calibrationError()).isLessThan(0.05);
+        assertThat(withLinks.toMap()).containsEntry("evidence", List.of("text", "links"));
+    }
+
+    @Test
     void badInputNamesTheKey() {
         Sample dev = sample(200, 5);
         Map<String, Object> map = new HashMap<>(EvidenceFusion.fit(List.of(Source.TEXT), "max", dev.candidates(),
@@ -94,7 +125,7 @@ class EvidenceFusionTest {
                 .hasMessageContaining("`text` is missing");
         map.put("evidence", List.of("text", "vibes"));
         assertThatThrownBy(() -> EvidenceFusion.fromMap(map))
-                .hasMessageContaining("Value for `evidence` was `vibes`, but must be one of [text, graph, types]");
+                .hasMessageContaining("Value for `evidence` was `vibes`, but must be one of [text, graph, types, links]");
         assertThatThrownBy(() -> EvidenceFusion.fit(List.of(Source.TEXT), "max", dev.candidates(),
                 new boolean[dev.truth().length])).hasMessageContaining("needs true and false candidate facts; got 0 true");
     }

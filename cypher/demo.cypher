@@ -146,13 +146,14 @@ YIELD files, documents, typeLabels, relationLabels, entityCount, mentionsWithout
 //     examples step 15 exported: ≈4 min for typing (9,000 examples, 2 epochs) and ≈2 min for relations (3,000
 //     examples, 2 epochs) on 2 cores. CALL ernie.progress() in another Browser tab shows epoch, step, loss and time
 //     left; terminating the call keeps a checkpoint that `resume: true` goes on from. Once: a later run finds the
-//     stored models (ernie.model.list lists them, loaded or not) and keeps them.
+//     stored models (ernie.model.list lists them, loaded or not) and keeps them. Typing feeds TransE's unit-norm
+//     vectors at unit scale per component (`entityScale: 10`), which typing needs (docs/trainer.md).
 CALL ernie.model.list() YIELD modelName
 WITH collect(modelName) AS models WHERE NOT 'wordnet-typing' IN models
 CALL ernie.type.train('wordnet-typing', {documentLabel: 'Text', transeModel: 'wordnet', typeProperty: 'lexname',
                                          typingMinLinkScore: 1.0, negativeRatio: 0.5, splitProperty: 'split',
                                          trainLimit: 9000, devLimit: 1000, epochs: 2, learningRate: 1e-4,
-                                         headLearningRate: 1e-3, batchSize: 32, maxLength: 64})
+                                         headLearningRate: 1e-3, batchSize: 32, maxLength: 64, entityScale: 10})
 YIELD trainExamples, devExamples, bestEpoch, dev, trainMillis
 RETURN trainExamples, devExamples, bestEpoch, round(dev.micro.f1, 3) AS devMicroF1, trainMillis;
 
@@ -183,8 +184,11 @@ CALL ernie.type.write({modelName: 'wordnet-typing', documentLabel: 'Document', t
 YIELD predictions, nodesWritten, computeMillis, writeMillis;
 
 // 19. ... and classifies the relation of every pair of synsets mentioned in one document, writing the relations it
-//     finds as (head)-[:TYPE {predicted: true, score, evidence}]->(tail). Both are idempotent.
-CALL ernie.relation.write({modelName: 'wordnet-relation', documentLabel: 'Document', threshold: 0.5})
+//     finds as (head)-[:TYPE {predicted: true, score, evidence}]->(tail). Hypernymy and holonymy compose: a fact a
+//     chain of WordNet's own edges states (poodle -> dog -> canine: "a poodle is a canine") is known, not written.
+//     Both are idempotent.
+CALL ernie.relation.write({modelName: 'wordnet-relation', documentLabel: 'Document', threshold: 0.5,
+                           transitiveTypes: ['HYPERNYM', 'PART_HOLONYM', 'MEMBER_HOLONYM']})
 YIELD predictions, relationshipsCreated, relationshipsUpdated, alreadyKnown, computeMillis, writeMillis;
 
 // Three queries to look at the result (./ernie.sh demo prints them at the end):

@@ -69,15 +69,52 @@ for seed in $SEEDS; do
     fi
   done
 done
-python3 - "$EXP" <<'PY'
-import json, glob, sys, statistics as st
-for task, key in (("typing", ("micro", "f1")), ("relation", ("macroF1",))):
-    for variant in ("ernie", "ernie+dea", "bert"):
-        vals = []
-        for f in sorted(glob.glob(f"{sys.argv[1]}/{task}-{variant}-*/metrics.json")):
-            d = json.load(open(f))["dev"]
-            vals.append(d[key[0]][key[1]] if len(key) == 2 else d[key[0]])
-        if vals:
-            print(f"{task:8s} {variant:5s} dev {'micro F1' if task == 'typing' else 'macro F1'}: "
-                  f"{100 * st.mean(vals):.2f} ± {100 * (st.pstdev(vals) if len(vals) > 1 else 0):.2f} over {len(vals)} seeds")
+# test scores of both variants, same seed, by `trainer evaluate` on the held-out split
+if [[ $VARIANTS == *" ernie "* && $VARIANTS == *" bert "* ]]; then
+  for seed in $SEEDS; do
+    for task in $TASKS; do
+      [ -f $EXP/$task-$seed-test.json ] || run evaluate --model $EXP/$task-ernie-$seed --baseline $EXP/$task-bert-$seed \
+        --entities $EXP/wordnet-transe.tsv --test $DATA/$task/test.jsonl --unknown-entities skip \
+        --out $EXP/$task-$seed-test.json
+    done
+  done
+fi
+# the knowledge gain, per seed and on average, into tests/benchmarks/results/knowledge-gain.json
+python3 - "$EXP" "$SEEDS" "$EPOCHS" "$TASKS" "${ENTITY_SCALE:-1}" <<'PY'
+import datetime, json, os, statistics as st, sys
+exp, seeds, epochs, tasks, scale = sys.argv[1], sys.argv[2].split(), sys.argv[3], sys.argv[4].split(), sys.argv[5]
+def metric(task, scores):
+    return scores["micro"]["f1"] if task == "typing" else scores["macroF1"]
+result = {"benchmark": "knowledge-gain",
+          "command": f'ENTITY_SCALE={scale} trainer/scripts/finetune-experiment.sh "{" ".join(seeds)}" {epochs} "{" ".join(tasks)}"',
+          "date": datetime.datetime.now(datetime.timezone.utc).isoformat(),
+          "machine": {"cores": os.cpu_count(), "loadAverage": open("/proc/loadavg").read().split()[0]},
+          "metric": {"typing": "micro-F1", "relation": "macro-F1"}, "tasks": {}}
+for task in tasks:
+    rows = []
+    for seed in seeds:
+        row = {"seed": int(seed)}
+        for variant, key in (("ernie", "ernie"), ("bert", "noEntities"), ("ernie+dea", "ernieDea")):
+            path = f"{exp}/{task}-{variant}-{seed}/metrics.json"
+            if os.path.exists(path):
+                row[f"{key}Dev"] = metric(task, json.load(open(path))["dev"])
+        test = f"{exp}/{task}-{seed}-test.json"
+        if os.path.exists(test):
+            t = json.load(open(test))
+            row["ernieTest"], row["noEntitiesTest"] = metric(task, t["ernie"]), metric(task, t["noEntities"])
+        for part in ("Dev", "Test"):
+            if f"ernie{part}" in row and f"noEntities{part}" in row:
+                row[f"gain{part}"] = row[f"ernie{part}"] - row[f"noEntities{part}"]
+        rows.append(row)
+    summary = {}
+    for key in ("ernieDev", "noEntitiesDev", "gainDev", "ernieTest", "noEntitiesTest", "gainTest", "ernieDeaDev"):
+        values = [r[key] for r in rows if key in r]
+        if values:
+            summary[key] = {"mean": st.mean(values), "spread": st.pstdev(values), "seeds": len(values)}
+    result["tasks"][task] = {"perSeed": rows, "summary": summary}
+    for key, v in summary.items():
+        print(f"{task:8s} {key:15s} {100 * v['mean']:6.2f} ± {100 * v['spread']:.2f} over {v['seeds']} seeds")
+out = "tests/benchmarks/results/knowledge-gain.json"
+json.dump(result, open(out, "w"), indent=2)
+print("Wrote", out)
 PY

@@ -40,6 +40,8 @@ final class RelationEvaluation {
 
     private enum Role { KNOWN, DEV, TEST }
 
+    private static final int TOP_FALSE = 20;
+
     private final GraphDatabaseService db;
     private final Transaction tx;
     private final Log log;
@@ -77,6 +79,7 @@ final class RelationEvaluation {
         List<EvidenceFusion.Candidate> dev = new ArrayList<>();
         List<Boolean> devTruth = new ArrayList<>();
         List<EvidenceFusion.Candidate> test = new ArrayList<>();
+        List<RelationConventions.Fact> testFacts = new ArrayList<>();
         List<Boolean> testTruth = new ArrayList<>();
         long known = 0;
         long byChain = 0;
@@ -101,6 +104,7 @@ final class RelationEvaluation {
                 }
                 case TEST -> {
                     test.add(evidence.candidate(fact));
+                    testFacts.add(fact);
                     testTruth.add(stated);
                     if (direct) testFactsMentioned.add(fact);
                 }
@@ -108,7 +112,7 @@ final class RelationEvaluation {
         }
         Set<String> canonicalTypes = new java.util.TreeSet<>();
         relationTypes.forEach(t -> canonicalTypes.add(conventions.canonical(0, t, 1).type()));
-        long testFacts = testFacts(canonicalTypes, conventions, splitProperty, config.testSplit());
+        long testFactCount = testFacts(canonicalTypes, conventions, splitProperty, config.testSplit());
         boolean[] devLabels = toArray(devTruth);
         boolean[] testLabels = toArray(testTruth);
         double threshold = config.documents().threshold();
@@ -143,8 +147,8 @@ final class RelationEvaluation {
                         + "stated by a chain of a transitive type, %s", evidence.facts().size(), dev.size(), test.size(),
                 known, byChain, conventions.describe());
         return new RelationProc.EvaluateResult(evidence.facts().size(), dev.size(), count(devLabels), test.size(),
-                count(testLabels), known, testFacts, testFactsMentioned.size(), bySource, byType, fusion,
-                run.documents(), run.examples(), run.tooLong(), (System.nanoTime() - start) / 1_000_000,
+                count(testLabels), known, testFactCount, testFactsMentioned.size(), bySource, byType, fusion,
+                topFalse(fusedScores, testLabels, testFacts, evidence), run.documents(), run.examples(), run.tooLong(), (System.nanoTime() - start) / 1_000_000,
                 configuration);
     }
 
@@ -287,6 +291,23 @@ final class RelationEvaluation {
             }
         }
         return facts.size();
+    }
+
+    /** The false test candidates with the highest fused scores, with what each source said of them. */
+    private static List<Map<String, Object>> topFalse(double[] scores, boolean[] truth,
+                                                      List<RelationConventions.Fact> facts,
+                                                      CompletionEvidence evidence) {
+        return java.util.stream.IntStream.range(0, scores.length).filter(i -> !truth[i]).boxed()
+                .sorted((a, b) -> Double.compare(scores[b], scores[a])).limit(TOP_FALSE).map(i -> {
+                    RelationConventions.Fact fact = facts.get(i);
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("headNodeId", fact.head());
+                    row.put("relationshipType", fact.type());
+                    row.put("tailNodeId", fact.tail());
+                    row.put("score", scores[i]);
+                    row.putAll(evidence.sources(fact));
+                    return row;
+                }).toList();
     }
 
     /** The same id for both orders of a pair, so that no pair sits on both sides. */

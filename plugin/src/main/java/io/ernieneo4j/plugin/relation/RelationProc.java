@@ -255,6 +255,10 @@ public class RelationProc {
             @Description("The fused score's test metrics per relationship type.")
             List<Map<String, Object>> byRelationshipType,
             @Description("The fitted fusion, for ernie.relation.write's `fusion`.") Map<String, Object> fusion,
+            @Description("The test candidates the fused score ranks highest that no edge states, the errors a "
+                    + "curator would review first (or facts the graph lacks): `headNodeId`, `relationshipType`, "
+                    + "`tailNodeId`, `score`, `textScore`, `graphScore`, `typeScore`, `linkScore`, `sentences`; 20 "
+                    + "at most.") List<Map<String, Object>> topFalseCandidates,
             @Description("Documents read.") long documents,
             @Description("Mention pairs classified.") long examples,
             @Description("Mention pairs not classified: the span from the first mention to the last is longer than the "

@@ -146,6 +146,17 @@ class RelationCompletionTest extends ClasspathHarness {
         assertThat(byType).extracting(m -> m.get("relationshipType")).containsExactly("LIVES_IN", "WORKS_FOR");
         assertThat(byType).extracting(m -> m.get("positives")).containsExactly(6L, 6L);
 
+        // the highest-scored errors, for review: false facts, best first, with what each source said
+        List<Map<String, Object>> errors = (List<Map<String, Object>>) result.get("topFalseCandidates");
+        assertThat(errors).hasSize(20);
+        assertThat(errors).extracting(e -> (double) e.get("score")).isSortedAccordingTo(Comparator.reverseOrder());
+        for (Map<String, Object> error : errors) {
+            assertThat(error).containsKeys("textScore", "typeScore", "linkScore", "sentences");
+            assertThat(bolt.single("MATCH (h)-[r]->(t) WHERE id(h) = $head AND id(t) = $tail AND type(r) = $type "
+                    + "RETURN count(r) AS n", Map.of("head", error.get("headNodeId"), "tail", error.get("tailNodeId"),
+                    "type", error.get("relationshipType")))).containsEntry("n", 0L);
+        }
+
         Map<String, Object> fusion = (Map<String, Object>) result.get("fusion");
         assertThat(fusion).containsEntry("evidence", List.of("text", "graph", "types", "links"))
                 .containsEntry("transeModel", "jobs-train").containsEntry("textAggregation", "max");

@@ -94,6 +94,13 @@ public final class RelationCompletionBenchmark {
                         Map.of("documents", documents, "aggregation", aggregation, "transitive", TRANSITIVE_TYPES));
                 evaluated = new java.util.LinkedHashMap<>(evaluated);
                 evaluated.remove("configuration");
+                // the errors by name, to read them
+                evaluated.put("topFalseCandidates", bolt.rows("""
+                        UNWIND $errors AS e
+                        MATCH (h) WHERE id(h) = e.headNodeId MATCH (t) WHERE id(t) = e.tailNodeId
+                        RETURN h.id AS head, e.relationshipType AS type, t.id AS tail, e.score AS score,
+                               e.textScore AS text, e.graphScore AS graph, e.typeScore AS types,
+                               e.linkScore AS links""", Map.of("errors", evaluated.get("topFalseCandidates"))));
                 report.put(aggregation, evaluated);
                 report.put(aggregation + ".seconds", Math.round((System.nanoTime() - evaluating) / 1e9));
             }

@@ -250,7 +250,8 @@ public class RelationProc {
             @Description("Those among the candidates: what reading the documents can find at most.")
             long testFactsMentioned,
             @Description("Test metrics of each source fitted alone and of `fused`: `averagePrecision`, `P@K`, "
-                    + "`predicted`, `precision`, `recall`, `f1` (at `threshold`), `calibrationError`.")
+                    + "`predicted`, `precision`, `recall`, `f1` (at `threshold`), `meanPredictedScore` (of those "
+                    + "predicted: about `precision` when calibrated), `calibrationError`.")
             Map<String, Object> bySource,
             @Description("The fused score's test metrics per relationship type.")
             List<Map<String, Object>> byRelationshipType,

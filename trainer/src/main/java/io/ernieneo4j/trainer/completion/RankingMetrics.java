@@ -22,11 +22,14 @@ import java.util.Map;
  * @param predicted          candidates at or above the threshold
  * @param precision          share of those that are true (0 when none)
  * @param recall             share of the true ones among those
+ * @param meanPredictedScore mean score of the candidates at or above the threshold (0 when none): calibrated scores
+ *                           make it about {@code precision}, which the calibration error over every candidate
+ *                           cannot show when nearly all are false and near 0
  * @param calibrationError   expected calibration error of the scores (10 bins)
  */
 public record RankingMetrics(long candidates, long positives, double averagePrecision,
                              Map<Integer, Double> precisionAtK, long predicted, double precision, double recall,
-                             double f1, double calibrationError) {
+                             double f1, double meanPredictedScore, double calibrationError) {
 
     /** Scores {@code scores[i]} of candidates whose truth is {@code truth[i]}; ties keep the given order. */
     public static RankingMetrics of(double[] scores, boolean[] truth, double threshold, List<Integer> ks) {
@@ -39,6 +42,7 @@ public record RankingMetrics(long candidates, long positives, double averagePrec
         long seen = 0;
         long truePredicted = 0;
         long predicted = 0;
+        double predictedScores = 0;
         Map<Integer, Double> atK = new LinkedHashMap<>();
         CalibrationError calibration = new CalibrationError();
         for (int rank = 0; rank < order.length; rank++) {
@@ -49,6 +53,7 @@ public record RankingMetrics(long candidates, long positives, double averagePrec
             }
             if (scores[i] >= threshold) {
                 predicted++;
+                predictedScores += scores[i];
                 truePredicted += truth[i] ? 1 : 0;
             }
             calibration.add(scores[i], truth[i]);
@@ -63,7 +68,7 @@ public record RankingMetrics(long candidates, long positives, double averagePrec
         double recall = positives == 0 ? 0 : (double) truePredicted / positives;
         double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
         return new RankingMetrics(scores.length, positives, positives == 0 ? 0 : precisionSum / positives, atK,
-                predicted, precision, recall, f1, calibration.value());
+                predicted, precision, recall, f1, predicted == 0 ? 0 : predictedScores / predicted, calibration.value());
     }
 
     /** As a Cypher map, {@code precisionAtK} keyed {@code "P@K"}. */
@@ -77,6 +82,7 @@ public record RankingMetrics(long candidates, long positives, double averagePrec
         map.put("precision", precision);
         map.put("recall", recall);
         map.put("f1", f1);
+        map.put("meanPredictedScore", meanPredictedScore);
         map.put("calibrationError", calibrationError);
         return map;
     }

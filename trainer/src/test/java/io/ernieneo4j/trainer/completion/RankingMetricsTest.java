@@ -25,6 +25,7 @@ class RankingMetricsTest {
         assertThat(m.precision()).isCloseTo(2.0 / 3, within(1e-12));
         assertThat(m.recall()).isCloseTo(2.0 / 3, within(1e-12));
         assertThat(m.f1()).isCloseTo(2.0 / 3, within(1e-12));
+        assertThat(m.meanPredictedScore()).isCloseTo((0.9 + 0.8 + 0.7) / 3, within(1e-12));
         // bins: 0.2 T (|0.2-1|), 0.4 F (0.4), 0.7 T (0.3), 0.8 F (0.8), 0.9 T (0.1)
         assertThat(m.calibrationError()).isCloseTo((0.8 + 0.4 + 0.3 + 0.8 + 0.1) / 5, within(1e-12));
         assertThat(m.toMap()).containsEntry("P@2", 0.5).containsKeys("averagePrecision", "calibrationError");
@@ -36,6 +37,7 @@ class RankingMetricsTest {
         assertThat(m.averagePrecision()).isZero();
         assertThat(m.precision()).isZero();
         assertThat(m.recall()).isZero();
+        assertThat(m.meanPredictedScore()).isZero();
         assertThat(m.precisionAtK()).containsEntry(100, 0.0);
     }
 }

@@ -143,7 +143,7 @@ YIELD files, documents, typeLabels, relationLabels, entityCount, mentionsWithout
       writeMillis;
 
 // 16. Fine-tune ERNIE in the database, from the MiniLM the plugins folder holds (no `init` given), on the same
-//     examples step 15 exported: ≈4 min for typing (9,000 examples, 2 epochs) and ≈2 min for relations (3,000
+//     examples step 15 exported: ≈4 min for typing (9,000 examples, 2 epochs) and ≈3 min for relations (6,000
 //     examples, 2 epochs) on 2 cores. CALL ernie.progress() in another Browser tab shows epoch, step, loss and time
 //     left; terminating the call keeps a checkpoint that `resume: true` goes on from. Once: a later run finds the
 //     stored models (ernie.model.list lists them, loaded or not) and keeps them. Typing feeds TransE's unit-norm
@@ -165,7 +165,7 @@ CALL ernie.relation.train('wordnet-relation', {documentLabel: 'Text', transeMode
                                                    'INSTANCE_HYPONYM', 'PART_MERONYM', 'PART_HOLONYM',
                                                    'MEMBER_MERONYM', 'MEMBER_HOLONYM', 'DERIVATIONALLY_RELATED_FORM',
                                                    'ANTONYM'],
-                                               trainLimit: 3000, devLimit: 500, epochs: 2, learningRate: 1e-4,
+                                               trainLimit: 6000, devLimit: 500, epochs: 2, learningRate: 1e-4,
                                                headLearningRate: 1e-3, batchSize: 32, maxLength: 64})
 YIELD trainExamples, devExamples, bestEpoch, dev, trainMillis
 RETURN trainExamples, devExamples, bestEpoch, round(dev.macroF1, 3) AS devMacroF1, trainMillis;

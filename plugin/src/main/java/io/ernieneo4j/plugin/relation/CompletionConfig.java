@@ -22,11 +22,13 @@ import java.util.Set;
  */
 record CompletionConfig(DocumentMentions documents, Optional<String> transeModel, Optional<String> typeProperty,
                         List<EvidenceFusion.Source> evidence, boolean evidenceGiven, String textAggregation,
-                        List<String> relationshipTypes, List<String> transitiveTypes, String splitProperty, String trainSplit, String devSplit,
+                        List<String> relationshipTypes, List<String> transitiveTypes, String splitProperty,
+                        String trainSplit, String devSplit,
                         String testSplit, List<Integer> precisionAtK, double devFraction, long seed) {
 
     static final Set<String> KEYS = DocumentMentions.keysWith("transeModel", "typeProperty", "evidence",
-            "textAggregation", "relationshipTypes", "transitiveTypes", "splitProperty", "trainSplit", "devSplit", "testSplit",
+            "textAggregation", "relationshipTypes", "transitiveTypes", "splitProperty", "trainSplit", "devSplit",
+            "testSplit",
             "precisionAtK", "devFraction", "seed", "save");
 
     static CompletionConfig from(ConfigMap config, DocumentMentions documents) {
@@ -45,7 +47,8 @@ record CompletionConfig(DocumentMentions documents, Optional<String> transeModel
         return new CompletionConfig(documents, config.optionalString("transeModel"),
                 config.optionalString("typeProperty"), sources, !evidence.isEmpty(),
                 config.oneOf("textAggregation", "max", TextEvidence.AGGREGATIONS),
-                config.stringList("relationshipTypes"), config.stringList("transitiveTypes"), config.string("splitProperty", "split"), train, dev, test, ks,
+                config.stringList("relationshipTypes"), config.stringList("transitiveTypes"),
+                config.string("splitProperty", "split"), train, dev, test, ks,
                 config.doubleValue("devFraction", 0.5, 0.05, 0.95), config.longValue("seed", 42, 0, Long.MAX_VALUE));
     }
 

@@ -39,7 +39,8 @@ record FittedFusion(EvidenceFusion fusion, Optional<String> typeProperty, TransE
                 && fusion.sources().contains(EvidenceFusion.Source.GRAPH) ? TransEModelRegistry.load(db, name) : null;
         Optional<String> typeProperty = map.get("typeProperty") instanceof String t ? Optional.of(t) : Optional.empty();
         Object transitive = map.get("transitiveTypes");
-        if (transitive != null && !(transitive instanceof List<?> list && list.stream().allMatch(String.class::isInstance))) {
+        if (transitive != null
+                && !(transitive instanceof List<?> list && list.stream().allMatch(String.class::isInstance))) {
             throw new IllegalArgumentException("`fusion`.`transitiveTypes` must be a list of relationship types: pass "
                     + "the `fusion` map that ernie.relation.evaluate returns.");
         }

@@ -144,12 +144,12 @@ final class RelationEvaluation {
         Map<String, Object> fusion = new FittedFusion(fused, config.typeProperty(), transe,
                 config.transitiveTypes()).toMap();
         log.info("ernie.relation.evaluate: %d candidates (%d dev, %d test), %d known facts left out, %d facts "
-                        + "stated by a chain of a transitive type, %s", evidence.facts().size(), dev.size(), test.size(),
-                known, byChain, conventions.describe());
+                + "stated by a chain of a transitive type, %s", evidence.facts().size(), dev.size(), test.size(), known,
+                byChain, conventions.describe());
         return new RelationProc.EvaluateResult(evidence.facts().size(), dev.size(), count(devLabels), test.size(),
                 count(testLabels), known, testFactCount, testFactsMentioned.size(), bySource, byType, fusion,
-                topFalse(fusedScores, testLabels, testFacts, evidence), run.documents(), run.examples(), run.tooLong(), (System.nanoTime() - start) / 1_000_000,
-                configuration);
+                topFalse(fusedScores, testLabels, testFacts, evidence), run.documents(), run.examples(),
+                run.tooLong(), (System.nanoTime() - start) / 1_000_000, configuration);
     }
 
     private static RankingMetrics metrics(EvidenceFusion fusion, List<EvidenceFusion.Candidate> test, boolean[] truth,

@@ -63,9 +63,10 @@ public class RelationProc {
             + "(the node id of the document that speaks most for it), `headStart`, `headEnd`, `tailStart`, "
             + "`tailEnd` (the mentions' character offsets there), `predictedAt` and, when given, `status`. With a "
             + "`fusion` from ernie.relation.evaluate, every fact the documents suggest is scored by the fused, "
-            + "calibrated probability of its text (all sentences), TransE, type and link evidence, written when it reaches "
-            + "`threshold`, with `textScore`, `graphScore`, `typeScore`, `linkScore` and `sentences` as well. Inverse "
-            + "and symmetric types are learned from the graph, so a fact is written once, in the type with more edges. "
+            + "calibrated probability of its text (all sentences), TransE, type and link evidence, written when it "
+            + "reaches `threshold`, with `textScore`, `graphScore`, `typeScore`, `linkScore` and `sentences` as well. "
+            + "Inverse and symmetric types are learned from the graph, so a fact is written once, in the type with "
+            + "more edges. "
             + "Facts the graph states by a relationship that was not predicted, or by a predicted one with `status: "
             + "'accepted'`, are left alone, and so are those a chain of such edges of a `transitiveTypes` type "
             + "implies; a predicted one with `status: 'rejected'` is never proposed again. Idempotent.")
@@ -147,8 +148,7 @@ public class RelationProc {
             @Name(value = "configuration", description = "As ernie.relation.stream, and `transeModel` (the relation "
                     + "model's), `typeProperty` (node labels), `evidence` (['text', 'graph', 'types', 'links']), "
                     + "`textAggregation` ('max' or 'noisyOr'), `relationshipTypes` (the model's), `transitiveTypes` "
-                    + "([]), `splitProperty` "
-                    + "('split'), `trainSplit` ('train'), `devSplit` ('dev'), `testSplit` ('test'), `precisionAtK` "
+                    + "([]), `splitProperty` ('split'), `trainSplit` ('train'), `devSplit` ('dev'), `testSplit` ('test'), `precisionAtK` "
                     + "([100, 500]), `devFraction` (0.5, of the false candidates), `seed` (42), `save` (false).")
             Map<String, Object> configuration) {
         ConfigMap config = ConfigMap.of(configuration, CompletionConfig.KEYS);
@@ -242,9 +242,10 @@ public class RelationProc {
             @Description("Candidate facts: distinct (head, relationship type, tail) the documents suggest.")
             long candidates,
             @Description("Candidates in the dev split (fitted on).") long devCandidates,
-            @Description("True ones among them: stated by a dev edge.") long devPositives,
+            @Description("True ones among them: stated by a dev edge (or a chain through one).") long devPositives,
             @Description("Candidates in the test split (scored).") long testCandidates,
-            @Description("True ones among them: stated by a test edge.") long testPositives,
+            @Description("True ones among them: stated by a test edge (or a chain through one).")
+            long testPositives,
             @Description("Candidates left out: a training edge states them.") long knownFacts,
             @Description("Distinct facts the test split states, mentioned in the documents or not.") long testFacts,
             @Description("Those among the candidates: what reading the documents can find at most.")

@@ -144,7 +144,8 @@ public final class RelationCompletionBenchmark {
         report.put("headwords", headwords);
         Map<String, Object> exported = bolt.single("CALL ernie.dataset.export({directory: 'wn', documentLabel: "
                 + "'Text', modelName: 'wn-train', typeProperty: 'lexname', splitProperty: 'split', "
-                + "negativeRatio: 0.5, typingMinLinkScore: 1.0, relationshipTypes: $types}) YIELD files, relationLabels "
+                + "negativeRatio: 0.5, typingMinLinkScore: 1.0, relationshipTypes: $types}) "
+                + "YIELD files, relationLabels "
                 + "RETURN files, relationLabels", Map.of("types", RELATION_TYPES));
         report.put("exported", exported);
         report.put("preparationSeconds", Math.round((System.nanoTime() - start) / 1e9));

@@ -117,7 +117,8 @@ class TransitiveCompletionTest extends ClasspathHarness {
     void aWriteLeavesAloneWhatAChainOfCuratedEdgesStates() {
         // threshold 0: every fact is proposed; the 12 town-country facts are stated by chains, whatever their split
         Map<String, Object> written = bolt.single(String.format(EVALUATE, ", transitiveTypes: ['PART_OF']")
-                + " YIELD fusion CALL ernie.relation.write({modelName: 'places', documentLabel: 'Note', fusion: fusion, "
+                + " YIELD fusion CALL ernie.relation.write({modelName: 'places', documentLabel: 'Note', "
+                + "fusion: fusion, "
                 + "threshold: 0.0, status: 'candidate'}) YIELD relationshipsCreated, alreadyKnown "
                 + "RETURN relationshipsCreated, alreadyKnown");
         assertThat(written).containsEntry("alreadyKnown", (long) TOWNS)

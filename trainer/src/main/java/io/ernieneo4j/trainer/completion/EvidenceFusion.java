@@ -13,10 +13,11 @@ import java.util.TreeSet;
  * the text ({@link Source#TEXT}, the relation model's probability aggregated over every sentence that mentions both),
  * the graph ({@link Source#GRAPH}, TransE's plausibility {@code -|h + r - t|}), the types ({@link Source#TYPES},
  * the {@link TypeConstraints} density) and the links ({@link Source#LINKS}, how sure the linker was that the
- * sentences name these two entities: a fact read about the wrong sense of a word is not a fact). A logistic regression over the standardised features with one intercept per
- * relationship type (shrunk towards a shared one), fitted by maximum likelihood on labelled candidates that no
- * source was trained on: the fit weighs the sources and calibrates the result in one step (Platt scaling when one
- * source is used), so a probability of 0.9 is right about 90% of the time on data like the fitting data.
+ * sentences name these two entities: a fact read about the wrong sense of a word is not a fact). A logistic
+ * regression over the standardised features with one intercept per relationship type (shrunk towards a shared one),
+ * fitted by maximum likelihood on labelled candidates that no source was trained on: the fit weighs the sources and
+ * calibrates the result in one step (Platt scaling when one source is used), so a probability of 0.9 is right about
+ * 90% of the time on data like the fitting data.
  *
  * <p>A missing feature (an entity without a TransE vector, a type TransE never saw) is set to the fitting data's
  * mean: it moves the probability neither way.

@@ -68,7 +68,8 @@ public record RankingMetrics(long candidates, long positives, double averagePrec
         double recall = positives == 0 ? 0 : (double) truePredicted / positives;
         double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
         return new RankingMetrics(scores.length, positives, positives == 0 ? 0 : precisionSum / positives, atK,
-                predicted, precision, recall, f1, predicted == 0 ? 0 : predictedScores / predicted, calibration.value());
+                predicted, precision, recall, f1, predicted == 0 ? 0 : predictedScores / predicted,
+                calibration.value());
     }
 
     /** As a Cypher map, {@code precisionAtK} keyed {@code "P@K"}. */

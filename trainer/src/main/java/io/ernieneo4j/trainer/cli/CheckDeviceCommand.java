@@ -19,6 +19,7 @@ import io.ernieneo4j.trainer.ernie.ErnieModel;
 import io.ernieneo4j.trainer.ernie.ErnieTask;
 import io.ernieneo4j.trainer.ernie.WordPieces;
 import io.ernieneo4j.trainer.ernie.config.ErnieConfig;
+import io.ernieneo4j.trainer.infer.ErnieInference;
 import io.ernieneo4j.trainer.training.AdamW;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,8 +40,9 @@ import java.util.stream.IntStream;
  * {@code ernie-trainer check-device}: checks that ERNIE runs on a device (a CUDA GPU, typically) as it runs on the
  * CPU. A seeded random ERNIE of a chosen shape runs the same batch (with entities) on the CPU and on the device; the
  * command reports the largest differences of the outputs and of one backward pass, takes a few AdamW steps on the
- * device, checks that every tensor stayed there, and measures inference and training throughput. Nothing is read
- * from disk: no weights, no tokenizer.
+ * device, checks that every tensor stayed there, and measures inference and training throughput. The same model,
+ * exported as an ONNX graph, also runs the batch on ONNX Runtime on the device ({@link OnnxRuntimeDeviceCheck}), its
+ * logits compared with PyTorch's on the CPU. Nothing is read from disk: no weights, no tokenizer.
  */
 @Command(name = "check-device",
         mixinStandardHelpOptions = true,
@@ -48,8 +50,12 @@ import java.util.stream.IntStream;
                 + "entities on the CPU and on --device and the largest differences are reported; a few AdamW steps "
                 + "run on the device (the loss must be finite and fall: the mean of the last third of the steps "
                 + "below the first third's); every output, parameter and gradient must stay on the device; "
-                + "inference and training throughput are measured.",
-                "Exit code 0 when every check passes, 1 when one fails, 2 for bad options or no such device.",
+                + "inference and training throughput are measured. With the onnxruntime engine the model is also "
+                + "exported as an ONNX graph and runs the batch on ONNX Runtime on --device (its CUDA provider for "
+                + "a GPU: the onnxruntime_gpu jar on the class path instead of onnxruntime's); its logits are "
+                + "compared with PyTorch's on the CPU and its inference throughput is measured.",
+                "Exit code 0 when every check passes, 1 when one fails (ONNX Runtime without the device's provider "
+                        + "included), 2 for bad options or a GPU PyTorch does not see.",
                 "With --device cpu (or auto without a GPU) the comparison is CPU against CPU: the differences must "
                         + "be exactly 0."})
 final class CheckDeviceCommand implements Callable<Integer> {
@@ -100,6 +106,12 @@ final class CheckDeviceCommand implements Callable<Integer> {
             description = "Seed of the weights and inputs (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--engines", split = ",", paramLabel = "ENGINE", defaultValue = "pytorch,onnxruntime",
+            description = "Engines to check, comma-separated: pytorch (inference, a backward pass and training on "
+                    + "--device, against the CPU) and onnxruntime (the model exported as ONNX, inference on ONNX "
+                    + "Runtime on --device, against PyTorch on the CPU) (default: ${DEFAULT-VALUE}).")
+    List<String> engines;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures to this JSON file.")
     Path json;
 
@@ -108,17 +120,23 @@ final class CheckDeviceCommand implements Callable<Integer> {
         validate();
         ErnieConfig config = architecture(architecture);
         EngineInfo engine = DjlRuntime.start(Path.of("target", "djl-cache"));
-        Device target = DeviceChoice.resolve(device);
+        boolean pytorch = engines.contains(ErnieInference.PYTORCH);
+        boolean onnxRuntime = engines.contains(ErnieInference.ONNX_RUNTIME);
+        // PyTorch must see the GPU it is checked on; ONNX Runtime alone needs only its CUDA provider for one
+        Device target = pytorch || !DeviceChoice.GPU.equals(device.trim().toLowerCase(Locale.ROOT))
+                ? DeviceChoice.resolve(device) : Device.gpu();
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("engine", engineReport(engine, target));
         report.put("model", Map.of("architecture", architecture, "layers", config.layers(),
                 "hiddenSize", config.hiddenSize(), "layerTypes",
                 config.layerTypes().stream().map(t -> t.code()).toList(), "task", "relation", "labels", LABELS,
                 "seed", seed, "batchSize", batchSize, "length", length));
+        report.put("engines", engines);
         System.out.printf(Locale.ROOT, "Engine: %s %s (DJL %s), GPUs visible: %d, capabilities: %s%n",
                 engine.engineName(), engine.engineVersion(), engine.djlVersion(), engine.gpuCount(),
                 String.join(", ", capabilities()));
-        System.out.printf(Locale.ROOT, "Device: %s%s%n", target, deviceDetails(target));
+        System.out.printf(Locale.ROOT, "Device: %s%s%n", target, pytorch ? deviceDetails(target)
+                : " (ONNX Runtime only: PyTorch runs the reference on the CPU, its device checks are not run)");
         System.out.printf(Locale.ROOT, "Model: %s-shaped ERNIE (%d layers x %d, %s), random weights (seed %d), "
                         + "%d relation labels; batch %d x %d word pieces with entities%n", architecture,
                 config.layers(), config.hiddenSize(), config.layerTypes().stream().map(t -> t.code())
@@ -128,9 +146,36 @@ final class CheckDeviceCommand implements Callable<Integer> {
         float[] targets = targets(batchSize, seed);
         List<String> labels = IntStream.range(0, LABELS).mapToObj(i -> "r" + i).toList();
         List<String> failures = new ArrayList<>();
-        try (ErnieModel reference = ErnieModel.random(config, ErnieTask.RELATION, labels, Device.cpu(), seed);
-             ErnieModel model = ErnieModel.random(config, ErnieTask.RELATION, labels, target, seed)) {
+        try (ErnieModel reference = ErnieModel.random(config, ErnieTask.RELATION, labels, Device.cpu(), seed)) {
             Outputs cpu = outputs(reference, batch, targets);
+            if (pytorch) {
+                checkPyTorch(config, labels, target, batch, targets, cpu, report, failures);
+            }
+            if (onnxRuntime) {
+                OnnxRuntimeDeviceCheck.Outcome outcome = OnnxRuntimeDeviceCheck.run(reference, cpu.logits, batch,
+                        target.isGpu(), engine.threads(), warmup, iterations, tolerance);
+                report.put("onnxRuntime", outcome.report());
+                System.out.println(outcome.summary());
+                outcome.failure().ifPresent(failures::add);
+            }
+        }
+        report.put("failures", failures);
+        report.put("passed", failures.isEmpty());
+        if (json != null) {
+            DatasetFiles.writeJson(json, report);
+            System.out.println("Wrote " + json.toAbsolutePath());
+        }
+        System.out.println(failures.isEmpty() ? "All checks passed." : "FAILED: " + String.join("; ", failures));
+        return failures.isEmpty() ? 0 : 1;
+    }
+
+    /**
+     * The PyTorch engine's checks: a copy of the model on {@code target} against the CPU's outputs {@code cpu},
+     * training steps, where the tensors were, throughput.
+     */
+    private void checkPyTorch(ErnieConfig config, List<String> labels, Device target, EncoderBatch batch,
+                              float[] targets, Outputs cpu, Map<String, Object> report, List<String> failures) {
+        try (ErnieModel model = ErnieModel.random(config, ErnieTask.RELATION, labels, target, seed)) {
             Outputs onDevice = outputs(model, batch, targets);
             Map<String, Object> comparison = compare(cpu, onDevice);
             report.put("comparison", comparison);
@@ -185,14 +230,6 @@ final class CheckDeviceCommand implements Callable<Integer> {
                             + "training %.1f sequences/s (%d timed steps)%n", target, inference, iterations,
                     batchSize, length, training.get("sequencesPerSecond"), training.get("timedSteps"));
         }
-        report.put("failures", failures);
-        report.put("passed", failures.isEmpty());
-        if (json != null) {
-            DatasetFiles.writeJson(json, report);
-            System.out.println("Wrote " + json.toAbsolutePath());
-        }
-        System.out.println(failures.isEmpty() ? "All checks passed." : "FAILED: " + String.join("; ", failures));
-        return failures.isEmpty() ? 0 : 1;
     }
 
     private void validate() {
@@ -210,6 +247,11 @@ final class CheckDeviceCommand implements Callable<Integer> {
         }
         if (!(learningRate > 0f) || !(tolerance >= 0)) {
             throw new IllegalArgumentException("--learning-rate must be positive and --tolerance at least 0.");
+        }
+        List<String> known = List.of(ErnieInference.PYTORCH, ErnieInference.ONNX_RUNTIME);
+        if (engines.isEmpty() || !known.containsAll(engines)) {
+            throw new IllegalArgumentException("--engines must name " + String.join(" and/or ", known)
+                    + ", comma-separated; got `" + String.join(",", engines) + "`.");
         }
     }
 
@@ -395,7 +437,7 @@ final class CheckDeviceCommand implements Callable<Integer> {
         return worst;
     }
 
-    private static double maxAbs(float[] values) {
+    static double maxAbs(float[] values) {
         double worst = 0;
         for (float value : values) {
             worst = Math.max(worst, Math.abs(value));
@@ -494,7 +536,7 @@ final class CheckDeviceCommand implements Callable<Integer> {
         report.put("device", target.toString());
         report.put("pytorchLibraryPath", String.valueOf(System.getenv("PYTORCH_LIBRARY_PATH")));
         report.put("pytorchFlavor", String.valueOf(System.getenv("PYTORCH_FLAVOR")));
-        if (target.isGpu()) {
+        if (target.isGpu() && engine.gpuCount() > 0) {
             report.put("computeCapability", safe(() -> CudaUtils.getComputeCapability(target.getDeviceId())));
             report.put("cudaRuntime", safe(() -> Integer.toString(CudaUtils.getCudaVersion())));
             report.put("gpuMemoryBytes", safe(() -> Long.toString(CudaUtils.getGpuMemory(target).getMax())));

@@ -3,6 +3,8 @@ package io.ernieneo4j.trainer.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ernieneo4j.trainer.engine.DjlRuntime;
+import io.ernieneo4j.trainer.infer.onnx.OnnxRuntimeCheck;
+import io.ernieneo4j.trainer.infer.onnx.OnnxRuntimeInference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,6 +14,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class CheckDeviceCommandTest {
@@ -47,6 +50,51 @@ class CheckDeviceCommandTest {
         assertThat(report.path("tensorsOnDevice").path("ok").asBoolean()).isTrue();
         assertThat(report.path("throughput").path("inferenceSequencesPerSecond").asDouble()).isPositive();
         assertThat(report.path("throughput").path("trainingSequencesPerSecond").asDouble()).isPositive();
+
+        // the same model exported as ONNX, on ONNX Runtime's CPU provider, against PyTorch's logits
+        JsonNode onnxRuntime = report.path("onnxRuntime");
+        assertThat(onnxRuntime.path("passed").asBoolean()).isTrue();
+        assertThat(onnxRuntime.path("problem").isNull()).isTrue();
+        assertThat(onnxRuntime.path("version").asText()).isEqualTo(OnnxRuntimeCheck.VERSION);
+        assertThat(onnxRuntime.path("availableProviders")).extracting(JsonNode::asText)
+                .contains("CPUExecutionProvider");
+        assertThat(onnxRuntime.path("device").asText()).isEqualTo("cpu");
+        assertThat(onnxRuntime.path("provider").asText()).isEqualTo("CPUExecutionProvider");
+        assertThat(onnxRuntime.path("logitsMaxAbsDiff").asDouble()).isLessThan(1e-3);
+        assertThat(onnxRuntime.path("logitsMaxAbs").asDouble()).isPositive();
+        assertThat(onnxRuntime.path("graphBytes").asLong()).isPositive();
+        assertThat(onnxRuntime.path("timedPasses").asInt()).isEqualTo(2);
+        assertThat(onnxRuntime.path("sequencesPerSecond").asDouble()).isPositive();
+    }
+
+    @Test
+    void onnxRuntimeAloneReportsAMissingCudaProviderAsAFailedCheck(@TempDir Path dir) throws Exception {
+        assumeFalse(OnnxRuntimeInference.hasCuda(), "ONNX Runtime's GPU build is on the class path");
+        Path json = dir.resolve("check.json");
+        int exit = ErnieTrainer.run("check-device", "--engines", "onnxruntime", "--device", "gpu",
+                "--architecture", "tiny", "--batch-size", "4", "--length", "8", "--json", json.toString());
+        assertThat(exit).as("a failed check, not bad options").isEqualTo(1);
+
+        JsonNode report = new ObjectMapper().readTree(json.toFile());
+        assertThat(report.path("passed").asBoolean()).isFalse();
+        assertThat(report.has("comparison")).as("no PyTorch device check").isFalse();
+        JsonNode onnxRuntime = report.path("onnxRuntime");
+        assertThat(onnxRuntime.path("passed").asBoolean()).isFalse();
+        assertThat(onnxRuntime.path("device").asText()).isEqualTo("gpu");
+        assertThat(onnxRuntime.path("provider").isNull()).isTrue();
+        assertThat(onnxRuntime.path("availableProviders")).extracting(JsonNode::asText)
+                .contains("CPUExecutionProvider").doesNotContain("CUDAExecutionProvider");
+        assertThat(onnxRuntime.path("problem").asText())
+                .contains("CPU build", "CUDAExecutionProvider", OnnxRuntimeCheck.GPU_JAR, OnnxRuntimeCheck.GPU_ARTIFACT);
+        assertThat(report.path("failures")).extracting(JsonNode::asText)
+                .singleElement().asString().startsWith("ONNX Runtime did not run on gpu");
+    }
+
+    @Test
+    void onnxRuntimeAloneOnTheCpuPasses() {
+        assertThat(ErnieTrainer.run("check-device", "--engines", "onnxruntime", "--device", "cpu",
+                "--architecture", "tiny", "--batch-size", "4", "--length", "8", "--warmup", "0",
+                "--iterations", "1")).isZero();
     }
 
     @Test
@@ -74,6 +122,7 @@ class CheckDeviceCommandTest {
                 .hasMessageContaining("--architecture must be minilm, bert-base or tiny, got `bert-bse`");
         assertThat(ErnieTrainer.run("check-device", "--architecture", "bert-bse")).isEqualTo(2);
         assertThat(ErnieTrainer.run("check-device", "--steps", "1")).isEqualTo(2);
+        assertThat(ErnieTrainer.run("check-device", "--engines", "pytorch,tensorflow")).isEqualTo(2);
         assertThat(ErnieTrainer.run("check-device", "--help")).isZero();
 
         DjlRuntime.start(Path.of("target", "djl-cache"));

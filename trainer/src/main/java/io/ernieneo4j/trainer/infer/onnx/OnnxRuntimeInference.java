@@ -99,6 +99,20 @@ public final class OnnxRuntimeInference implements ErnieInference {
         return OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
     }
 
+    /** The execution providers this ONNX Runtime build has, by ONNX Runtime's names ({@code CPUExecutionProvider}). */
+    public static List<String> availableProviders() {
+        OnnxRuntimeEnvironment.get();
+        return OrtEnvironment.getAvailableProviders().stream().map(OrtProvider::getName).sorted().toList();
+    }
+
+    /**
+     * The provider a session {@link #open}ed with {@code gpu} runs the graph on: CUDA's for a GPU (ONNX Runtime leaves
+     * to the CPU's only the nodes CUDA's does not take), else the CPU's.
+     */
+    public static String provider(boolean gpu) {
+        return (gpu ? OrtProvider.CUDA : OrtProvider.CPU).getName();
+    }
+
     /** ONNX Runtime's version, as its native library reports it. */
     public static String version() {
         return OnnxRuntimeEnvironment.get().getVersion();

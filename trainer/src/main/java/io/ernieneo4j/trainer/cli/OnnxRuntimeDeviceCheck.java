@@ -37,7 +37,8 @@ final class OnnxRuntimeDeviceCheck {
      * @param summary one line for the console
      * @param failure why it failed; empty when it passed
      */
-    record Outcome(Map<String, Object> report, String summary, Optional<String> failure) {}
+    /** @param unavailable ONNX Runtime, or its provider for the device, is not on the class path: nothing ran */
+    record Outcome(Map<String, Object> report, String summary, Optional<String> failure, boolean unavailable) {}
 
     /**
      * Runs the check.
@@ -57,7 +58,7 @@ final class OnnxRuntimeDeviceCheck {
         report.put("device", device);
         Optional<String> missing = OnnxRuntimeCheck.missing();
         if (missing.isPresent()) {
-            return notRun(report, "ONNX Runtime", device, String.format(Locale.ROOT,
+            return notRun(report, "ONNX Runtime", device, true, String.format(Locale.ROOT,
                     "ONNX Runtime is not on the class path: add `%s` (%s, Maven Central; for a GPU `%s`, %s) or "
                             + "leave it out with --engines %s", OnnxRuntimeCheck.JAR, OnnxRuntimeCheck.COORDINATES,
                     OnnxRuntimeCheck.GPU_JAR, OnnxRuntimeCheck.GPU_ARTIFACT, ErnieInference.PYTORCH));
@@ -70,7 +71,7 @@ final class OnnxRuntimeDeviceCheck {
                 String.join(", ", providers));
         String provider = OnnxRuntimeInference.provider(gpu);
         if (gpu && !OnnxRuntimeInference.hasCuda()) {
-            return notRun(report, name, device, String.format(Locale.ROOT,
+            return notRun(report, name, device, true, String.format(Locale.ROOT,
                     "the ONNX Runtime jar on the class path is its CPU build, without %s: for a GPU put `%s` (%s, "
                             + "Maven Central; it needs CUDA 12 and cuDNN 9) on the class path instead of `%s` "
                             + "(docs/onnx.md)", provider, OnnxRuntimeCheck.GPU_JAR, OnnxRuntimeCheck.GPU_ARTIFACT,
@@ -83,7 +84,7 @@ final class OnnxRuntimeDeviceCheck {
         try {
             inference = open(model, batch, gpu, threads, report);
         } catch (IOException | RuntimeException e) {
-            return notRun(report, name, device, "the exported graph did not open on " + provider + ": "
+            return notRun(report, name, device, false, "the exported graph did not open on " + provider + ": "
                     + e.getMessage());
         }
         try (inference) {
@@ -106,9 +107,9 @@ final class OnnxRuntimeDeviceCheck {
                     batch.batch(), batch.length(), threads);
             Optional<String> failure = within ? Optional.empty() : Optional.of(String.format(Locale.ROOT,
                     "ONNX Runtime's logits differ from PyTorch's by %.3g > --tolerance %.3g", diff, tolerance));
-            return new Outcome(report, summary, failure);
+            return new Outcome(report, summary, failure, false);
         } catch (RuntimeException e) {
-            return notRun(report, name, device, "the exported graph did not run on " + provider + ": "
+            return notRun(report, name, device, false, "the exported graph did not run on " + provider + ": "
                     + e.getMessage());
         }
     }
@@ -150,11 +151,12 @@ final class OnnxRuntimeDeviceCheck {
         return values;
     }
 
-    private static Outcome notRun(Map<String, Object> report, String name, String device, String reason) {
+    private static Outcome notRun(Map<String, Object> report, String name, String device, boolean unavailable,
+                                  String reason) {
         report.putIfAbsent("provider", null);
         report.put("passed", false);
         report.put("problem", reason);
         return new Outcome(report, String.format(Locale.ROOT, "%s: NOT run on %s: %s", name, device, reason),
-                Optional.of("ONNX Runtime did not run on " + device + ": " + reason));
+                Optional.of("ONNX Runtime did not run on " + device + ": " + reason), unavailable);
     }
 }

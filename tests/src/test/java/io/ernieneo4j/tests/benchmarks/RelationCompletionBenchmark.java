@@ -59,12 +59,7 @@ public final class RelationCompletionBenchmark {
                 documentEvery, String.join(",", aggregations)));
         report.put("loadAverageAtStart", Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
         Path dir = Files.createTempDirectory("relation-benchmark");
-        for (String folder : List.of("models", "transe", "datasets")) {
-            System.setProperty("ernie.dir." + folder, dir.resolve(folder).toString());
-        }
-        try (EmbeddedNeo4j server = EmbeddedNeo4j.builder(dir.resolve("db"))
-                .procedures(ErnieClasses.PROCEDURES).functions(ErnieClasses.FUNCTIONS).start();
-             Bolt bolt = new Bolt(server.boltUri())) {
+        try (EmbeddedNeo4j server = server(dir); Bolt bolt = new Bolt(server.boltUri())) {
             prepare(bolt, report, transeEpochs);
 
             Path data = dir.resolve("datasets").resolve("wn");
@@ -106,6 +101,15 @@ public final class RelationCompletionBenchmark {
             }
         }
         report.write();
+    }
+
+    /** An embedded server with every procedure, its database and the plugin's folders under {@code dir}. */
+    static EmbeddedNeo4j server(Path dir) {
+        for (String folder : List.of("models", "transe", "datasets")) {
+            System.setProperty("ernie.dir." + folder, dir.resolve(folder).toString());
+        }
+        return EmbeddedNeo4j.builder(dir.resolve("db")).procedures(ErnieClasses.PROCEDURES)
+                .functions(ErnieClasses.FUNCTIONS).start();
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.ernieneo4j.tests.benchmarks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ernieneo4j.tests.classpath.ErnieClasses;
 import io.ernieneo4j.tests.server.EmbeddedNeo4j;
 import io.ernieneo4j.tests.support.Bolt;
 import io.ernieneo4j.trainer.cli.ErnieTrainer;
@@ -34,12 +33,7 @@ public final class TypingCalibrationBenchmark {
                 "./ernie.sh benchmark TypingCalibrationBenchmark %d %d %d", trainExamples, epochs, testDocuments));
         report.put("loadAverageAtStart", Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
         Path dir = Files.createTempDirectory("typing-benchmark");
-        for (String folder : List.of("models", "transe", "datasets")) {
-            System.setProperty("ernie.dir." + folder, dir.resolve(folder).toString());
-        }
-        try (EmbeddedNeo4j server = EmbeddedNeo4j.builder(dir.resolve("db"))
-                .procedures(ErnieClasses.PROCEDURES).functions(ErnieClasses.FUNCTIONS).start();
-             Bolt bolt = new Bolt(server.boltUri())) {
+        try (EmbeddedNeo4j server = RelationCompletionBenchmark.server(dir); Bolt bolt = new Bolt(server.boltUri())) {
             RelationCompletionBenchmark.prepare(bolt, report, 100);
 
             Path data = dir.resolve("datasets").resolve("wn");

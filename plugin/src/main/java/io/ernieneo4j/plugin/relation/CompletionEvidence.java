@@ -290,10 +290,8 @@ final class CompletionEvidence {
 
     /** The relation types evaluated or written: the model's labels but {@code no_relation}, or those asked for. */
     static Set<String> relationTypes(List<String> labels, List<String> asked) {
-        Set<String> types = labels.stream().filter(l -> !l.equals(io.ernieneo4j.trainer.infer.LabelSet.NO_RELATION))
-                .collect(Collectors.toCollection(TreeSet::new));
         if (asked.isEmpty()) {
-            return types;
+            return predictedTypes(labels);
         }
         requirePredicted("relationshipTypes", asked, labels);
         return new TreeSet<>(asked);
@@ -301,8 +299,7 @@ final class CompletionEvidence {
 
     /** Refuses, naming {@code key}, a relationship type the relation model does not predict. */
     static void requirePredicted(String key, List<String> asked, List<String> labels) {
-        Set<String> types = labels.stream().filter(l -> !l.equals(io.ernieneo4j.trainer.infer.LabelSet.NO_RELATION))
-                .collect(Collectors.toCollection(TreeSet::new));
+        Set<String> types = predictedTypes(labels);
         for (String type : asked) {
             if (!types.contains(type)) {
                 throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
@@ -310,5 +307,11 @@ final class CompletionEvidence {
                         key, type, types));
             }
         }
+    }
+
+    /** The model's labels but {@code no_relation}. */
+    private static Set<String> predictedTypes(List<String> labels) {
+        return labels.stream().filter(l -> !l.equals(io.ernieneo4j.trainer.infer.LabelSet.NO_RELATION))
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 }

@@ -62,20 +62,8 @@ public final class RelationCompletionBenchmark {
         try (EmbeddedNeo4j server = server(dir); Bolt bolt = new Bolt(server.boltUri())) {
             prepare(bolt, report, transeEpochs);
 
-            Path data = dir.resolve("datasets").resolve("wn");
-            long tuning = System.nanoTime();
-            int code = ErnieTrainer.run("finetune", "relation",
-                    "--train", data.resolve("relation/train.jsonl").toString(),
-                    "--dev", data.resolve("relation/dev.jsonl").toString(),
-                    "--entities", data.resolve("entities.tsv").toString(), "--transe-model", "wn-train",
-                    "--out", dir.resolve("models").resolve("wn-relation").toString(),
-                    "--train-limit", Integer.toString(trainExamples), "--dev-limit", "500", "--epochs", "2",
-                    "--learning-rate", "1e-4", "--head-learning-rate", "1e-3", "--batch-size", "32",
-                    "--max-length", "64");
-            if (code != 0) {
-                throw new IllegalStateException("finetune failed with exit code " + code);
-            }
-            report.put("finetuneSeconds", Math.round((System.nanoTime() - tuning) / 1e9));
+            finetune(dir, "relation", "wn-relation", report, "--train-limit", Integer.toString(trainExamples),
+                    "--dev-limit", "500", "--epochs", "2");
             bolt.single("CALL ernie.model.load('wn-relation', {path: 'wn-relation'})");
             List<Object> documents = bolt.single("MATCH (t:Text) WHERE id(t) % $every = 7 "
                     + "RETURN collect(id(t)) AS ids", Map.of("every", documentEvery)).get("ids") instanceof List<?> l
@@ -110,6 +98,28 @@ public final class RelationCompletionBenchmark {
         }
         return EmbeddedNeo4j.builder(dir.resolve("db")).procedures(ErnieClasses.PROCEDURES)
                 .functions(ErnieClasses.FUNCTIONS).start();
+    }
+
+    /**
+     * Fine-tunes {@code task} from MiniLM on the files {@link #prepare} exported, by the trainer's command line, into
+     * the models folder's {@code model} (learning rate 1e-4, head 1e-3, batch 32, length 64, then {@code options});
+     * the seconds it took go into {@code report} as {@code finetuneSeconds}.
+     */
+    static void finetune(Path dir, String task, String model, BenchmarkReport report, String... options) {
+        Path data = dir.resolve("datasets").resolve("wn");
+        List<String> arguments = new java.util.ArrayList<>(List.of("finetune", task,
+                "--train", data.resolve(task + "/train.jsonl").toString(),
+                "--dev", data.resolve(task + "/dev.jsonl").toString(),
+                "--entities", data.resolve("entities.tsv").toString(), "--transe-model", "wn-train",
+                "--out", dir.resolve("models").resolve(model).toString(), "--learning-rate", "1e-4",
+                "--head-learning-rate", "1e-3", "--batch-size", "32", "--max-length", "64"));
+        arguments.addAll(List.of(options));
+        long tuning = System.nanoTime();
+        int code = ErnieTrainer.run(arguments.toArray(String[]::new));
+        if (code != 0) {
+            throw new IllegalStateException("finetune failed with exit code " + code);
+        }
+        report.put("finetuneSeconds", Math.round((System.nanoTime() - tuning) / 1e9));
     }
 
     /**

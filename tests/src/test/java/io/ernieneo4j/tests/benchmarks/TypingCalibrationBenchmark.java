@@ -3,7 +3,6 @@ package io.ernieneo4j.tests.benchmarks;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ernieneo4j.tests.server.EmbeddedNeo4j;
 import io.ernieneo4j.tests.support.Bolt;
-import io.ernieneo4j.trainer.cli.ErnieTrainer;
 
 import java.io.BufferedReader;
 import java.nio.file.Files;
@@ -36,20 +35,10 @@ public final class TypingCalibrationBenchmark {
         try (EmbeddedNeo4j server = RelationCompletionBenchmark.server(dir); Bolt bolt = new Bolt(server.boltUri())) {
             RelationCompletionBenchmark.prepare(bolt, report, 100);
 
+            RelationCompletionBenchmark.finetune(dir, "typing", "wn-typing", report, "--train-limit",
+                    Integer.toString(trainExamples), "--dev-limit", "1000", "--epochs", Integer.toString(epochs),
+                    "--entity-scale", "10");
             Path data = dir.resolve("datasets").resolve("wn");
-            long tuning = System.nanoTime();
-            int code = ErnieTrainer.run("finetune", "typing",
-                    "--train", data.resolve("typing/train.jsonl").toString(),
-                    "--dev", data.resolve("typing/dev.jsonl").toString(),
-                    "--entities", data.resolve("entities.tsv").toString(), "--transe-model", "wn-train",
-                    "--out", dir.resolve("models").resolve("wn-typing").toString(),
-                    "--train-limit", Integer.toString(trainExamples), "--dev-limit", "1000",
-                    "--epochs", Integer.toString(epochs), "--learning-rate", "1e-4", "--head-learning-rate", "1e-3",
-                    "--entity-scale", "10", "--batch-size", "32", "--max-length", "64");
-            if (code != 0) {
-                throw new IllegalStateException("finetune failed with exit code " + code);
-            }
-            report.put("finetuneSeconds", Math.round((System.nanoTime() - tuning) / 1e9));
             bolt.single("CALL ernie.model.load('wn-typing', {path: 'wn-typing'})");
 
             // the export names each example `<document node id>#<mention>`: the test file's documents, the first ones
